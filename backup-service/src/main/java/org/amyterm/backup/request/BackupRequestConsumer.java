@@ -1,0 +1,55 @@
+package org.amyterm.backup.request;
+
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.faulttolerance.api.RetryWhen;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.amyterm.backup.contracts.BackupRequested;
+import org.amyterm.backup.contracts.EventJson;
+import org.amyterm.backup.contracts.IsRetryable;
+import org.amyterm.backup.contracts.StageException;
+import org.amyterm.backup.dump.DumpRunner;
+import org.amyterm.backup.messaging.EventPublisher;
+import org.eclipse.microprofile.faulttolerance.Retry;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+
+/**
+ * Takes backup requests off {@code backup.requests}: dump, then announce the dump. A request that
+ * cannot be read is rejected to the dead-letter topic; a dump that fails becomes a StageFailed.
+ */
+@ApplicationScoped
+public class BackupRequestConsumer {
+    private final DumpAttempts attempts;
+    private final EventPublisher events;
+
+    public BackupRequestConsumer(DumpAttempts attempts, EventPublisher events) {
+        this.attempts = attempts;
+        this.events = events;
+    }
+
+    @Incoming("backup-requests")
+    @Blocking
+    public void onRequest(String payload) {
+        BackupRequested request = EventJson.read(payload, BackupRequested.class);
+        try {
+            events.publish(attempts.dumpWithRetries(request));
+        } catch (StageException e) {
+            events.publishFailure(e);
+        }
+    }
+
+    /** Retries dumps whose failure reason says a retry may help (an unreachable server, say). */
+    @ApplicationScoped
+    public static class DumpAttempts {
+        private final DumpRunner dumps;
+
+        public DumpAttempts(DumpRunner dumps) {
+            this.dumps = dumps;
+        }
+
+        @Retry(maxRetries = 2, delay = 5000, jitter = 1000, maxDuration = 0)
+        @RetryWhen(exception = IsRetryable.class)
+        public org.amyterm.backup.contracts.BackupCompleted dumpWithRetries(BackupRequested request) {
+            return dumps.dump(request);
+        }
+    }
+}

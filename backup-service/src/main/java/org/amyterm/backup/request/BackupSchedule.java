@@ -1,0 +1,32 @@
+package org.amyterm.backup.request;
+
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.amyterm.backup.config.BackupConfig;
+import org.amyterm.backup.contracts.BackupReason;
+import org.jboss.logging.Logger;
+
+/** The daily full backup of every configured database (procedure section 2). */
+@ApplicationScoped
+public class BackupSchedule {
+    private static final Logger LOG = Logger.getLogger(BackupSchedule.class);
+
+    private final BackupRequests requests;
+    private final BackupConfig config;
+
+    public BackupSchedule(BackupRequests requests, BackupConfig config) {
+        this.requests = requests;
+        this.config = config;
+    }
+
+    @Scheduled(identity = "daily-backup", cron = "${amyterm.backup.schedule.cron:0 30 1 * * ?}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void requestAll() {
+        for (String database : config.source().databases()) {
+            // one key per database and scheduled minute: a second replica firing the same schedule asks for the same backup
+            String key = "scheduled:" + database + ":" + java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
+            LOG.infof("scheduled backup of %s requested", database);
+            requests.request(database, BackupReason.SCHEDULED, "schedule", key);
+        }
+    }
+}

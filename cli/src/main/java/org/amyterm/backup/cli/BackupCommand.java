@@ -1,0 +1,129 @@
+package org.amyterm.backup.cli;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.amyterm.backup.contracts.BackupReason;
+import org.amyterm.backup.contracts.BackupRequested;
+import org.amyterm.backup.contracts.BackupSummary;
+import org.amyterm.backup.contracts.EventJson;
+import org.amyterm.backup.contracts.StageFailed;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code backup DATABASE}: take a backup now, and with --wait follow it until stored or verified. */
+@Command(name = "backup", description = "Take a backup of DATABASE now.")
+final class BackupCommand implements Callable<Integer> {
+    enum Until { stored, verified }
+
+    @ParentCommand
+    AmytermBackup root;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "DATABASE")
+    String database;
+
+    @Option(names = "--reason", description = "scheduled, pre-upgrade, pre-federation-release or manual (default ${DEFAULT-VALUE}).",
+            defaultValue = "manual")
+    String reason;
+
+    @Option(names = "--wait", paramLabel = "stored|verified",
+            description = "Wait until the backup is stored, or restored and checked; exit non-zero if it fails.")
+    Until until;
+
+    @Option(names = "--timeout", description = "Give up waiting after this long (ISO-8601 or e.g. 30m; default ${DEFAULT-VALUE}).",
+            defaultValue = "2h", converter = Durations.class)
+    Duration timeout;
+
+    @Option(names = "--json", description = "Print JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        BackupReason.fromCode(reason);
+        String requestedBy = System.getProperty("user.name", "cli") + "@cli";
+        BackupRequested request = root.client().requestBackup(database, reason, requestedBy);
+        if (until == null) {
+            out.println(json ? EventJson.write(request) : "backup " + request.backupId() + " of " + database + " requested");
+            return ExitCode.OK;
+        }
+        if (!json) {
+            out.println("backup " + request.backupId() + " of " + database + " requested; waiting until " + until);
+        }
+        return follow(request, out);
+    }
+
+    private int follow(BackupRequested request, PrintWriter out) {
+        Instant deadline = Instant.now().plus(timeout);
+        Instant started = Instant.now();
+        String lastShown = "requested";
+        while (Instant.now().isBefore(deadline)) {
+            Optional<BackupSummary> found = root.client().backup(database, request.backupId());
+            String progress = found.map(BackupCommand::progress).orElse("dumping");
+            if (!json && !progress.equals(lastShown)) {
+                out.printf("  %-9s after %ds%n", progress, Duration.between(started, Instant.now()).toSeconds());
+                lastShown = progress;
+            }
+            if (found.isPresent()) {
+                BackupSummary backup = found.get();
+                StageFailed failure = backup.failure();
+                if (backup.state() == BackupSummary.State.FAILED || backup.state() == BackupSummary.State.VERIFICATION_FAILED
+                        || (failure != null && until == Until.verified)) {
+                    return failed(backup, out);
+                }
+                boolean done = until == Until.stored ? backup.state() != BackupSummary.State.FAILED
+                        : backup.state() == BackupSummary.State.VERIFIED;
+                if (done) {
+                    out.println(json ? EventJson.write(backup) : Printer.details(backup));
+                    return ExitCode.OK;
+                }
+            }
+            pause();
+        }
+        throw new CliException(ExitCode.TIMED_OUT, "backup " + request.backupId() + " of " + database + " was not "
+                + until + " within " + timeout + "; it may still finish: amyterm-backup show " + request.backupId());
+    }
+
+    private int failed(BackupSummary backup, PrintWriter out) {
+        PrintWriter err = spec.commandLine().getErr();
+        if (json) {
+            out.println(EventJson.write(backup));
+        }
+        StageFailed failure = backup.failure();
+        if (failure != null) {
+            err.println("amyterm-backup: backup " + backup.backupId() + " of " + backup.database() + " failed at stage "
+                    + failure.stage().code() + " [" + failure.reason().code() + "]: " + failure.message());
+        } else {
+            err.println("amyterm-backup: the restore test of backup " + backup.backupId() + " failed: "
+                    + Printer.failedChecks(backup));
+        }
+        return ExitCode.FAILED;
+    }
+
+    static String progress(BackupSummary backup) {
+        return switch (backup.state()) {
+            case FAILED -> "failed";
+            case STORED -> backup.failure() != null ? "failed" : "stored";
+            case VERIFIED -> "verified";
+            case VERIFICATION_FAILED -> "failed";
+        };
+    }
+
+    private static void pause() {
+        try {
+            java.util.concurrent.TimeUnit.SECONDS.sleep(1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException(ExitCode.TIMED_OUT, "interrupted");
+        }
+    }
+}

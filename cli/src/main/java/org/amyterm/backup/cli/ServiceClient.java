@@ -1,0 +1,95 @@
+package org.amyterm.backup.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.amyterm.backup.contracts.BackupRequested;
+import org.amyterm.backup.contracts.BackupSummary;
+import org.amyterm.backup.contracts.EventJson;
+
+/** The services' REST APIs, as the CLI uses them: backup requests and the bucket's catalogue. */
+final class ServiceClient {
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final URI backupService;
+    private final URI storageService;
+
+    ServiceClient(URI backupService, URI storageService) {
+        this.backupService = backupService;
+        this.storageService = storageService;
+    }
+
+    BackupRequested requestBackup(String database, String reason, String requestedBy) {
+        String body = EventJson.write(java.util.Map.of("database", database, "reason", reason, "requestedBy", requestedBy));
+        HttpRequest request = HttpRequest.newBuilder(backupService.resolve("/backups"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        return EventJson.read(send(request, "the backup service", backupService).orElseThrow(
+                () -> new CliException(ExitCode.FAILED, "the backup service answered 404")), BackupRequested.class);
+    }
+
+    Optional<BackupSummary> backup(String database, String backupId) {
+        String query = database == null ? "" : "?database=" + database;
+        return send(get(storageService.resolve("/catalogue/backups/" + backupId + query)), "the storage service",
+                storageService).map(json -> EventJson.read(json, BackupSummary.class));
+    }
+
+    List<BackupSummary> list(String database) {
+        String json = send(get(storageService.resolve("/catalogue/databases/" + database + "/backups")),
+                "the storage service", storageService).orElse("[]");
+        return List.of(EventJson.read(json, BackupSummary[].class));
+    }
+
+    JsonNode status() {
+        String json = send(get(storageService.resolve("/catalogue/status")), "the storage service", storageService)
+                .orElse("[]");
+        try {
+            return new ObjectMapper().readTree(json);
+        } catch (IOException e) {
+            throw new CliException(ExitCode.UNAVAILABLE, "the storage service sent unreadable JSON: " + e.getMessage());
+        }
+    }
+
+    private static HttpRequest get(URI uri) {
+        return HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(2)).GET().build();
+    }
+
+    /** The body of a 2xx answer, empty for 404; anything else is a CliException a person can act on. */
+    private Optional<String> send(HttpRequest request, String service, URI base) {
+        try {
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() / 100 == 2) {
+                return Optional.of(response.body());
+            }
+            if (response.statusCode() == 404 && request.method().equals("GET")) {
+                return Optional.empty();
+            }
+            throw new CliException(response.statusCode() / 100 == 4 ? ExitCode.USAGE : ExitCode.UNAVAILABLE,
+                    service + " refused the request (HTTP " + response.statusCode() + "): " + errorOf(response.body()));
+        } catch (ConnectException e) {
+            throw new CliException(ExitCode.UNAVAILABLE, "cannot reach " + service + " at " + base
+                    + ": is it running? (deploy/local/stack status; or set the URL with --backup-url / --storage-url)");
+        } catch (IOException e) {
+            throw new CliException(ExitCode.UNAVAILABLE, "talking to " + service + " at " + base + " failed: " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException(ExitCode.UNAVAILABLE, "interrupted");
+        }
+    }
+
+    private static String errorOf(String body) {
+        try {
+            JsonNode node = new ObjectMapper().readTree(body);
+            return node.has("error") ? node.get("error").asText() : body;
+        } catch (IOException e) {
+            return body;
+        }
+    }
+}

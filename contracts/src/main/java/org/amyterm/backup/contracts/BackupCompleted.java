@@ -1,0 +1,57 @@
+package org.amyterm.backup.contracts;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A dump is on the spool. {@code archiveSha256} is the sha256 of the pg_dump archive itself (what
+ * {@code pg_restore} reads); {@code spoolSha256} is that of the spool file, which holds the archive
+ * compressed with {@code compression}.
+ */
+public record BackupCompleted(
+        String backupId,
+        String database,
+        BackupReason reason,
+        NodeRole nodeRole,
+        String spoolFile,
+        long archiveBytes,
+        String archiveSha256,
+        long spoolBytes,
+        String spoolSha256,
+        String compression,
+        String pgServerVersion,
+        String pgDumpVersion,
+        String schemaVersion,
+        Map<String, Long> tableRowCounts,
+        Instant startedAt,
+        Instant finishedAt) implements BackupEvent {
+
+    public static final String TYPE = "org.amyterm.backup.completed.v1";
+
+    public BackupCompleted {
+        BackupId.requireValid(backupId);
+        Require.text(database, "database");
+        Require.present(reason, "reason");
+        nodeRole = nodeRole == null ? NodeRole.UNKNOWN : nodeRole;
+        Require.text(spoolFile, "spoolFile");
+        Require.notNegative(archiveBytes, "archiveBytes");
+        Require.text(archiveSha256, "archiveSha256");
+        Require.notNegative(spoolBytes, "spoolBytes");
+        Require.text(spoolSha256, "spoolSha256");
+        Require.text(compression, "compression");
+        tableRowCounts = tableRowCounts == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(tableRowCounts));
+        Require.present(startedAt, "startedAt");
+        Require.present(finishedAt, "finishedAt");
+    }
+
+    @Override
+    public String cloudEventType() {
+        return TYPE;
+    }
+
+    @Override
+    public String topic() {
+        return Topics.COMPLETED;
+    }
+}

@@ -1,0 +1,33 @@
+package org.amyterm.backup.contracts;
+
+import java.time.Instant;
+import java.util.List;
+
+/** Retention deleted a backup's objects, and why. */
+public record BackupExpired(
+        String backupId,
+        String database,
+        List<String> deletedKeys,
+        String why,
+        Instant expiredAt) implements BackupEvent {
+
+    public static final String TYPE = "org.amyterm.backup.expired.v1";
+
+    public BackupExpired {
+        BackupId.requireValid(backupId);
+        Require.text(database, "database");
+        deletedKeys = deletedKeys == null ? List.of() : List.copyOf(deletedKeys);
+        Require.text(why, "why");
+        Require.present(expiredAt, "expiredAt");
+    }
+
+    @Override
+    public String cloudEventType() {
+        return TYPE;
+    }
+
+    @Override
+    public String topic() {
+        return Topics.EXPIRED;
+    }
+}

@@ -1,0 +1,42 @@
+package org.amyterm.backup.contracts;
+
+/**
+ * One backup as the catalogue sees it in the bucket: its manifest, its evidence and its last
+ * failure, whichever exist. This is what the catalogue API returns and the CLI shows.
+ */
+public record BackupSummary(
+        String backupId,
+        String database,
+        State state,
+        Manifest manifest,
+        Verification verification,
+        StageFailed failure) {
+
+    public BackupSummary {
+        BackupId.requireValid(backupId);
+        Require.text(database, "database");
+        Require.present(state, "state");
+    }
+
+    /** How far a backup got. */
+    public enum State {
+        /** A stage failed before the backup was stored. */
+        FAILED,
+        /** Stored and encrypted, not yet restored. */
+        STORED,
+        /** Restored and checked, and every check passed: a candidate for last known good. */
+        VERIFIED,
+        /** Restored or attempted, and a check failed. */
+        VERIFICATION_FAILED;
+    }
+
+    public static State stateOf(Manifest manifest, Verification verification) {
+        if (manifest == null) {
+            return State.FAILED;
+        }
+        if (verification == null) {
+            return State.STORED;
+        }
+        return verification.passed() ? State.VERIFIED : State.VERIFICATION_FAILED;
+    }
+}

@@ -1,0 +1,61 @@
+package org.amyterm.backup.contracts;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Arrays;
+
+/**
+ * Why a stage failed, with a stable code (alert rules and dashboards match on it) and whether a
+ * retry may help. Permanent reasons need a person: retrying them only delays the alert.
+ */
+public enum FailureReason {
+    SOURCE_UNREACHABLE("AT-DUMP-001", true, "the source PostgreSQL server did not accept a connection"),
+    SOURCE_AUTH_FAILED("AT-DUMP-002", false, "the source server refused the backup credentials"),
+    DATABASE_NOT_FOUND("AT-DUMP-003", false, "the database does not exist on the source server"),
+    DUMP_FAILED("AT-DUMP-004", true, "pg_dump exited with an error"),
+    SPOOL_UNWRITABLE("AT-DUMP-005", true, "the spool directory could not be written"),
+    SPOOL_MISSING("AT-STORE-001", false, "the spool file named by the event is gone"),
+    INTEGRITY_MISMATCH("AT-STORE-002", false, "a checksum did not match the one recorded at dump time"),
+    ENCRYPTION_KEY_INVALID("AT-STORE-003", false, "the configured encryption key cannot be used"),
+    STORE_UNAVAILABLE("AT-STORE-004", true, "the object store did not answer or returned a server error"),
+    STORE_REJECTED("AT-STORE-005", false, "the object store refused the request (credentials, bucket, policy)"),
+    DECRYPTION_FAILED("AT-VERIFY-001", false, "the backup could not be decrypted or failed its integrity check"),
+    RESTORE_FAILED("AT-VERIFY-002", false, "pg_restore could not restore the backup"),
+    CHECK_FAILED("AT-VERIFY-003", false, "the restored database failed a smoke check"),
+    STAGING_UNAVAILABLE("AT-VERIFY-004", true, "the staging PostgreSQL server was not reachable"),
+    BACKUP_NOT_FOUND("AT-VERIFY-005", false, "the backup object or its manifest is missing"),
+    MALFORMED_EVENT("AT-EVENT-001", false, "an event could not be read"),
+    UNEXPECTED("AT-INTERNAL-001", true, "an unexpected error; see the service log");
+
+    private final String code;
+    private final boolean retryable;
+    private final String summary;
+
+    FailureReason(String code, boolean retryable, String summary) {
+        this.code = code;
+        this.retryable = retryable;
+        this.summary = summary;
+    }
+
+    @JsonValue
+    public String code() {
+        return code;
+    }
+
+    /** Whether running the stage again, unchanged, may succeed. */
+    public boolean isRetryable() {
+        return retryable;
+    }
+
+    public String summary() {
+        return summary;
+    }
+
+    @JsonCreator
+    public static FailureReason fromCode(String code) {
+        return Arrays.stream(values())
+                .filter(r -> r.code.equals(code) || r.name().equals(code))
+                .findFirst()
+                .orElse(UNEXPECTED);
+    }
+}

@@ -1,0 +1,60 @@
+package org.amyterm.backup.contracts;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * {@code manifest.json}: what a backup is and how to read it back without this software. Written in
+ * plaintext beside the encrypted dump; holds no secret (public key fingerprints and, in KMS mode,
+ * only the wrapped data key). {@code formatVersion} changes when a reader would misread the file.
+ */
+public record Manifest(
+        int formatVersion,
+        String backupId,
+        String database,
+        BackupReason reason,
+        NodeRole nodeRole,
+        String pgServerVersion,
+        String pgDumpVersion,
+        String schemaVersion,
+        Map<String, Long> tableRowCounts,
+        Archive archive,
+        Encryption encryption,
+        StoredObject object,
+        Instant dumpStartedAt,
+        Instant dumpFinishedAt,
+        Instant storedAt) {
+
+    public static final int FORMAT_VERSION = 1;
+
+    public Manifest {
+        if (formatVersion < 1) {
+            throw new IllegalArgumentException("formatVersion must be 1 or more");
+        }
+        BackupId.requireValid(backupId);
+        Require.text(database, "database");
+        tableRowCounts = tableRowCounts == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(tableRowCounts));
+        Require.present(archive, "archive");
+        Require.present(encryption, "encryption");
+        Require.present(object, "object");
+    }
+
+    /** The pg_dump archive before compression and encryption: what {@code pg_restore} reads. */
+    public record Archive(String format, String compression, long bytes, String sha256) {
+        public static final String PG_DUMP_CUSTOM = "pg_dump-custom";
+    }
+
+    /**
+     * How the object is encrypted. {@code keyId} is the recipient's OpenPGP fingerprint (or the KMS
+     * key id); {@code wrappedDataKey} is set only in KMS envelope mode.
+     */
+    public record Encryption(String mode, String algorithm, String keyId, String wrappedDataKey) {
+        public static final String OPENPGP_PUBLIC_KEY = "openpgp-public-key";
+        public static final String AES256_SEIPD_MDC = "OpenPGP SEIPDv1 (AES-256, MDC)";
+    }
+
+    /** The encrypted object as stored. */
+    public record StoredObject(String key, long bytes, String sha256) {
+    }
+}

@@ -1,0 +1,83 @@
+package org.amyterm.backup.contracts;
+
+import java.time.LocalDate;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Where a backup lives in the bucket: {@code <prefix>/<database>/<yyyy>/<mm>/<dd>/<backupId>/},
+ * holding the encrypted dump, {@code manifest.json}, and once checked {@code verification.json};
+ * {@code failure.json} records the last stage failure of a backup that did not get that far.
+ */
+public record ObjectLayout(String prefix) {
+
+    /** The encrypted archive: zstd-compressed pg_dump custom format inside OpenPGP. */
+    public static final String DUMP_FILE = "dump.pgcustom.zst.gpg";
+    public static final String MANIFEST_FILE = "manifest.json";
+    public static final String VERIFICATION_FILE = "verification.json";
+    public static final String FAILURE_FILE = "failure.json";
+
+    private static final Pattern DATABASE = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,62}");
+
+    public ObjectLayout {
+        prefix = prefix == null ? "" : prefix.replaceAll("^/+|/+$", "");
+    }
+
+    public static String requireDatabaseName(String database) {
+        if (database == null || !DATABASE.matcher(database).matches()) {
+            throw new IllegalArgumentException("'" + database
+                    + "' is not a usable database name (letters, digits, _ . -; at most 63 characters)");
+        }
+        return database;
+    }
+
+    public String databasePrefix(String database) {
+        return root() + requireDatabaseName(database) + "/";
+    }
+
+    public String backupFolder(String database, String backupId) {
+        LocalDate day = BackupId.day(backupId);
+        return databasePrefix(database) + String.format("%04d/%02d/%02d/", day.getYear(), day.getMonthValue(),
+                day.getDayOfMonth()) + backupId + "/";
+    }
+
+    public String dumpKey(String database, String backupId) {
+        return backupFolder(database, backupId) + DUMP_FILE;
+    }
+
+    public String manifestKey(String database, String backupId) {
+        return backupFolder(database, backupId) + MANIFEST_FILE;
+    }
+
+    public String verificationKey(String database, String backupId) {
+        return backupFolder(database, backupId) + VERIFICATION_FILE;
+    }
+
+    public String failureKey(String database, String backupId) {
+        return backupFolder(database, backupId) + FAILURE_FILE;
+    }
+
+    /** Everything under the layout; list it to rebuild the catalogue. */
+    public String root() {
+        return prefix.isEmpty() ? "" : prefix + "/";
+    }
+
+    /** The database, backup id and file name of a key in this layout, or empty for any other key. */
+    public Optional<Location> parse(String key) {
+        if (key == null || !key.startsWith(root())) {
+            return Optional.empty();
+        }
+        Matcher m = KEY.matcher(key.substring(root().length()));
+        if (!m.matches() || !BackupId.isValid(m.group(2))) {
+            return Optional.empty();
+        }
+        return Optional.of(new Location(m.group(1), m.group(2), m.group(3)));
+    }
+
+    private static final Pattern KEY = Pattern.compile("([^/]+)/\\d{4}/\\d{2}/\\d{2}/([^/]+)/([^/]+)");
+
+    /** One object of one backup. */
+    public record Location(String database, String backupId, String file) {
+    }
+}

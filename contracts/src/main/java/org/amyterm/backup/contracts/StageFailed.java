@@ -1,0 +1,43 @@
+package org.amyterm.backup.contracts;
+
+import java.time.Instant;
+
+/**
+ * A stage gave up on a backup. {@code message} says what happened and what a person can do; it
+ * never holds a secret. {@code backupId} is null only when the failure has no backup (a malformed
+ * request, say).
+ */
+public record StageFailed(
+        String backupId,
+        String database,
+        Stage stage,
+        FailureReason reason,
+        String message,
+        boolean retryable,
+        Instant failedAt) implements BackupEvent {
+
+    public static final String TYPE = "org.amyterm.backup.failed.v1";
+
+    public StageFailed {
+        Require.text(database, "database");
+        Require.present(stage, "stage");
+        Require.present(reason, "reason");
+        Require.text(message, "message");
+        Require.present(failedAt, "failedAt");
+    }
+
+    public static StageFailed of(String backupId, String database, Stage stage, FailureReason reason,
+            String message, Instant failedAt) {
+        return new StageFailed(backupId, database, stage, reason, message, reason.isRetryable(), failedAt);
+    }
+
+    @Override
+    public String cloudEventType() {
+        return TYPE;
+    }
+
+    @Override
+    public String topic() {
+        return Topics.FAILED;
+    }
+}

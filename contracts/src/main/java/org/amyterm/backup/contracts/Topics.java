@@ -1,0 +1,17 @@
+package org.amyterm.backup.contracts;
+
+/** Kafka topic names; one constant per row of the event catalogue (docs/events.md). */
+public final class Topics {
+    public static final String REQUESTS = "backup.requests";
+    public static final String COMPLETED = "backup.completed";
+    public static final String STORED = "backup.stored";
+    public static final String VERIFIED = "backup.verified";
+    public static final String RESTORED = "backup.restored";
+    public static final String FAILED = "backup.failed";
+    public static final String EXPIRED = "backup.expired";
+    /** Suffix of the dead-letter topic of each consumed topic, e.g. {@code backup.completed.dlq}. */
+    public static final String DLQ_SUFFIX = ".dlq";
+
+    private Topics() {
+    }
+}

@@ -1,0 +1,206 @@
+package org.amyterm.backup.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.amyterm.backup.contracts.BackupSummary;
+import org.amyterm.backup.contracts.EventJson;
+import org.amyterm.backup.contracts.FailureReason;
+import org.amyterm.backup.contracts.ObjectLayout;
+import org.amyterm.backup.contracts.RestoreVerified;
+import org.amyterm.backup.contracts.Stage;
+import org.amyterm.backup.contracts.StageFailed;
+import org.amyterm.backup.contracts.Verification;
+import org.amyterm.backup.testsupport.ServerProcess;
+import org.amyterm.backup.testsupport.TestDirs;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/** One backup through the four services, as an operator runs it: CLI in, evidence and webhook out. */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class BackupPipelineTest {
+    private static final ObjectLayout LAYOUT = new ObjectLayout("amyterm");
+    private static Pipeline pipeline;
+
+    @BeforeAll
+    static void startPipeline() {
+        pipeline = Pipeline.get();
+    }
+
+    @Test
+    @Order(1)
+    void backupIsEncryptedStoredRestoredCheckedAndReported() throws Exception {
+        // Given the sample Amy-Term database and the running services
+        // When an operator takes a backup and waits for its verification
+        Pipeline.CliRun run = pipeline.cli("backup", Pipeline.DATABASE, "--wait", "verified", "--json");
+
+        // Then the CLI reports a verified backup
+        assertThat(run.exit()).as(run.err()).isZero();
+        BackupSummary backup = EventJson.read(run.out(), BackupSummary.class);
+        assertThat(backup.state()).isEqualTo(BackupSummary.State.VERIFIED);
+        String objectKey = backup.manifest().object().key();
+        assertThat(objectKey).isEqualTo(LAYOUT.dumpKey(Pipeline.DATABASE, backup.backupId()));
+
+        // and the object in the bucket is ciphertext, not a readable dump
+        Path work = TestDirs.server("e2e-" + backup.backupId());
+        Path encrypted = work.resolve("dump.pgcustom.zst.gpg");
+        try (S3Client s3 = pipeline.s3Client(); InputStream in = s3.getObject(b -> b.bucket(Pipeline.BUCKET).key(objectKey))) {
+            Files.copy(in, encrypted);
+        }
+        byte[] ciphertext = Files.readAllBytes(encrypted);
+        assertThat(new String(ciphertext, 0, 5, StandardCharsets.ISO_8859_1)).isNotEqualTo("PGDMP");
+        assertThat(new String(ciphertext, StandardCharsets.ISO_8859_1)).doesNotContain("federation_node", "PGDMP");
+        assertThat(sha256(encrypted)).isEqualTo(backup.manifest().object().sha256());
+
+        // and gpg with the operator's key, then zstd, gives back the pg_dump archive of the manifest
+        Path compressed = work.resolve("dump.pgcustom.zst");
+        Path archive = work.resolve("dump.pgcustom");
+        pipeline.key.gpg("--output", compressed.toString(), "--decrypt", encrypted.toString());
+        ServerProcess.run(List.of("zstd", "-q", "-d", "-f", compressed.toString(), "-o", archive.toString()), Map.of(),
+                work, Duration.ofMinutes(2));
+        assertThat(sha256(archive)).isEqualTo(backup.manifest().archive().sha256());
+        String toc = ServerProcess.run(List.of(pipeline.postgres.binDir().resolve("pg_restore").toString(), "--list",
+                archive.toString()), Map.of(), work, Duration.ofMinutes(1));
+        assertThat(toc).contains("TABLE public concept", "TABLE DATA public federation_trust");
+
+        // and the evidence is in the bucket and passed, with the row counts of the dump
+        String evidenceKey = LAYOUT.verificationKey(Pipeline.DATABASE, backup.backupId());
+        try (S3Client s3 = pipeline.s3Client()) {
+            Verification evidence = EventJson.read(s3.getObjectAsBytes(b -> b.bucket(Pipeline.BUCKET).key(evidenceKey))
+                    .asUtf8String(), Verification.class);
+            assertThat(evidence.passed()).isTrue();
+            assertThat(evidence.checks()).anySatisfy(c -> {
+                assertThat(c.name()).isEqualTo("row-counts");
+                assertThat(c.passed()).isTrue();
+            });
+            assertThat(evidence.restoreMillis()).isPositive();
+        }
+        assertThat(backup.manifest().tableRowCounts()).containsEntry("public.federation_node", 3L);
+
+        // and the webhook received the verification
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(webhookEvents(RestoreVerified.TYPE))
+                .anySatisfy(body -> assertThat(body).contains(backup.backupId(), "\"passed\" : true")));
+
+        // and the spool holds nothing of it any more
+        assertThat(spoolFiles()).noneMatch(name -> name.startsWith(backup.backupId()));
+
+        // and list and show name it
+        Pipeline.CliRun list = pipeline.cli("list", Pipeline.DATABASE);
+        assertThat(list.exit()).isZero();
+        assertThat(list.out()).contains(backup.backupId(), "VERIFIED");
+        Pipeline.CliRun show = pipeline.cli("show", backup.backupId());
+        assertThat(show.out()).contains("PASSED", objectKey);
+        Pipeline.CliRun status = pipeline.cli("status");
+        assertThat(status.out()).contains(Pipeline.DATABASE, backup.backupId());
+    }
+
+    @Test
+    @Order(2)
+    void passwordAppearsInNoCommandLineLogEventOrManifest() throws Exception {
+        // Given a watcher of every process's command line
+        CommandLineWatcher watcher = CommandLineWatcher.start(pipeline.backupPassword);
+        Pipeline.CliRun run;
+        try {
+            // When a backup runs through to verification
+            run = pipeline.cli("backup", Pipeline.DATABASE, "--wait", "verified");
+        } finally {
+            watcher.stop();
+        }
+        assertThat(run.exit()).as(run.err()).isZero();
+
+        // Then no command line seen during the backup held the password (pg_dump's among them)
+        assertThat(watcher.processesSeen()).isGreaterThan(0);
+        assertThat(watcher.sawPgDump()).as("the watcher saw pg_dump running").isTrue();
+        assertThat(watcher.leaks()).isEmpty();
+
+        // and no file the servers wrote holds it: service and server logs, Kafka's stored events,
+        // and everything in the bucket (manifests, evidence)
+        SecretScan scan = SecretScan.of(TestDirs.servers(), pipeline.backupPassword);
+        assertThat(scan.filesScanned()).isGreaterThan(10);
+        assertThat(scan.scanned()).anyMatch(p -> p.endsWith("backup-service.log"))
+                .anyMatch(p -> p.endsWith(ObjectLayout.MANIFEST_FILE))
+                .anyMatch(p -> p.toString().contains("backup.completed"));
+        assertThat(scan.filesContainingSecret()).isEmpty();
+    }
+
+    @Test
+    @Order(3)
+    void wrongPasswordFailsTheDumpAlertsAndStoresNothing() throws Exception {
+        // Given the source server no longer accepts the backup service's password
+        pipeline.setBackupPassword("changed-" + System.nanoTime());
+        try {
+            // When an operator takes a backup
+            Pipeline.CliRun run = pipeline.cli("backup", Pipeline.DATABASE, "--wait", "stored");
+
+            // Then the CLI fails, naming the stage and the reason
+            assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(1);
+            assertThat(run.err()).contains("stage dump", FailureReason.SOURCE_AUTH_FAILED.code());
+            String backupId = backupIdIn(run.out());
+
+            // and the webhook received a StageFailed for the dump stage
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(webhookEvents(StageFailed.TYPE))
+                    .anySatisfy(body -> {
+                        StageFailed failed = EventJson.read(EventJson.read(body, Map.class).get("event") instanceof Map<?, ?> m
+                                ? EventJson.write(m) : "", StageFailed.class);
+                        assertThat(failed.backupId()).isEqualTo(backupId);
+                        assertThat(failed.stage()).isEqualTo(Stage.DUMP);
+                        assertThat(failed.retryable()).isFalse();
+                    }));
+
+            // and neither a dump object nor a manifest was written, and the spool is clean
+            try (S3Client s3 = pipeline.s3Client()) {
+                List<String> keys = s3.listObjectsV2Paginator(b -> b.bucket(Pipeline.BUCKET)
+                        .prefix(LAYOUT.backupFolder(Pipeline.DATABASE, backupId))).contents().stream()
+                        .map(o -> o.key()).toList();
+                assertThat(keys).noneMatch(k -> k.endsWith(ObjectLayout.DUMP_FILE) || k.endsWith(ObjectLayout.MANIFEST_FILE));
+            }
+            assertThat(spoolFiles()).noneMatch(name -> name.startsWith(backupId));
+        } finally {
+            pipeline.setBackupPassword(pipeline.backupPassword);
+        }
+    }
+
+    private static List<String> webhookEvents(String type) {
+        return pipeline.webhook.bodies().stream().filter(b -> b.contains("\"eventType\":\"" + type + "\"")).toList();
+    }
+
+    private static List<String> spoolFiles() throws IOException {
+        try (var files = Files.list(pipeline.spool)) {
+            return files.map(p -> p.getFileName().toString()).toList();
+        }
+    }
+
+    private static String backupIdIn(String cliOutput) {
+        Matcher m = Pattern.compile("backup (\\d{8}T\\d{6}Z-[0-9a-f]{8}) of").matcher(cliOutput);
+        assertThat(m.find()).as("a backup id in: " + cliOutput).isTrue();
+        return m.group(1);
+    }
+
+    static String sha256(Path file) throws Exception {
+        MessageDigest digest = MessageDigest.getInstance("SHA-256");
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buffer = new byte[1 << 16];
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+                digest.update(buffer, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+}

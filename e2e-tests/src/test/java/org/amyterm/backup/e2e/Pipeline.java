@@ -1,0 +1,211 @@
+package org.amyterm.backup.e2e;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.amyterm.backup.testsupport.FreePort;
+import org.amyterm.backup.testsupport.GpgKey;
+import org.amyterm.backup.testsupport.KafkaBroker;
+import org.amyterm.backup.testsupport.PostgresServer;
+import org.amyterm.backup.testsupport.S3ProxyServer;
+import org.amyterm.backup.testsupport.SampleDatabase;
+import org.amyterm.backup.testsupport.ServerProcess;
+import org.amyterm.backup.testsupport.TestDirs;
+import org.amyterm.backup.testsupport.TestServers;
+import org.amyterm.backup.testsupport.WebhookReceiver;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * The whole product as in production: the four services as separate processes (their built
+ * {@code quarkus-run.jar}), talking over a real Kafka broker, storing in S3Proxy, dumping and
+ * restoring on a real PostgreSQL. Started once per test JVM.
+ */
+final class Pipeline {
+    static final String DATABASE = "amyterm";
+    static final String BUCKET = "amyterm-backups";
+    static final String BACKUP_ROLE = "amyterm_backup";
+
+    private static Pipeline running;
+
+    final PostgresServer postgres;
+    final KafkaBroker kafka;
+    final S3ProxyServer s3;
+    final WebhookReceiver webhook;
+    final GpgKey key;
+    final Path spool;
+    final Path logs;
+    /** The backup role's password: the secret that must never leak. */
+    final String backupPassword;
+    final List<ServerProcess> services = new ArrayList<>();
+    int backupPort;
+    int storagePort;
+
+    private Pipeline() {
+        postgres = TestServers.postgres();
+        kafka = TestServers.kafka();
+        s3 = TestServers.s3();
+        webhook = WebhookReceiver.start();
+        Path dir = TestDirs.server("e2e");
+        logs = dir;
+        key = GpgKey.generate(TestDirs.server("e2e-key"));
+        spool = TestDirs.server("e2e-spool");
+        backupPassword = "Bk-" + UUID.randomUUID().toString().replace("-", "");
+        SampleDatabase.create(postgres, DATABASE, 3000);
+        postgres.psql("postgres", "CREATE ROLE " + BACKUP_ROLE + " LOGIN IN ROLE pg_read_all_data");
+        setBackupPassword(backupPassword);
+        try (S3Client client = s3Client()) {
+            client.createBucket(b -> b.bucket(BUCKET));
+        }
+    }
+
+    static synchronized Pipeline get() {
+        if (running == null) {
+            running = new Pipeline();
+            running.startServices();
+            TestServers.beforeShutdown(running::stopServices);
+        }
+        return running;
+    }
+
+    /** Sets the backup role's password on the server (psql reads the statement from stdin, not argv). */
+    void setBackupPassword(String password) {
+        postgres.psql("postgres", "ALTER ROLE " + BACKUP_ROLE + " PASSWORD '" + password + "'");
+    }
+
+    S3Client s3Client() {
+        return S3Client.builder().endpointOverride(URI.create(s3.endpoint())).region(Region.US_EAST_1)
+                .forcePathStyle(true)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(s3.accessKey(), s3.secretKey())))
+                .build();
+    }
+
+    String backupUrl() {
+        return "http://127.0.0.1:" + backupPort;
+    }
+
+    String storageUrl() {
+        return "http://127.0.0.1:" + storagePort;
+    }
+
+    /** Runs the CLI jar as an operator would; returns exit code and output. */
+    CliRun cli(String... args) {
+        List<String> command = new ArrayList<>(List.of(java(), "-jar", module("cli").resolve("target/amyterm-backup.jar").toString()));
+        command.addAll(List.of(args));
+        try {
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(false);
+            builder.environment().put("AMYTERM_BACKUP_URL", backupUrl());
+            builder.environment().put("AMYTERM_STORAGE_URL", storageUrl());
+            Process p = builder.start();
+            p.getOutputStream().close();
+            var err = new java.util.concurrent.CompletableFuture<String>();
+            new Thread(() -> {
+                try {
+                    err.complete(new String(p.getErrorStream().readAllBytes()));
+                } catch (IOException e) {
+                    err.complete(e.toString());
+                }
+            }).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            int exit = p.waitFor();
+            return new CliRun(exit, out, err.join());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    record CliRun(int exit, String out, String err) {
+    }
+
+    private void startServices() {
+        Map<String, String> kafkaEnv = Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        Map<String, String> storeEnv = Map.of(
+                "AMYTERM_STORE_ENDPOINT", s3.endpoint(),
+                "AMYTERM_STORE_BUCKET", BUCKET,
+                "AMYTERM_STORE_PATH_STYLE", "true",
+                "AWS_ACCESS_KEY_ID", s3.accessKey(),
+                "AWS_SECRET_ACCESS_KEY", s3.secretKey(),
+                "AWS_REGION", "us-east-1");
+        String pgBin = postgres.binDir().toString();
+
+        backupPort = FreePort.next();
+        Map<String, String> backup = new HashMap<>(kafkaEnv);
+        backup.putAll(Map.of(
+                "QUARKUS_HTTP_PORT", Integer.toString(backupPort),
+                "AMYTERM_BACKUP_SOURCE_HOST", postgres.host(),
+                "AMYTERM_BACKUP_SOURCE_PORT", Integer.toString(postgres.port()),
+                "AMYTERM_BACKUP_SOURCE_USER", BACKUP_ROLE,
+                "AMYTERM_BACKUP_SOURCE_DATABASES", DATABASE,
+                "PGPASSWORD", backupPassword,
+                "AMYTERM_BACKUP_SPOOL_DIR", spool.toString(),
+                "AMYTERM_BACKUP_SCHEDULE_CRON", "off",
+                "AMYTERM_BACKUP_DUMP_PG_BIN_DIR", pgBin));
+        start("backup-service", backup, backupPort);
+
+        storagePort = FreePort.next();
+        Map<String, String> storage = new HashMap<>(kafkaEnv);
+        storage.putAll(storeEnv);
+        storage.putAll(Map.of(
+                "QUARKUS_HTTP_PORT", Integer.toString(storagePort),
+                "AMYTERM_STORAGE_SPOOL_DIR", spool.toString(),
+                "AMYTERM_STORAGE_ENCRYPTION_PUBLIC_KEY_FILE", key.publicKey().toString()));
+        start("storage-service", storage, storagePort);
+
+        int verifierPort = FreePort.next();
+        Map<String, String> verifier = new HashMap<>(kafkaEnv);
+        verifier.putAll(storeEnv);
+        verifier.putAll(Map.of(
+                "QUARKUS_HTTP_PORT", Integer.toString(verifierPort),
+                "AMYTERM_VERIFIER_STAGING_HOST", postgres.host(),
+                "AMYTERM_VERIFIER_STAGING_PORT", Integer.toString(postgres.port()),
+                "AMYTERM_VERIFIER_STAGING_USER", PostgresServer.SUPERUSER,
+                "PGPASSWORD", postgres.password(),
+                "AMYTERM_VERIFIER_DECRYPTION_PRIVATE_KEY_FILE", key.secretKey().toString(),
+                "AMYTERM_VERIFIER_RESTORE_PG_BIN_DIR", pgBin));
+        start("verifier-service", verifier, verifierPort);
+
+        int notifierPort = FreePort.next();
+        Map<String, String> notifier = new HashMap<>(kafkaEnv);
+        notifier.putAll(Map.of(
+                "QUARKUS_HTTP_PORT", Integer.toString(notifierPort),
+                "AMYTERM_NOTIFIER_WEBHOOK_URL", webhook.url()));
+        start("notifier-service", notifier, notifierPort);
+    }
+
+    private void start(String service, Map<String, String> env, int port) {
+        Path jar = module(service).resolve("target/quarkus-app/quarkus-run.jar");
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(jar + " is missing: the services are built before this module (mvn verify)");
+        }
+        ServerProcess process = ServerProcess.start(service, List.of(java(), "-Xmx256m", "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1", "-jar", jar.toString()), env, logs, logs.resolve(service + ".log"));
+        services.add(process);
+        FreePort.awaitListening(port, Duration.ofSeconds(90), process);
+    }
+
+    private void stopServices() {
+        services.forEach(s -> s.stop("TERM"));
+        webhook.close();
+    }
+
+    static Path module(String name) {
+        return TestDirs.repositoryRoot().resolve(name);
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+}

@@ -1,0 +1,72 @@
+package org.amyterm.backup.messaging;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.amyterm.backup.contracts.BackupEvent;
+import org.amyterm.backup.contracts.StageException;
+import org.amyterm.backup.contracts.StageFailed;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+
+/**
+ * Publishes events on the service's {@code events} channel and waits until the broker has them,
+ * so a caller only deletes or moves on once the next stage can see its work.
+ */
+@ApplicationScoped
+public class EventPublisher {
+    private static final Logger LOG = Logger.getLogger(EventPublisher.class);
+    private static final Duration ACK_TIMEOUT = Duration.ofSeconds(60);
+
+    private final Emitter<String> emitter;
+    private final URI source;
+
+    public EventPublisher(@Channel("events") Emitter<String> emitter,
+            @ConfigProperty(name = "quarkus.application.name") String applicationName) {
+        this.emitter = emitter;
+        this.source = URI.create("urn:amyterm-backup:" + applicationName);
+    }
+
+    public void publish(BackupEvent event) {
+        CompletableFuture<Void> acked = new CompletableFuture<>();
+        Message<String> message = CloudEventMessages.of(event, source)
+                .withAck(() -> {
+                    acked.complete(null);
+                    return CompletableFuture.completedFuture(null);
+                })
+                .withNack(failure -> {
+                    acked.completeExceptionally(failure);
+                    return CompletableFuture.completedFuture(null);
+                });
+        emitter.send(message);
+        try {
+            acked.get(ACK_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Kafka did not accept " + event.cloudEventType() + " for "
+                    + event.database() + ": " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("Kafka did not acknowledge " + event.cloudEventType() + " within "
+                    + ACK_TIMEOUT, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while publishing " + event.cloudEventType(), e);
+        }
+    }
+
+    /** The one place a stage failure becomes a StageFailed event (and a log line without secrets). */
+    public StageFailed publishFailure(StageException failure) {
+        StageFailed event = failure.toEvent(Instant.now());
+        LOG.errorf("%s of %s (backup %s) failed [%s]: %s", event.stage().code(), event.database(),
+                event.backupId(), event.reason().code(), event.message());
+        publish(event);
+        return event;
+    }
+}

@@ -1,0 +1,34 @@
+package org.amyterm.backup.objectstore;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import org.amyterm.backup.contracts.ObjectLayout;
+
+/** Makes the configured bucket, its layout and its catalogue injectable in a service. */
+@ApplicationScoped
+public class ObjectStoreProducer {
+
+    @Produces
+    @Singleton
+    S3ObjectStore objectStore(ObjectStoreConfig config) {
+        return S3ObjectStore.connect(config.settings());
+    }
+
+    void close(@Disposes S3ObjectStore store) {
+        store.close();
+    }
+
+    @Produces
+    @Singleton
+    ObjectLayout layout(ObjectStoreConfig config) {
+        return new ObjectLayout(config.prefix());
+    }
+
+    @Produces
+    @Singleton
+    BackupCatalogue catalogue(S3ObjectStore store, ObjectLayout layout) {
+        return new BackupCatalogue(store, layout);
+    }
+}

@@ -1,0 +1,134 @@
+package org.amyterm.backup.objectstore;
+
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/** The object store over the S3 API (AWS S3, MinIO, Ceph, S3Proxy …) with the AWS SDK v2. */
+public final class S3ObjectStore implements ObjectStore, AutoCloseable {
+    private final S3Client s3;
+    private final S3Settings settings;
+
+    public S3ObjectStore(S3Client s3, S3Settings settings) {
+        this.s3 = s3;
+        this.settings = settings;
+    }
+
+    public static S3ObjectStore connect(S3Settings settings) {
+        S3ClientBuilder builder = S3Client.builder()
+                .httpClientBuilder(ApacheHttpClient.builder())
+                .region(Region.of(settings.region()))
+                .forcePathStyle(settings.pathStyle());
+        settings.endpoint().ifPresent(builder::endpointOverride);
+        return new S3ObjectStore(builder.build(), settings);
+    }
+
+    S3Client client() {
+        return s3;
+    }
+
+    @Override
+    public String bucket() {
+        return settings.bucket();
+    }
+
+    @Override
+    public Upload startUpload(String key) {
+        return call("start the upload of " + key, () -> MultipartUpload.start(s3, settings.bucket(), key,
+                settings.partSizeBytes()));
+    }
+
+    @Override
+    public void putText(String key, String text) {
+        call("write " + key, () -> s3.putObject(b -> b.bucket(settings.bucket()).key(key)
+                .contentType("application/json; charset=utf-8"), RequestBody.fromString(text, StandardCharsets.UTF_8)));
+    }
+
+    @Override
+    public Optional<String> getText(String key) {
+        return call("read " + key, () -> {
+            try {
+                return Optional.of(s3.getObjectAsBytes(b -> b.bucket(settings.bucket()).key(key)).asUtf8String());
+            } catch (NoSuchKeyException e) {
+                return Optional.empty();
+            }
+        });
+    }
+
+    @Override
+    public InputStream open(String key) {
+        return call("read " + key, () -> s3.getObject(b -> b.bucket(settings.bucket()).key(key)));
+    }
+
+    @Override
+    public boolean exists(String key) {
+        return call("look up " + key, () -> {
+            try {
+                s3.headObject(HeadObjectRequest.builder().bucket(settings.bucket()).key(key).build());
+                return true;
+            } catch (NoSuchKeyException e) {
+                return false;
+            } catch (S3Exception e) {
+                if (e.statusCode() == 404) {
+                    return false;
+                }
+                throw e;
+            }
+        });
+    }
+
+    @Override
+    public List<String> list(String prefix) {
+        return call("list " + prefix, () -> {
+            List<String> keys = new ArrayList<>();
+            s3.listObjectsV2Paginator(ListObjectsV2Request.builder().bucket(settings.bucket()).prefix(prefix).build())
+                    .contents().stream().map(S3Object::key).forEach(keys::add);
+            keys.sort(null);
+            return keys;
+        });
+    }
+
+    @Override
+    public void delete(String key) {
+        call("delete " + key, () -> s3.deleteObject(b -> b.bucket(settings.bucket()).key(key)));
+    }
+
+    @Override
+    public void close() {
+        s3.close();
+    }
+
+    /** Runs one S3 call, mapping the SDK's failures to ObjectStoreException with a usable message. */
+    static <T> T call(String what, java.util.function.Supplier<T> action) {
+        try {
+            return action.get();
+        } catch (ObjectStoreException e) {
+            throw e;
+        } catch (S3Exception e) {
+            boolean retryable = e.statusCode() >= 500 || e.statusCode() == 429;
+            String code = e.awsErrorDetails() == null ? "" : e.awsErrorDetails().errorCode();
+            throw new ObjectStoreException("object store refused to " + what + ": HTTP " + e.statusCode() + " " + code
+                    + (e.statusCode() == 403 ? " (check the credentials and the bucket policy)" : "")
+                    + (e.statusCode() == 404 ? " (does the bucket exist?)" : ""), retryable, e);
+        } catch (SdkClientException e) {
+            throw new ObjectStoreException("object store unreachable while trying to " + what + ": " + e.getMessage(),
+                    true, e);
+        } catch (SdkException e) {
+            throw new ObjectStoreException("object store failed to " + what + ": " + e.getMessage(), e.retryable(), e);
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package org.amyterm.backup.testsupport;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** S3Proxy (the S3 API over a local folder), in a JVM of its own. */
+public final class S3ProxyServer {
+    private final ServerProcess process;
+    private final int port;
+    private final String accessKey;
+    private final String secretKey;
+    private final Path dataDir;
+
+    private S3ProxyServer(ServerProcess process, int port, String accessKey, String secretKey, Path dataDir) {
+        this.process = process;
+        this.port = port;
+        this.accessKey = accessKey;
+        this.secretKey = secretKey;
+        this.dataDir = dataDir;
+    }
+
+    public static S3ProxyServer start(String name) {
+        Path dir = TestDirs.server(name);
+        int port = FreePort.next();
+        String accessKey = "test-" + UUID.randomUUID().toString().substring(0, 8);
+        String secretKey = UUID.randomUUID().toString();
+        Path data = TestDirs.create(dir.resolve("data-" + port));
+        Path config = dir.resolve("s3proxy.properties");
+        try {
+            Files.writeString(config, String.join("\n",
+                    "s3proxy.endpoint=http://127.0.0.1:" + port,
+                    "s3proxy.authorization=aws-v2-or-v4",
+                    "s3proxy.identity=" + accessKey,
+                    "s3proxy.credential=" + secretKey,
+                    "jclouds.provider=filesystem",
+                    "jclouds.filesystem.basedir=" + data,
+                    ""));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        ServerProcess process = ServerProcess.start(name, List.of(Classpaths.javaBinary(), "-Xmx256m",
+                "-XX:+UseSerialGC", "-cp", Classpaths.of("s3proxy"), "org.gaul.s3proxy.Main", "--properties",
+                config.toString()), Map.of(), dir, dir.resolve("s3proxy.log"));
+        FreePort.awaitListening(port, Duration.ofSeconds(60), process);
+        return new S3ProxyServer(process, port, accessKey, secretKey, data);
+    }
+
+    public String endpoint() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    public String accessKey() {
+        return accessKey;
+    }
+
+    public String secretKey() {
+        return secretKey;
+    }
+
+    /** The folder S3Proxy keeps buckets in: {@code <dataDir>/<bucket>/<key>}. */
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public ServerProcess process() {
+        return process;
+    }
+
+    public void stop() {
+        process.stop("TERM");
+    }
+}
