@@ -33,12 +33,12 @@ final class StatusCommand implements Callable<Integer> {
             out.println("no backups in the bucket yet");
             return ExitCode.OK;
         }
-        out.printf("%-24s %-22s %-20s %-24s %10s %12s%n", "DATABASE", "LATEST", "LATEST STATE", "LAST KNOWN GOOD",
+        out.printf("%-24s %-26s %-20s %-26s %10s %12s%n", "DATABASE", "LATEST", "LATEST STATE", "LAST KNOWN GOOD",
                 "AGE", "RESTORE");
         for (JsonNode db : status) {
             JsonNode latest = db.path("latest");
             JsonNode good = db.path("lastKnownGood");
-            out.printf("%-24s %-22s %-20s %-24s %10s %12s%n", db.path("database").asText(),
+            out.printf("%-24s %-26s %-20s %-26s %10s %12s%n", db.path("database").asText(),
                     latest.path("backupId").asText("-"), latest.path("state").asText("-"),
                     good.isMissingNode() || good.isNull() ? "NONE" : good.path("backupId").asText(),
                     db.path("lastKnownGoodAgeSeconds").isNumber() ? Printer.age(db.path("lastKnownGoodAgeSeconds").asLong()) : "-",

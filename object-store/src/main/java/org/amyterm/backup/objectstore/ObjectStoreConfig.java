@@ -29,6 +29,10 @@ public interface ObjectStoreConfig {
     @WithDefault("16777216")
     int partSizeBytes();
 
+    /** Create the bucket at start-up if it is missing (local stacks; production buckets are made by their owners). */
+    @WithDefault("false")
+    boolean createBucket();
+
     default S3Settings settings() {
         return new S3Settings(endpoint(), region(), bucket(), pathStyle(), partSizeBytes());
     }

@@ -13,7 +13,11 @@ public class ObjectStoreProducer {
     @Produces
     @Singleton
     S3ObjectStore objectStore(ObjectStoreConfig config) {
-        return S3ObjectStore.connect(config.settings());
+        S3ObjectStore store = S3ObjectStore.connect(config.settings());
+        if (config.createBucket()) {
+            store.createBucketIfMissing();
+        }
+        return store;
     }
 
     void close(@Disposes S3ObjectStore store) {

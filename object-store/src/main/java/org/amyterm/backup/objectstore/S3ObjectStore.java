@@ -46,6 +46,23 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
         return settings.bucket();
     }
 
+    /** Creates the bucket unless it exists. */
+    public void createBucketIfMissing() {
+        call("create bucket " + bucket(), () -> {
+            try {
+                s3.headBucket(b -> b.bucket(settings.bucket()));
+            } catch (software.amazon.awssdk.services.s3.model.NoSuchBucketException e) {
+                s3.createBucket(b -> b.bucket(settings.bucket()));
+            } catch (S3Exception e) {
+                if (e.statusCode() != 404) {
+                    throw e;
+                }
+                s3.createBucket(b -> b.bucket(settings.bucket()));
+            }
+            return null;
+        });
+    }
+
     @Override
     public Upload startUpload(String key) {
         return call("start the upload of " + key, () -> MultipartUpload.start(s3, settings.bucket(), key,
