@@ -1,0 +1,95 @@
+package org.amyterm.backup.objectstore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every object store must do for backups to be safe. Each implementation runs this suite
+ * against a real server (restic's backend tests, in spirit).
+ */
+abstract class ObjectStoreContract {
+
+    /** A store on an empty bucket of its own. */
+    protected abstract ObjectStore store();
+
+    /** The part size the store was made with (the contract writes more than one part). */
+    protected abstract int partSize();
+
+    private final String prefix = "contract-" + UUID.randomUUID() + "/";
+
+    @Test
+    void streamedUploadOfSeveralPartsReadsBackByteForByte() throws Exception {
+        // Given more data than two parts
+        byte[] data = new byte[partSize() * 2 + 12345];
+        new Random(7).nextBytes(data);
+
+        // When it is streamed in small writes and completed
+        ObjectStore.Upload upload = store().startUpload(prefix + "big");
+        try (upload) {
+            OutputStream out = upload.stream();
+            for (int off = 0; off < data.length; off += 7000) {
+                out.write(data, off, Math.min(7000, data.length - off));
+            }
+            upload.complete();
+        }
+
+        // Then reading it back gives the same bytes
+        try (InputStream in = store().open(prefix + "big")) {
+            assertThat(in.readAllBytes()).isEqualTo(data);
+        }
+    }
+
+    @Test
+    void smallUploadOfLessThanOnePartIsComplete() throws Exception {
+        try (ObjectStore.Upload upload = store().startUpload(prefix + "small")) {
+            upload.stream().write("tiny".getBytes());
+            upload.complete();
+        }
+        try (InputStream in = store().open(prefix + "small")) {
+            assertThat(new String(in.readAllBytes())).isEqualTo("tiny");
+        }
+    }
+
+    @Test
+    void abortedUploadLeavesNoObject() throws Exception {
+        // Given an upload that wrote a whole part
+        try (ObjectStore.Upload upload = store().startUpload(prefix + "aborted")) {
+            upload.stream().write(new byte[partSize() + 1]);
+            // When it is closed without completing (as when encryption or a checksum fails)
+        }
+        // Then there is no object
+        assertThat(store().exists(prefix + "aborted")).isFalse();
+        assertThat(store().list(prefix)).doesNotContain(prefix + "aborted");
+    }
+
+    @Test
+    void textObjectsRoundTripAndAMissingOneIsEmpty() {
+        store().putText(prefix + "manifest.json", "{\"ü\": 1}");
+        assertThat(store().getText(prefix + "manifest.json")).contains("{\"ü\": 1}");
+        assertThat(store().getText(prefix + "nothing.json")).isEqualTo(Optional.empty());
+        assertThat(store().exists(prefix + "manifest.json")).isTrue();
+    }
+
+    @Test
+    void listingReturnsOnlyKeysUnderThePrefixInOrder() {
+        store().putText(prefix + "b/2", "x");
+        store().putText(prefix + "a/1", "x");
+        store().putText(prefix + "ab", "x");
+        store().putText("elsewhere-" + UUID.randomUUID(), "x");
+        assertThat(store().list(prefix + "a")).isEqualTo(List.of(prefix + "a/1", prefix + "ab"));
+    }
+
+    @Test
+    void deletedObjectIsGone() {
+        store().putText(prefix + "gone", "x");
+        store().delete(prefix + "gone");
+        assertThat(store().exists(prefix + "gone")).isFalse();
+    }
+}

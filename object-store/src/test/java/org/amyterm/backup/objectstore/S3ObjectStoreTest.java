@@ -1,0 +1,73 @@
+package org.amyterm.backup.objectstore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.util.Optional;
+import org.amyterm.backup.testsupport.FreePort;
+import org.amyterm.backup.testsupport.S3ProxyServer;
+import org.amyterm.backup.testsupport.TestServers;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/** The object store contract against S3Proxy, a real S3 API server. */
+class S3ObjectStoreTest extends ObjectStoreContract {
+    private static final int PART = S3Settings.MIN_PART_SIZE;
+    private static S3ObjectStore store;
+
+    @BeforeAll
+    static void connect() {
+        S3ProxyServer s3 = TestServers.s3();
+        store = new S3ObjectStore(client(s3.endpoint(), s3.accessKey(), s3.secretKey()), settings(s3.endpoint()));
+        store.createBucketIfMissing();
+    }
+
+    @Override
+    protected ObjectStore store() {
+        return store;
+    }
+
+    @Override
+    protected int partSize() {
+        return PART;
+    }
+
+    @Test
+    void unreachableStoreIsARetryableFailure() {
+        String nowhere = "http://127.0.0.1:" + FreePort.next();
+        S3ObjectStore down = new S3ObjectStore(client(nowhere, "a", "b"), settings(nowhere));
+        assertThatThrownBy(() -> down.getText("x"))
+                .isInstanceOfSatisfying(ObjectStoreException.class, e -> assertThat(e.isRetryable()).isTrue())
+                .hasMessageContaining("unreachable");
+    }
+
+    @Test
+    void wrongCredentialsArePermanentAndSaySo() {
+        S3ProxyServer s3 = TestServers.s3();
+        S3ObjectStore refused = new S3ObjectStore(client(s3.endpoint(), s3.accessKey(), "wrong"), settings(s3.endpoint()));
+        assertThatThrownBy(() -> refused.putText("x", "y"))
+                .isInstanceOfSatisfying(ObjectStoreException.class, e -> assertThat(e.isRetryable()).isFalse())
+                .hasMessageContaining("HTTP 403");
+    }
+
+    @Test
+    void partSizeBelowTheS3MinimumIsRefused() {
+        assertThatThrownBy(() -> new S3Settings(Optional.empty(), "us-east-1", "b", true, 1024))
+                .hasMessageContaining("at least 5 MiB");
+    }
+
+    private static S3Settings settings(String endpoint) {
+        return new S3Settings(Optional.of(URI.create(endpoint)), "us-east-1", "contract", true, PART);
+    }
+
+    private static S3Client client(String endpoint, String accessKey, String secretKey) {
+        return S3Client.builder().endpointOverride(URI.create(endpoint)).region(Region.US_EAST_1).forcePathStyle(true)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey)))
+                .build();
+    }
+}
