@@ -6,6 +6,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.amyterm.backup.contracts.BackupCompleted;
 import org.amyterm.backup.contracts.BackupStored;
 import org.amyterm.backup.contracts.EventJson;
+import org.amyterm.backup.contracts.FailureReason;
+import org.amyterm.backup.contracts.Stage;
 import org.amyterm.backup.contracts.IsRetryable;
 import org.amyterm.backup.contracts.StageException;
 import org.amyterm.backup.messaging.EventPublisher;
@@ -16,10 +18,12 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 @ApplicationScoped
 public class BackupCompletedConsumer {
     private final StoreAttempts attempts;
+    private final EncryptingUploader uploader;
     private final EventPublisher events;
 
-    public BackupCompletedConsumer(StoreAttempts attempts, EventPublisher events) {
+    public BackupCompletedConsumer(StoreAttempts attempts, EncryptingUploader uploader, EventPublisher events) {
         this.attempts = attempts;
+        this.uploader = uploader;
         this.events = events;
     }
 
@@ -30,8 +34,12 @@ public class BackupCompletedConsumer {
         try {
             events.publish(attempts.storeWithRetries(dump));
         } catch (StageException e) {
-            attempts.uploader.giveUp(dump);
+            uploader.giveUp(dump);
             events.publishFailure(e);
+        } catch (RuntimeException e) {
+            uploader.giveUp(dump);
+            events.publishFailure(new StageException(dump.backupId(), dump.database(), Stage.STORE,
+                    FailureReason.UNEXPECTED, "storing failed unexpectedly: " + e, e));
         }
     }
 

@@ -5,6 +5,8 @@ import io.smallrye.faulttolerance.api.RetryWhen;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.amyterm.backup.contracts.BackupStored;
 import org.amyterm.backup.contracts.EventJson;
+import org.amyterm.backup.contracts.FailureReason;
+import org.amyterm.backup.contracts.Stage;
 import org.amyterm.backup.contracts.IsRetryable;
 import org.amyterm.backup.contracts.StageException;
 import org.amyterm.backup.messaging.EventPublisher;
@@ -35,6 +37,9 @@ public class BackupStoredConsumer {
             outcome.failure().ifPresent(events::publishFailure);
         } catch (StageException e) {
             events.publishFailure(e);
+        } catch (RuntimeException e) {
+            events.publishFailure(new StageException(stored.backupId(), stored.database(), Stage.VERIFY,
+                    FailureReason.UNEXPECTED, "the restore test failed unexpectedly: " + e, e));
         }
     }
 

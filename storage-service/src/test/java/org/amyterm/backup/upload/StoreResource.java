@@ -1,0 +1,43 @@
+package org.amyterm.backup.upload;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.smallrye.reactive.messaging.memory.InMemoryConnector;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.amyterm.backup.testsupport.GpgKey;
+import org.amyterm.backup.testsupport.S3ProxyServer;
+import org.amyterm.backup.testsupport.TestDirs;
+import org.amyterm.backup.testsupport.TestServers;
+
+/** S3Proxy, a spool folder and a gpg key pair; the storage service's Kafka channels in memory. */
+public class StoreResource implements QuarkusTestResourceLifecycleManager {
+    static final String BUCKET = "storage-unit";
+    static Path spool;
+    static S3ProxyServer s3;
+
+    @Override
+    public Map<String, String> start() {
+        s3 = TestServers.s3();
+        spool = TestDirs.server("storage-spool");
+        GpgKey key = GpgKey.generate(TestDirs.server("storage-key"));
+        Map<String, String> config = new HashMap<>();
+        config.putAll(InMemoryConnector.switchIncomingChannelsToInMemory("backup-completed", "backup-failed"));
+        config.putAll(InMemoryConnector.switchOutgoingChannelsToInMemory("events"));
+        config.put("amyterm.store.endpoint", s3.endpoint());
+        config.put("amyterm.store.bucket", BUCKET);
+        config.put("amyterm.store.path-style", "true");
+        config.put("amyterm.store.create-bucket", "true");
+        config.put("quarkus.log.category.\"software.amazon\".level", "WARN");
+        config.put("amyterm.storage.spool-dir", spool.toString());
+        config.put("amyterm.storage.encryption.public-key-file", key.publicKey().toString());
+        System.setProperty("aws.accessKeyId", s3.accessKey());
+        System.setProperty("aws.secretAccessKey", s3.secretKey());
+        return config;
+    }
+
+    @Override
+    public void stop() {
+        InMemoryConnector.clear();
+    }
+}
