@@ -54,21 +54,10 @@ public class StreamingRestore {
                 PgClientProcess pgRestore = PgClientProcess.start(command, server.password())) {
             HashingInputStream ciphertext = new HashingInputStream(object);
             HashingInputStream archive = new HashingInputStream(new ZstdInputStream(decryption.decryptingStream(ciphertext)));
-            boolean fullyRead;
-            try (OutputStream stdin = pgRestore.stdin()) {
-                archive.transferTo(stdin);
-                fullyRead = true;
-            } catch (OpenPgpDecryption.IntegrityException e) {
-                throw e;
-            } catch (IOException brokenPipe) {
-                // pg_restore stopped reading: its exit code and stderr say why
-                fullyRead = false;
-            }
+            boolean restoredAll = copy(archive, pgRestore.stdin());
             int exit = pgRestore.await(config.restore().timeout());
-            if (fullyRead) {
-                checkIntegrity(manifest, ciphertext, archive, stage);
-            }
-            if (exit != 0 || !fullyRead) {
+            checkIntegrity(manifest, ciphertext, archive, stage);
+            if (exit != 0 || !restoredAll) {
                 throw new StageException(manifest.backupId(), manifest.database(), stage, FailureReason.RESTORE_FAILED,
                         exit < 0 ? "pg_restore ran longer than amyterm.verifier.restore.timeout and was stopped"
                                 : "pg_restore exited with " + exit + ": " + pgRestore.stderrTail());
@@ -91,6 +80,36 @@ public class StreamingRestore {
             Thread.currentThread().interrupt();
             throw new StageException(manifest.backupId(), manifest.database(), stage, FailureReason.UNEXPECTED,
                     "the verifier was stopped during the restore", e);
+        }
+    }
+
+    /**
+     * Copies the whole archive into pg_restore, and returns whether pg_restore read all of it. A
+     * failure to read is a damaged backup and propagates. If pg_restore stops reading, the rest is
+     * still read (and discarded) so the integrity checks decide whether the backup or the restore
+     * is at fault.
+     */
+    private static boolean copy(InputStream archive, OutputStream pgRestore) throws IOException {
+        byte[] buffer = new byte[1 << 16];
+        boolean accepted = true;
+        try {
+            int n;
+            while ((n = archive.read(buffer)) > 0) {
+                if (accepted) {
+                    try {
+                        pgRestore.write(buffer, 0, n);
+                    } catch (IOException stoppedReading) {
+                        accepted = false;
+                    }
+                }
+            }
+            return accepted;
+        } finally {
+            try {
+                pgRestore.close();
+            } catch (IOException stoppedReading) {
+                // pg_restore is gone; its exit code tells why
+            }
         }
     }
 
