@@ -1,7 +1,6 @@
 package org.amyterm.backup.dump;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.github.luben.zstd.ZstdInputStream;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -9,7 +8,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.reactive.messaging.ce.OutgoingCloudEventMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.smallrye.reactive.messaging.memory.InMemoryConnector;
-import io.smallrye.reactive.messaging.memory.InMemorySink;
 import jakarta.enterprise.inject.Any;
 import jakarta.inject.Inject;
 import java.io.InputStream;
@@ -17,10 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.UUID;
 import org.amyterm.backup.contracts.BackupCompleted;
 import org.amyterm.backup.contracts.BackupReason;
@@ -30,6 +26,7 @@ import org.amyterm.backup.contracts.FailureReason;
 import org.amyterm.backup.contracts.NodeRole;
 import org.amyterm.backup.contracts.Stage;
 import org.amyterm.backup.contracts.StageFailed;
+import org.amyterm.backup.messaging.RecordedEvents;
 import org.amyterm.backup.testsupport.TestServers;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.junit.jupiter.api.BeforeEach;
@@ -43,11 +40,11 @@ class DumpRunnerTest {
     @Any
     InMemoryConnector connector;
 
-    private InMemorySink<String> events;
+    private RecordedEvents events;
 
     @BeforeEach
     void clearEvents() {
-        events = connector.sink("events");
+        events = new RecordedEvents(connector.sink("events"));
         events.clear();
     }
 
@@ -60,7 +57,7 @@ class DumpRunnerTest {
         connector.source("backup-requests").send(EventJson.write(request));
 
         // Then a BackupCompleted is published as a CloudEvent keyed by the database
-        Message<String> message = awaitEvent(BackupCompleted.TYPE);
+        Message<String> message = events.awaitMessage(BackupCompleted.TYPE);
         BackupCompleted completed = EventJson.read(message.getPayload(), BackupCompleted.class);
         OutgoingCloudEventMetadata<?> ce = message.getMetadata(OutgoingCloudEventMetadata.class).orElseThrow();
         assertThat(ce.getSubject()).contains(SourceDatabaseResource.DATABASE);
@@ -102,7 +99,7 @@ class DumpRunnerTest {
         connector.source("backup-requests").send(EventJson.write(request));
 
         // Then the consumer is still alive and dumps it
-        BackupCompleted completed = EventJson.read(awaitEvent(BackupCompleted.TYPE).getPayload(), BackupCompleted.class);
+        BackupCompleted completed = events.await(BackupCompleted.class, BackupCompleted.TYPE);
         assertThat(completed.backupId()).isEqualTo(request.backupId());
     }
 
@@ -111,7 +108,7 @@ class DumpRunnerTest {
         BackupRequested request = request(SourceDatabaseResource.MISSING);
         connector.source("backup-requests").send(EventJson.write(request));
 
-        StageFailed failed = EventJson.read(awaitEvent(StageFailed.TYPE).getPayload(), StageFailed.class);
+        StageFailed failed = events.await(StageFailed.class, StageFailed.TYPE);
         assertThat(failed.stage()).isEqualTo(Stage.DUMP);
         assertThat(failed.reason()).isEqualTo(FailureReason.DATABASE_NOT_FOUND);
         assertThat(failed.retryable()).isFalse();
@@ -124,16 +121,6 @@ class DumpRunnerTest {
         return BackupRequested.of(database, BackupReason.MANUAL, "test", UUID.randomUUID().toString(), Instant.now());
     }
 
-    private Message<String> awaitEvent(String type) {
-        return await().atMost(Duration.ofSeconds(60)).until(() -> ofType(type), list -> !list.isEmpty()).get(0);
-    }
-
-    private List<Message<String>> ofType(String type) {
-        return events.received().stream()
-                .filter(m -> m.getMetadata(OutgoingCloudEventMetadata.class).map(ce -> ce.getType().equals(type)).orElse(false))
-                .map(m -> (Message<String>) m)
-                .toList();
-    }
 
     private static String sha256(InputStream in) throws Exception {
         MessageDigest digest = MessageDigest.getInstance("SHA-256");

@@ -44,6 +44,15 @@ final class Printer {
                     .append(", sha256 ").append(m.archive().sha256()).append('\n');
             text.append("object      ").append(m.object().key()).append(" (").append(bytes(m.object().bytes()))
                     .append(", ").append(m.encryption().algorithm()).append(" to ").append(m.encryption().keyId()).append(")\n");
+            if (m.dumpStartedAt() != null && m.dumpFinishedAt() != null && m.storedAt() != null) {
+                text.append("timings     dump ").append(millis(m.dumpStartedAt(), m.dumpFinishedAt()))
+                        .append(" ms, encrypt and upload ").append(millis(m.dumpFinishedAt(), m.storedAt())).append(" ms");
+                if (b.verification() != null) {
+                    text.append(", restore ").append(b.verification().restoreMillis()).append(" ms, checks ")
+                            .append(b.verification().checkMillis()).append(" ms");
+                }
+                text.append('\n');
+            }
             text.append("tables      ").append(m.tableRowCounts().size()).append(", ")
                     .append(m.tableRowCounts().values().stream().mapToLong(Long::longValue).sum()).append(" rows\n");
         }
@@ -61,6 +70,10 @@ final class Printer {
                     .append("]: ").append(b.failure().message()).append('\n');
         }
         return text.toString().stripTrailing();
+    }
+
+    private static long millis(java.time.Instant from, java.time.Instant to) {
+        return java.time.Duration.between(from, to).toMillis();
     }
 
     static String failedChecks(BackupSummary b) {

@@ -28,11 +28,13 @@ public class EventPublisher {
 
     private final Emitter<String> emitter;
     private final URI source;
+    private final PipelineMetrics metrics;
 
     public EventPublisher(@Channel("events") Emitter<String> emitter,
-            @ConfigProperty(name = "quarkus.application.name") String applicationName) {
+            @ConfigProperty(name = "quarkus.application.name") String applicationName, PipelineMetrics metrics) {
         this.emitter = emitter;
         this.source = URI.create("urn:amyterm-backup:" + applicationName);
+        this.metrics = metrics;
     }
 
     public void publish(BackupEvent event) {
@@ -49,6 +51,7 @@ public class EventPublisher {
         emitter.send(message);
         try {
             acked.get(ACK_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            metrics.record(event);
         } catch (ExecutionException e) {
             throw new IllegalStateException("Kafka did not accept " + event.cloudEventType() + " for "
                     + event.database() + ": " + e.getCause().getMessage(), e.getCause());

@@ -5,9 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.smallrye.reactive.messaging.ce.OutgoingCloudEventMetadata;
 import io.smallrye.reactive.messaging.memory.InMemoryConnector;
-import io.smallrye.reactive.messaging.memory.InMemorySink;
 import jakarta.enterprise.inject.Any;
 import jakarta.inject.Inject;
 import java.nio.file.Files;
@@ -31,8 +29,8 @@ import org.amyterm.backup.contracts.NodeRole;
 import org.amyterm.backup.contracts.ObjectLayout;
 import org.amyterm.backup.contracts.Stage;
 import org.amyterm.backup.contracts.StageFailed;
+import org.amyterm.backup.messaging.RecordedEvents;
 import org.amyterm.backup.objectstore.ObjectStore;
-import org.eclipse.microprofile.reactive.messaging.Message;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -50,11 +48,11 @@ class EncryptingUploaderTest {
     @Inject
     ObjectLayout layout;
 
-    private InMemorySink<String> events;
+    private RecordedEvents events;
 
     @BeforeEach
     void clear() {
-        events = connector.sink("events");
+        events = new RecordedEvents(connector.sink("events"));
         events.clear();
     }
 
@@ -67,7 +65,7 @@ class EncryptingUploaderTest {
         connector.source("backup-completed").send(EventJson.write(dump));
 
         // Then a BackupStored names the object, and the manifest describes it without secrets
-        BackupStored stored = EventJson.read(awaitEvent(BackupStored.TYPE).getPayload(), BackupStored.class);
+        BackupStored stored = events.await(BackupStored.class, BackupStored.TYPE);
         assertThat(stored.objectKey()).isEqualTo(layout.dumpKey("amyterm", dump.backupId()));
         Manifest manifest = EventJson.read(store.getText(stored.manifestKey()).orElseThrow(), Manifest.class);
         assertThat(manifest.archive().sha256()).isEqualTo(dump.archiveSha256());
@@ -87,11 +85,11 @@ class EncryptingUploaderTest {
         connector.source("backup-completed").send(EventJson.write(dump));
         connector.source("backup-completed").send(EventJson.write(dump));
 
-        await().atMost(Duration.ofSeconds(60)).until(() -> ofType(BackupStored.TYPE).size() == 2);
+        await().atMost(Duration.ofSeconds(60)).until(() -> events.ofType(BackupStored.TYPE).size() == 2);
         List<String> keys = store.list(layout.backupFolder("amyterm", dump.backupId()));
         assertThat(keys).containsExactlyInAnyOrder(layout.dumpKey("amyterm", dump.backupId()),
                 layout.manifestKey("amyterm", dump.backupId()));
-        assertThat(ofType(BackupStored.TYPE).stream().map(m -> EventJson.read(m.getPayload(), BackupStored.class).ciphertextSha256())
+        assertThat(events.ofType(BackupStored.TYPE).stream().map(m -> EventJson.read(m.getPayload(), BackupStored.class).ciphertextSha256())
                 .distinct()).hasSize(1);
     }
 
@@ -103,7 +101,7 @@ class EncryptingUploaderTest {
 
         connector.source("backup-completed").send(EventJson.write(dump));
 
-        StageFailed failed = EventJson.read(awaitEvent(StageFailed.TYPE).getPayload(), StageFailed.class);
+        StageFailed failed = events.await(StageFailed.class, StageFailed.TYPE);
         assertThat(failed.stage()).isEqualTo(Stage.STORE);
         assertThat(failed.reason()).isEqualTo(FailureReason.INTEGRITY_MISMATCH);
         assertThat(store.list(layout.backupFolder("amyterm", dump.backupId()))).isEmpty();
@@ -117,7 +115,7 @@ class EncryptingUploaderTest {
 
         connector.source("backup-completed").send(EventJson.write(dump));
 
-        StageFailed failed = EventJson.read(awaitEvent(StageFailed.TYPE).getPayload(), StageFailed.class);
+        StageFailed failed = events.await(StageFailed.class, StageFailed.TYPE);
         assertThat(failed.reason()).isEqualTo(FailureReason.SPOOL_MISSING);
         assertThat(failed.message()).contains("outside the spool", "amyterm.storage.spool-dir");
         assertThat(elsewhere).exists();
@@ -130,7 +128,7 @@ class EncryptingUploaderTest {
 
         connector.source("backup-completed").send(EventJson.write(dump));
 
-        StageFailed failed = EventJson.read(awaitEvent(StageFailed.TYPE).getPayload(), StageFailed.class);
+        StageFailed failed = events.await(StageFailed.class, StageFailed.TYPE);
         assertThat(failed.reason()).isEqualTo(FailureReason.SPOOL_MISSING);
         assertThat(failed.retryable()).isFalse();
     }
@@ -171,16 +169,6 @@ class EncryptingUploaderTest {
         }
     }
 
-    private Message<String> awaitEvent(String type) {
-        return await().atMost(Duration.ofSeconds(60)).until(() -> ofType(type), l -> !l.isEmpty()).get(0);
-    }
-
-    @SuppressWarnings("unchecked")
-    private List<Message<String>> ofType(String type) {
-        return events.received().stream()
-                .filter(m -> m.getMetadata(OutgoingCloudEventMetadata.class).map(ce -> ce.getType().equals(type)).orElse(false))
-                .map(m -> (Message<String>) m).toList();
-    }
 
     private static byte[] randomBytes(int n) {
         byte[] bytes = new byte[n];

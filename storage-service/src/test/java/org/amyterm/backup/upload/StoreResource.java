@@ -24,15 +24,10 @@ public class StoreResource implements QuarkusTestResourceLifecycleManager {
         Map<String, String> config = new HashMap<>();
         config.putAll(InMemoryConnector.switchIncomingChannelsToInMemory("backup-completed", "backup-failed"));
         config.putAll(InMemoryConnector.switchOutgoingChannelsToInMemory("events"));
-        config.put("amyterm.store.endpoint", s3.endpoint());
-        config.put("amyterm.store.bucket", BUCKET);
-        config.put("amyterm.store.path-style", "true");
-        config.put("amyterm.store.create-bucket", "true");
+        config.putAll(s3.storeConfig(BUCKET));
         config.put("quarkus.log.category.\"software.amazon\".level", "WARN");
         config.put("amyterm.storage.spool-dir", spool.toString());
         config.put("amyterm.storage.encryption.public-key-file", key.publicKey().toString());
-        System.setProperty("aws.accessKeyId", s3.accessKey());
-        System.setProperty("aws.secretAccessKey", s3.secretKey());
         return config;
     }
 

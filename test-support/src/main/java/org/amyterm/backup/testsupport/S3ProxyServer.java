@@ -68,6 +68,20 @@ public final class S3ProxyServer {
         return dataDir;
     }
 
+    /**
+     * The services' configuration for a bucket on this server (created at start-up). The SDK reads
+     * the credentials from system properties, as it would from the environment in production.
+     */
+    public java.util.Map<String, String> storeConfig(String bucket) {
+        System.setProperty("aws.accessKeyId", accessKey);
+        System.setProperty("aws.secretAccessKey", secretKey);
+        return java.util.Map.of(
+                "amyterm.store.endpoint", endpoint(),
+                "amyterm.store.bucket", bucket,
+                "amyterm.store.path-style", "true",
+                "amyterm.store.create-bucket", "true");
+    }
+
     public ServerProcess process() {
         return process;
     }

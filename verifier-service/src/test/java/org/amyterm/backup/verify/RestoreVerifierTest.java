@@ -5,14 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.smallrye.reactive.messaging.ce.OutgoingCloudEventMetadata;
 import io.smallrye.reactive.messaging.memory.InMemoryConnector;
-import io.smallrye.reactive.messaging.memory.InMemorySink;
 import jakarta.enterprise.inject.Any;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.amyterm.backup.contracts.BackupStored;
 import org.amyterm.backup.contracts.EventJson;
@@ -22,8 +19,8 @@ import org.amyterm.backup.contracts.RestoreVerified;
 import org.amyterm.backup.contracts.Stage;
 import org.amyterm.backup.contracts.StageFailed;
 import org.amyterm.backup.contracts.Verification;
+import org.amyterm.backup.messaging.RecordedEvents;
 import org.amyterm.backup.objectstore.ObjectStore;
-import org.eclipse.microprofile.reactive.messaging.Message;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -41,11 +38,11 @@ class RestoreVerifierTest {
     @Inject
     ObjectLayout layout;
 
-    private InMemorySink<String> events;
+    private RecordedEvents events;
 
     @BeforeEach
     void clear() {
-        events = connector.sink("events");
+        events = new RecordedEvents(connector.sink("events"));
         events.clear();
     }
 
@@ -59,7 +56,7 @@ class RestoreVerifierTest {
         connector.source("backup-stored").send(EventJson.write(stored));
 
         // Then it passes every check, with a measured restore time
-        RestoreVerified verified = EventJson.read(awaitEvent(RestoreVerified.TYPE).getPayload(), RestoreVerified.class);
+        RestoreVerified verified = events.await(RestoreVerified.class, RestoreVerified.TYPE);
         assertThat(verified.passed()).isTrue();
         assertThat(verified.restoreMillis()).isPositive();
         assertThat(verified.checks()).extracting(c -> c.name()).contains("row-counts", "schema-version",
@@ -76,12 +73,12 @@ class RestoreVerifierTest {
         StandardToolBackup backup = new StandardToolBackup();
         BackupStored stored = backup.upload(store, layout, backup.counts, StandardToolBackup.sha256(backup.encrypted));
         connector.source("backup-stored").send(EventJson.write(stored));
-        RestoreVerified first = EventJson.read(awaitEvent(RestoreVerified.TYPE).getPayload(), RestoreVerified.class);
+        RestoreVerified first = events.await(RestoreVerified.class, RestoreVerified.TYPE);
         String evidence = store.getText(first.evidenceKey()).orElseThrow();
 
         connector.source("backup-stored").send(EventJson.write(stored));
 
-        await().atMost(Duration.ofSeconds(60)).until(() -> ofType(RestoreVerified.TYPE).size() == 2);
+        await().atMost(Duration.ofSeconds(60)).until(() -> events.ofType(RestoreVerified.TYPE).size() == 2);
         assertThat(store.getText(first.evidenceKey())).contains(evidence);
     }
 
@@ -96,7 +93,7 @@ class RestoreVerifierTest {
         connector.source("backup-stored").send(EventJson.write(stored));
 
         // Then the verify stage fails permanently, and the evidence says it did not pass
-        StageFailed failed = EventJson.read(awaitEvent(StageFailed.TYPE).getPayload(), StageFailed.class);
+        StageFailed failed = events.await(StageFailed.class, StageFailed.TYPE);
         assertThat(failed.stage()).isEqualTo(Stage.VERIFY);
         assertThat(failed.reason()).isIn(FailureReason.DECRYPTION_FAILED, FailureReason.INTEGRITY_MISMATCH);
         assertThat(failed.retryable()).isFalse();
@@ -115,10 +112,10 @@ class RestoreVerifierTest {
 
         connector.source("backup-stored").send(EventJson.write(stored));
 
-        StageFailed failed = EventJson.read(awaitEvent(StageFailed.TYPE).getPayload(), StageFailed.class);
+        StageFailed failed = events.await(StageFailed.class, StageFailed.TYPE);
         assertThat(failed.reason()).isEqualTo(FailureReason.CHECK_FAILED);
         assertThat(failed.message()).contains("public.concept");
-        RestoreVerified verified = EventJson.read(awaitEvent(RestoreVerified.TYPE).getPayload(), RestoreVerified.class);
+        RestoreVerified verified = events.await(RestoreVerified.class, RestoreVerified.TYPE);
         assertThat(verified.passed()).isFalse();
     }
 
@@ -130,7 +127,7 @@ class RestoreVerifierTest {
 
         connector.source("backup-stored").send(EventJson.write(stored));
 
-        StageFailed failed = EventJson.read(awaitEvent(StageFailed.TYPE).getPayload(), StageFailed.class);
+        StageFailed failed = events.await(StageFailed.class, StageFailed.TYPE);
         assertThat(failed.reason()).isEqualTo(FailureReason.BACKUP_NOT_FOUND);
         assertThat(failed.message()).contains(ObjectLayout.MANIFEST_FILE);
     }
@@ -139,14 +136,4 @@ class RestoreVerifierTest {
         return StagingResource.postgres.psql("postgres", "SELECT string_agg(datname, ',') FROM pg_database WHERE datname LIKE 'amyterm_verify_%'");
     }
 
-    private Message<String> awaitEvent(String type) {
-        return await().atMost(Duration.ofSeconds(90)).until(() -> ofType(type), l -> !l.isEmpty()).get(0);
-    }
-
-    @SuppressWarnings("unchecked")
-    private List<Message<String>> ofType(String type) {
-        return events.received().stream()
-                .filter(m -> m.getMetadata(OutgoingCloudEventMetadata.class).map(ce -> ce.getType().equals(type)).orElse(false))
-                .map(m -> (Message<String>) m).toList();
-    }
 }

@@ -28,18 +28,13 @@ public class StagingResource implements QuarkusTestResourceLifecycleManager {
         Map<String, String> config = new HashMap<>();
         config.putAll(InMemoryConnector.switchIncomingChannelsToInMemory("backup-stored"));
         config.putAll(InMemoryConnector.switchOutgoingChannelsToInMemory("events"));
-        config.put("amyterm.store.endpoint", s3.endpoint());
-        config.put("amyterm.store.bucket", BUCKET);
-        config.put("amyterm.store.path-style", "true");
-        config.put("amyterm.store.create-bucket", "true");
+        config.putAll(s3.storeConfig(BUCKET));
         config.put("amyterm.verifier.staging.host", postgres.host());
         config.put("amyterm.verifier.staging.port", Integer.toString(postgres.port()));
         config.put("amyterm.verifier.staging.user", PostgresServer.SUPERUSER);
         config.put("amyterm.verifier.staging.password", postgres.password());
         config.put("amyterm.verifier.decryption.private-key-file", key.secretKey().toString());
         config.put("amyterm.verifier.restore.pg-bin-dir", postgres.binDir().toString());
-        System.setProperty("aws.accessKeyId", s3.accessKey());
-        System.setProperty("aws.secretAccessKey", s3.secretKey());
         return config;
     }
 
