@@ -11,6 +11,7 @@ import org.amyterm.backup.dump.DumpRunner;
 import org.amyterm.backup.messaging.EventPublisher;
 import org.eclipse.microprofile.faulttolerance.Retry;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
 
 /**
  * Takes backup requests off {@code backup.requests}: dump, then announce the dump. A request that
@@ -18,8 +19,11 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
  */
 @ApplicationScoped
 public class BackupRequestConsumer {
+    private static final Logger LOG = Logger.getLogger(BackupRequestConsumer.class);
+
     private final DumpAttempts attempts;
     private final EventPublisher events;
+    private final RecentBackups recent = new RecentBackups(10_000);
 
     public BackupRequestConsumer(DumpAttempts attempts, EventPublisher events) {
         this.attempts = attempts;
@@ -30,6 +34,11 @@ public class BackupRequestConsumer {
     @Blocking
     public void onRequest(String payload) {
         BackupRequested request = EventJson.read(payload, BackupRequested.class);
+        if (!recent.firstTime(request.backupId())) {
+            LOG.infof("backup %s of %s was already taken; ignoring the repeated request", request.backupId(),
+                    request.database());
+            return;
+        }
         try {
             events.publish(attempts.dumpWithRetries(request));
         } catch (StageException e) {

@@ -22,13 +22,19 @@ public class BackupRequests {
     }
 
     public BackupRequested request(String database, BackupReason reason, String requestedBy, String idempotencyKey) {
+        return request(database, reason, requestedBy, idempotencyKey, Instant.now());
+    }
+
+    /** A request at a given time: the time and the idempotency key fix the backup id. */
+    public BackupRequested request(String database, BackupReason reason, String requestedBy, String idempotencyKey,
+            Instant requestedAt) {
         ObjectLayout.requireDatabaseName(database);
         List<String> known = config.source().databases();
         if (!known.contains(database)) {
             throw new UnknownDatabaseException(database, known);
         }
         String key = idempotencyKey == null || idempotencyKey.isBlank() ? UUID.randomUUID().toString() : idempotencyKey;
-        BackupRequested request = BackupRequested.of(database, reason, requestedBy, key, Instant.now());
+        BackupRequested request = BackupRequested.of(database, reason, requestedBy, key, requestedAt);
         events.publish(request);
         return request;
     }

@@ -2,6 +2,8 @@ package org.amyterm.backup.request;
 
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import org.amyterm.backup.config.BackupConfig;
 import org.amyterm.backup.contracts.BackupReason;
 import org.jboss.logging.Logger;
@@ -22,11 +24,11 @@ public class BackupSchedule {
     @Scheduled(identity = "daily-backup", cron = "${amyterm.backup.schedule.cron:0 30 1 * * ?}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void requestAll() {
+        // every replica fires the schedule: the same database and minute give the same backup id, dumped once
+        Instant minute = Instant.now().truncatedTo(ChronoUnit.MINUTES);
         for (String database : config.source().databases()) {
-            // one key per database and scheduled minute: a second replica firing the same schedule asks for the same backup
-            String key = "scheduled:" + database + ":" + java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
             LOG.infof("scheduled backup of %s requested", database);
-            requests.request(database, BackupReason.SCHEDULED, "schedule", key);
+            requests.request(database, BackupReason.SCHEDULED, "schedule", "scheduled:" + database + ":" + minute, minute);
         }
     }
 }

@@ -104,6 +104,25 @@ class DumpRunnerTest {
     }
 
     @Test
+    void repeatedRequestIsDumpedOnce() throws Exception {
+        // Given the same request delivered twice (a redelivery, or two replicas firing one schedule)
+        BackupRequested request = request(SourceDatabaseResource.DATABASE);
+        connector.source("backup-requests").send(EventJson.write(request));
+        connector.source("backup-requests").send(EventJson.write(request));
+        // and a different request after them, to know both were consumed
+        BackupRequested next = request(SourceDatabaseResource.DATABASE);
+        connector.source("backup-requests").send(EventJson.write(next));
+
+        // Then there is one dump of each
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+                .until(() -> events.ofType(BackupCompleted.TYPE).stream().anyMatch(m -> m.getPayload().contains(next.backupId())));
+        assertThat(events.ofType(BackupCompleted.TYPE)).filteredOn(m -> m.getPayload().contains(request.backupId())).hasSize(1);
+        for (var m : events.ofType(BackupCompleted.TYPE)) {
+            Files.deleteIfExists(Path.of(EventJson.read(m.getPayload(), BackupCompleted.class).spoolFile()));
+        }
+    }
+
+    @Test
     void databaseMissingOnTheServerFailsTheDumpStagePermanently() {
         BackupRequested request = request(SourceDatabaseResource.MISSING);
         connector.source("backup-requests").send(EventJson.write(request));
