@@ -64,6 +64,19 @@ class EventAlertsTest {
     }
 
     @Test
+    void failedVerificationIsNotASecondAlertBesideItsStageFailed() {
+        String backupId = BackupId.of(Instant.now(), UUID.randomUUID().toString());
+        connector.source("backup-verified").send(EventJson.write(new RestoreVerified(backupId, "amyterm", false, 10,
+                List.of(CheckResult.fail("row-counts", "concept differs")), "k/verification.json", Instant.now())));
+        connector.source("backup-failed").send(EventJson.write(StageFailed.of(backupId, "amyterm", Stage.VERIFY,
+                FailureReason.CHECK_FAILED, "row-counts: concept differs", Instant.now())));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> posted(backupId).size() == 1);
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> posted(backupId).size() == 1);
+        assertThat(posted(backupId).get(0)).contains(StageFailed.TYPE, "AT-VERIFY-003");
+    }
+
+    @Test
     void malformedEventDoesNotStopTheNextAlert() {
         connector.source("backup-failed").send("{\"database\": 42");
         String backupId = BackupId.of(Instant.now(), UUID.randomUUID().toString());
