@@ -40,6 +40,9 @@ class DumpRunnerTest {
     @Any
     InMemoryConnector connector;
 
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry metrics;
+
     private RecordedEvents events;
 
     @BeforeEach
@@ -86,6 +89,9 @@ class DumpRunnerTest {
         assertThat(completed.schemaVersion()).isEqualTo("2.3.1");
         assertThat(completed.pgDumpVersion()).startsWith("pg_dump (PostgreSQL)");
         assertThat(completed.backupId()).isEqualTo(request.backupId());
+        // and the dump's time and size are in the metrics
+        assertThat(metrics.find("amyterm.backup.dump.duration").tag("database", SourceDatabaseResource.DATABASE).timer())
+                .isNotNull().satisfies(t -> assertThat(t.count()).isPositive());
         Files.delete(spool);
     }
 
