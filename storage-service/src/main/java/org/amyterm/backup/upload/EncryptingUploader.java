@@ -1,5 +1,6 @@
 package org.amyterm.backup.upload;
 
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,6 +34,8 @@ import org.jboss.logging.Logger;
  * The object is only completed once the spool's checksum matched; then the manifest is written and
  * the spool file deleted.
  */
+// created at start-up: a missing or unusable key stops the service with its reason, not the first backup
+@Startup
 @ApplicationScoped
 public class EncryptingUploader {
     private static final Logger LOG = Logger.getLogger(EncryptingUploader.class);

@@ -1,6 +1,7 @@
 package org.amyterm.backup.restore;
 
 import com.github.luben.zstd.ZstdInputStream;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,6 +26,8 @@ import org.bouncycastle.openpgp.PGPException;
  * → {@code pg_restore}. No plaintext touches a disk. Only when both hashes match the manifest
  * and the MDC holds is the restore trusted.
  */
+// created at start-up: a missing or unusable key stops the service with its reason, not the first backup
+@Startup
 @ApplicationScoped
 public class StreamingRestore {
     private final ObjectStore store;
