@@ -1,5 +1,5 @@
--- Fills the sample schema. psql variable :concepts sets the size: about 1 KB of database per
--- concept, so 5000 is a few MB (tests) and 3000000 several GB (benchmarks).
+-- Fills the sample schema. psql variable :concepts sets the size: about 0.7 KB of database per
+-- concept (3000000 made 2138 MB), so 5000 is a few MB (tests) and 5000000 several GB (benchmarks).
 \set ON_ERROR_STOP 1
 \if :{?concepts}
 \else
