@@ -137,6 +137,11 @@ class BackupPipelineTest {
                 .anyMatch(p -> p.endsWith(ObjectLayout.MANIFEST_FILE))
                 .anyMatch(p -> p.toString().contains("backup.completed"));
         assertThat(scan.filesContainingSecret()).isEmpty();
+        // (the same scan does find what events and manifests do hold: it would see a leak)
+        String backupId = backupIdIn(run.out());
+        assertThat(SecretScan.of(TestDirs.servers(), backupId).filesContainingSecret())
+                .anyMatch(p -> p.toString().contains("backup.completed"))
+                .anyMatch(p -> p.endsWith(ObjectLayout.MANIFEST_FILE));
     }
 
     @Test
