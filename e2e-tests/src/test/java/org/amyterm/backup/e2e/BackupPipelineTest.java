@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.amyterm.backup.contracts.BackupSummary;
@@ -25,6 +26,10 @@ import org.amyterm.backup.contracts.StageFailed;
 import org.amyterm.backup.contracts.Verification;
 import org.amyterm.backup.testsupport.ServerProcess;
 import org.amyterm.backup.testsupport.TestDirs;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -179,6 +184,26 @@ class BackupPipelineTest {
         } finally {
             pipeline.setBackupPassword(pipeline.backupPassword);
         }
+    }
+
+    @Test
+    @Order(4)
+    void malformedEventGoesToTheDeadLetterTopicRaisesAnAlertAndTheConsumerCarriesOn() throws Exception {
+        // Given an event on backup.completed that no storage service can read
+        String marker = "garbage-" + System.nanoTime();
+        Properties config = new Properties();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, pipeline.kafka.bootstrapServers());
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
+            producer.send(new ProducerRecord<>("backup.completed", Pipeline.DATABASE, "{\"not\": \"" + marker + "\"")).get();
+        }
+
+        // When a good backup follows
+        Pipeline.CliRun run = pipeline.cli("backup", Pipeline.DATABASE, "--wait", "stored");
+
+        // Then the storage service stored it, and the unreadable event became an alert, intact
+        assertThat(run.exit()).as(run.err()).isZero();
+        await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> assertThat(pipeline.webhook.bodies())
+                .anySatisfy(body -> assertThat(body).contains("dead-letter", "backup.completed.dlq", marker)));
     }
 
     private static List<String> webhookEvents(String type) {
