@@ -74,23 +74,32 @@ final class BackupCommand implements Callable<Integer> {
                 lastShown = progress;
             }
             if (found.isPresent()) {
-                BackupSummary backup = found.get();
-                StageFailed failure = backup.failure();
-                if (backup.state() == BackupSummary.State.FAILED || backup.state() == BackupSummary.State.VERIFICATION_FAILED
-                        || (failure != null && until == Until.verified)) {
-                    return failed(backup, out);
-                }
-                boolean done = until == Until.stored ? backup.state() != BackupSummary.State.FAILED
-                        : backup.state() == BackupSummary.State.VERIFIED;
-                if (done) {
-                    out.println(json ? EventJson.write(backup) : Printer.details(backup));
-                    return ExitCode.OK;
+                switch (outcome(found.get(), until)) {
+                    case FAILED:
+                        return failed(found.get(), out);
+                    case REACHED:
+                        out.println(json ? EventJson.write(found.get()) : Printer.details(found.get()));
+                        return ExitCode.OK;
+                    default:
+                        break;
                 }
             }
             pause();
         }
         throw new CliException(ExitCode.TIMED_OUT, "backup " + request.backupId() + " of " + database + " was not "
                 + until + " within " + timeout + "; it may still finish: amyterm-backup show " + request.backupId());
+    }
+
+    enum Outcome { WAITING, REACHED, FAILED }
+
+    /** Where a backup in the bucket stands against what the operator waits for. */
+    static Outcome outcome(BackupSummary backup, Until until) {
+        boolean failed = backup.state() == BackupSummary.State.FAILED || (until == Until.verified
+                && (backup.state() == BackupSummary.State.VERIFICATION_FAILED || backup.failure() != null));
+        if (failed) {
+            return Outcome.FAILED;
+        }
+        return until == Until.stored || backup.state() == BackupSummary.State.VERIFIED ? Outcome.REACHED : Outcome.WAITING;
     }
 
     private int failed(BackupSummary backup, PrintWriter out) {
