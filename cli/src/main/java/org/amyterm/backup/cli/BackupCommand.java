@@ -22,6 +22,8 @@ import picocli.CommandLine.Spec;
 final class BackupCommand implements Callable<Integer> {
     enum Until { stored, verified }
 
+    private static final Duration HEARTBEAT = Duration.ofSeconds(30);
+
     @ParentCommand
     AmytermBackup root;
 
@@ -66,12 +68,17 @@ final class BackupCommand implements Callable<Integer> {
         Instant deadline = Instant.now().plus(timeout);
         Instant started = Instant.now();
         String lastShown = "requested";
+        Instant lastPrinted = started;
         while (Instant.now().isBefore(deadline)) {
             Optional<BackupSummary> found = root.client().backup(database, request.backupId());
             String progress = found.map(BackupCommand::progress).orElse("dumping");
-            if (!json && !progress.equals(lastShown)) {
-                out.printf("  %-9s after %ds%n", progress, Duration.between(started, Instant.now()).toSeconds());
+            // a line when the stage changes, and one every half minute on long stages
+            boolean heartbeat = Duration.between(lastPrinted, Instant.now()).compareTo(HEARTBEAT) >= 0;
+            if (!json && (!progress.equals(lastShown) || heartbeat)) {
+                out.printf("  %-9s after %ds%s%n", progress, Duration.between(started, Instant.now()).toSeconds(),
+                        progress.equals(lastShown) ? " (still)" : "");
                 lastShown = progress;
+                lastPrinted = Instant.now();
             }
             if (found.isPresent()) {
                 switch (outcome(found.get(), until)) {
