@@ -38,8 +38,12 @@ public final class BackupCatalogue {
         return summaries(store.list(layout.databasePrefix(database)));
     }
 
+    /** Finds a backup without knowing its database: lists the keys, reads only that backup's files. */
     public Optional<BackupSummary> find(String backupId) {
-        return summaries(store.list(layout.root())).stream().filter(b -> b.backupId().equals(backupId)).findFirst();
+        List<String> keys = store.list(layout.root()).stream()
+                .filter(key -> layout.parse(key).map(l -> l.backupId().equals(backupId)).orElse(false))
+                .toList();
+        return summaries(keys).stream().findFirst();
     }
 
     public Optional<BackupSummary> find(String database, String backupId) {

@@ -1,0 +1,89 @@
+package org.amyterm.backup.objectstore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.amyterm.backup.contracts.BackupId;
+import org.amyterm.backup.contracts.BackupReason;
+import org.amyterm.backup.contracts.BackupSummary;
+import org.amyterm.backup.contracts.CheckResult;
+import org.amyterm.backup.contracts.EventJson;
+import org.amyterm.backup.contracts.FailureReason;
+import org.amyterm.backup.contracts.Manifest;
+import org.amyterm.backup.contracts.NodeRole;
+import org.amyterm.backup.contracts.ObjectLayout;
+import org.amyterm.backup.contracts.Stage;
+import org.amyterm.backup.contracts.StageFailed;
+import org.amyterm.backup.contracts.Verification;
+import org.amyterm.backup.testsupport.S3ProxyServer;
+import org.amyterm.backup.testsupport.TestServers;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/** The catalogue is rebuilt from the bucket alone: states, order and last known good. */
+class BackupCatalogueTest {
+    private static S3ObjectStore store;
+    private final ObjectLayout layout = new ObjectLayout("cat-" + UUID.randomUUID());
+    private final BackupCatalogue catalogue = new BackupCatalogue(store, layout);
+
+    @BeforeAll
+    static void connect() {
+        S3ProxyServer s3 = TestServers.s3();
+        S3Client client = S3Client.builder().endpointOverride(URI.create(s3.endpoint())).region(Region.US_EAST_1)
+                .forcePathStyle(true)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(s3.accessKey(), s3.secretKey())))
+                .build();
+        store = new S3ObjectStore(client, new S3Settings(Optional.of(URI.create(s3.endpoint())), "us-east-1", "catalogue",
+                true, S3Settings.MIN_PART_SIZE));
+        store.createBucketIfMissing();
+    }
+
+    @Test
+    void lastKnownGoodIsTheNewestBackupWhoseRestoreTestPassed() {
+        // Given an older verified backup, a newer one whose test failed, a newer stored one and a failed dump
+        String verified = backup("2026-11-01T01:30:00Z", true);
+        String failedTest = backup("2026-11-02T01:30:00Z", false);
+        String stored = backup("2026-11-03T01:30:00Z", null);
+        String failedDump = BackupId.of(Instant.parse("2026-11-04T01:30:00Z"), "d");
+        store.putText(layout.failureKey("amyterm", failedDump), EventJson.write(StageFailed.of(failedDump, "amyterm",
+                Stage.DUMP, FailureReason.SOURCE_UNREACHABLE, "down", Instant.now())));
+
+        // Then the list is newest first, with each state, and last known good skips the failures
+        assertThat(catalogue.list("amyterm")).extracting(BackupSummary::backupId, BackupSummary::state).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(failedDump, BackupSummary.State.FAILED),
+                org.assertj.core.groups.Tuple.tuple(stored, BackupSummary.State.STORED),
+                org.assertj.core.groups.Tuple.tuple(failedTest, BackupSummary.State.VERIFICATION_FAILED),
+                org.assertj.core.groups.Tuple.tuple(verified, BackupSummary.State.VERIFIED));
+        assertThat(catalogue.lastKnownGood("amyterm")).map(BackupSummary::backupId).contains(verified);
+        assertThat(catalogue.find(stored)).map(BackupSummary::database).contains("amyterm");
+        assertThat(catalogue.databases()).containsExactly("amyterm");
+    }
+
+    @Test
+    void anUploadWithoutManifestIsNotYetABackup() {
+        String id = BackupId.of(Instant.now(), "partial");
+        store.putText(layout.dumpKey("amyterm", id), "ciphertext");
+        assertThat(catalogue.find(id)).isEmpty();
+    }
+
+    private String backup(String at, Boolean passed) {
+        String id = BackupId.of(Instant.parse(at), at);
+        store.putText(layout.manifestKey("amyterm", id), EventJson.write(new Manifest(1, id, "amyterm",
+                BackupReason.SCHEDULED, NodeRole.CENTRAL, "15", "pg_dump 15", "2.3.1", Map.of(),
+                new Manifest.Archive("pg_dump-custom", "zstd", 1, "a"), new Manifest.Encryption("m", "a", "k", null),
+                new Manifest.StoredObject(layout.dumpKey("amyterm", id), 1, "b"), Instant.now(), Instant.now(), Instant.now())));
+        if (passed != null) {
+            store.putText(layout.verificationKey("amyterm", id), EventJson.write(new Verification(1, id, "amyterm", passed,
+                    "s", "pg_restore", Instant.now(), Instant.now(), 5, 1, java.util.List.of(new CheckResult("row-counts", passed, "")))));
+        }
+        return id;
+    }
+}
