@@ -14,15 +14,24 @@ public final class EventJson {
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(SerializationFeature.INDENT_OUTPUT);
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     private EventJson() {
     }
 
+    /** Compact JSON: events on the wire. */
     public static String write(Object value) {
+        return write(value, false);
+    }
+
+    /** Indented JSON: what people open (manifest, evidence, failure record in the bucket). */
+    public static String writeForPeople(Object value) {
+        return write(value, true);
+    }
+
+    private static String write(Object value, boolean indent) {
         try {
-            return MAPPER.writeValueAsString(value);
+            return indent ? MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(value) : MAPPER.writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("cannot write " + value.getClass().getSimpleName() + " as JSON", e);
         }

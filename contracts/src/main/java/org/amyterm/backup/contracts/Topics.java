@@ -3,6 +3,7 @@ package org.amyterm.backup.contracts;
 /** Kafka topic names; one constant per row of the event catalogue (docs/events.md). */
 public final class Topics {
     public static final String REQUESTS = "backup.requests";
+    public static final String STARTED = "backup.started";
     public static final String COMPLETED = "backup.completed";
     public static final String STORED = "backup.stored";
     public static final String VERIFIED = "backup.verified";

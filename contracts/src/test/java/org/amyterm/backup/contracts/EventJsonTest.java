@@ -74,7 +74,7 @@ class EventJsonTest {
 
     @Test
     void eventWithoutItsDatabaseIsAMalformedEventNamingTheField() {
-        String json = EventJson.write(Samples.everyEvent().get(0)).replace("\"database\" : \"amyterm\"", "\"database\" : \"\"");
+        String json = EventJson.write(Samples.everyEvent().get(0)).replace("\"database\":\"amyterm\"", "\"database\":\"\"");
         assertThatThrownBy(() -> EventJson.read(json, BackupRequested.class))
                 .isInstanceOf(MalformedEventException.class)
                 .hasMessageContaining("database is required");
@@ -87,8 +87,17 @@ class EventJsonTest {
 
     @Test
     void reasonsAndStagesAreWrittenAsTheirStableCodes() {
-        String json = EventJson.write(Samples.everyEvent().get(5));
-        assertThat(json).contains("\"stage\" : \"dump\"", "\"reason\" : \"AT-DUMP-001\"", "\"retryable\" : true");
-        assertThat(EventJson.write(Samples.everyEvent().get(0))).contains("\"reason\" : \"pre-federation-release\"");
+        String json = EventJson.write(Samples.everyEvent().stream().filter(e -> e instanceof StageFailed).findFirst()
+                .orElseThrow());
+        assertThat(json).contains("\"stage\":\"dump\"", "\"reason\":\"AT-DUMP-001\"", "\"retryable\":true");
+        assertThat(EventJson.write(Samples.everyEvent().get(0))).contains("\"reason\":\"pre-federation-release\"");
+    }
+
+    @Test
+    void eventsOnTheWireAreCompactAndDocumentsForPeopleIndented() {
+        BackupEvent event = Samples.everyEvent().get(0);
+        assertThat(EventJson.write(event)).doesNotContain("\n", " : ");
+        assertThat(EventJson.writeForPeople(event)).contains("\n", "\"database\" : \"amyterm\"");
+        assertThat(EventJson.read(EventJson.writeForPeople(event), BackupRequested.class)).isEqualTo(event);
     }
 }

@@ -16,6 +16,7 @@ final class Samples {
         List<CheckResult> checks = List.of(CheckResult.pass("row-counts", "10 tables"), CheckResult.fail("atc", "no row"));
         return List.of(
                 BackupRequested.of("amyterm", BackupReason.PRE_FEDERATION_RELEASE, "ops@cli", "key-1", T),
+                new BackupStarted(ID, "amyterm", BackupReason.SCHEDULED, "/spool/" + ID + ".pgcustom.zst.partial", "zstd", T),
                 new BackupCompleted(ID, "amyterm", BackupReason.SCHEDULED, NodeRole.REGIONAL, "/spool/" + ID + ".pgcustom.zst",
                         1000, "a".repeat(64), 400, "b".repeat(64), "zstd", "15.18", "pg_dump (PostgreSQL) 15.18", "2.3.1",
                         Map.of("public.concept", 42L, "public.atc_code", 7L), T, T.plusSeconds(9)),

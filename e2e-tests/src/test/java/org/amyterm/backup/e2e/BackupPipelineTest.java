@@ -100,7 +100,7 @@ class BackupPipelineTest {
 
         // and the webhook received the verification
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(webhookEvents(RestoreVerified.TYPE))
-                .anySatisfy(body -> assertThat(body).contains(backup.backupId(), "\"passed\" : true")));
+                .anySatisfy(body -> assertThat(body).contains(backup.backupId(), "\"passed\":true")));
 
         // and the spool holds nothing of it any more
         assertThat(spoolFiles()).noneMatch(name -> name.startsWith(backup.backupId()));
@@ -117,6 +117,29 @@ class BackupPipelineTest {
 
     @Test
     @Order(2)
+    void backupOfSeveralPartsIsUploadedWhileDumpedThenRestoredAndChecked() throws Exception {
+        // Given a database whose compressed dump needs at least three multipart parts
+        // When an operator takes a backup of it and waits for its verification
+        Pipeline.CliRun run = pipeline.cli("backup", Pipeline.LARGE_DATABASE, "--wait", "verified", "--json");
+
+        // Then it was stored in several parts, restored and checked
+        assertThat(run.exit()).as(run.err()).isZero();
+        BackupSummary backup = EventJson.read(run.out(), BackupSummary.class);
+        assertThat(backup.state()).isEqualTo(BackupSummary.State.VERIFIED);
+        assertThat(backup.manifest().object().bytes()).isGreaterThanOrEqualTo(3L * Pipeline.PART_SIZE);
+        assertThat(backup.verification().checks()).allSatisfy(c -> assertThat(c.passed()).as(c.name()).isTrue());
+        assertThat(backup.manifest().tableRowCounts()).containsEntry("public.attachment", (long) Pipeline.ATTACHMENTS);
+        // and nothing of it is left in progress, on the spool, or in staging
+        try (S3Client s3 = pipeline.s3Client()) {
+            assertThat(s3.listMultipartUploads(b -> b.bucket(Pipeline.BUCKET)).uploads()).isEmpty();
+        }
+        assertThat(spoolFiles()).noneMatch(name -> name.startsWith(backup.backupId()));
+        assertThat(pipeline.postgres.psql("postgres", "SELECT count(*) FROM pg_database WHERE datname LIKE 'amyterm_verify_%'"))
+                .isEqualTo("0");
+    }
+
+    @Test
+    @Order(3)
     void passwordAppearsInNoCommandLineLogEventOrManifest() throws Exception {
         // Given a watcher of every process's command line
         CommandLineWatcher watcher = CommandLineWatcher.start(pipeline.backupPassword);
@@ -150,7 +173,7 @@ class BackupPipelineTest {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void wrongPasswordFailsTheDumpAlertsAndStoresNothing() throws Exception {
         // Given the source server no longer accepts the backup service's password
         pipeline.setBackupPassword("changed-" + System.nanoTime());
@@ -187,7 +210,7 @@ class BackupPipelineTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void malformedEventGoesToTheDeadLetterTopicRaisesAnAlertAndTheConsumerCarriesOn() throws Exception {
         // Given an event on backup.completed that no storage service can read
         String marker = "garbage-" + System.nanoTime();

@@ -33,6 +33,10 @@ import software.amazon.awssdk.services.s3.S3Client;
  */
 final class Pipeline {
     static final String DATABASE = "amyterm";
+    /** The sample schema plus incompressible attachments: a dump of several multipart parts. */
+    static final String LARGE_DATABASE = "amyterm_large";
+    static final int ATTACHMENTS = 12_000;
+    static final int PART_SIZE = 5 * 1024 * 1024;
     static final String BUCKET = "amyterm-backups";
     static final String BACKUP_ROLE = "amyterm_backup";
 
@@ -62,6 +66,11 @@ final class Pipeline {
         spool = TestDirs.server("e2e-spool");
         backupPassword = "Bk-" + UUID.randomUUID().toString().replace("-", "");
         SampleDatabase.create(postgres, DATABASE, 3000);
+        SampleDatabase.create(postgres, LARGE_DATABASE, 3000);
+        // 1,600 random bytes a row: about 19 MB that no compressor shrinks below its entropy
+        postgres.psql(LARGE_DATABASE, "CREATE TABLE attachment (id int PRIMARY KEY, payload bytea NOT NULL);"
+                + " INSERT INTO attachment SELECT g, decode(string_agg(md5(random()::text || g || i), ''), 'hex')"
+                + " FROM generate_series(1, " + ATTACHMENTS + ") g, generate_series(1, 100) i GROUP BY g");
         postgres.psql("postgres", "CREATE ROLE " + BACKUP_ROLE + " LOGIN IN ROLE pg_read_all_data");
         setBackupPassword(backupPassword);
         try (S3Client client = s3Client()) {
@@ -148,7 +157,7 @@ final class Pipeline {
                 "AMYTERM_BACKUP_SOURCE_HOST", postgres.host(),
                 "AMYTERM_BACKUP_SOURCE_PORT", Integer.toString(postgres.port()),
                 "AMYTERM_BACKUP_SOURCE_USER", BACKUP_ROLE,
-                "AMYTERM_BACKUP_SOURCE_DATABASES", DATABASE,
+                "AMYTERM_BACKUP_SOURCE_DATABASES", DATABASE + "," + LARGE_DATABASE,
                 "PGPASSWORD", backupPassword,
                 "AMYTERM_BACKUP_SPOOL_DIR", spool.toString(),
                 "AMYTERM_BACKUP_SCHEDULE_CRON", "off",
@@ -161,6 +170,7 @@ final class Pipeline {
         storage.putAll(Map.of(
                 "QUARKUS_HTTP_PORT", Integer.toString(storagePort),
                 "AMYTERM_STORAGE_SPOOL_DIR", spool.toString(),
+                "AMYTERM_STORE_UPLOAD_PART_SIZE_BYTES", Integer.toString(PART_SIZE),
                 "AMYTERM_STORAGE_ENCRYPTION_PUBLIC_KEY_FILE", key.publicKey().toString()));
         start("storage-service", storage, storagePort);
 
@@ -190,8 +200,8 @@ final class Pipeline {
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: the services are built before this module (mvn verify)");
         }
-        ServerProcess process = ServerProcess.start(service, List.of(java(), "-Xmx256m", "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1", "-jar", jar.toString()), env, logs, logs.resolve(service + ".log"));
+        ServerProcess process = ServerProcess.start(service, List.of(java(), "-Xmx128m", "-XX:+UseSerialGC",
+                "-jar", jar.toString()), env, logs, logs.resolve(service + ".log"));
         services.add(process);
         FreePort.awaitListening(port, Duration.ofSeconds(90), process);
     }

@@ -21,6 +21,12 @@ public final class RecordedEvents {
         sink.clear();
     }
 
+    /** Everything published, in order. */
+    @SuppressWarnings("unchecked")
+    public List<Message<String>> all() {
+        return sink.received().stream().map(m -> (Message<String>) m).toList();
+    }
+
     @SuppressWarnings("unchecked")
     public List<Message<String>> ofType(String type) {
         return sink.received().stream()

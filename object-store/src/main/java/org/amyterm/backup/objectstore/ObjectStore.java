@@ -13,8 +13,11 @@ public interface ObjectStore {
     /** The bucket (or container) name, as recorded in events and manifests. */
     String bucket();
 
-    /** Starts a streaming upload: memory stays bounded by one part whatever the object's size. */
-    Upload startUpload(String key);
+    /**
+     * Starts a streaming upload whose memory stays bounded whatever the object's size.
+     * {@code expectedBytes} (0 if unknown) sizes the parts; the object may end up larger or smaller.
+     */
+    Upload startUpload(String key, long expectedBytes);
 
     /** Writes a small text object (manifest, evidence), replacing any previous one. */
     void putText(String key, String text);
@@ -32,9 +35,18 @@ public interface ObjectStore {
 
     void delete(String key);
 
+    /** Keys of multipart uploads started under the prefix and neither completed nor aborted. */
+    List<String> inProgressUploads(String prefix);
+
     /** An upload in progress: write the stream, then complete it, or abort it so nothing is left. */
     interface Upload extends AutoCloseable {
         java.io.OutputStream stream();
+
+        /**
+         * Sends what is left as the last part and waits for every part in flight, so that only
+         * {@link #complete()} is left; nothing may be written after it.
+         */
+        void finishParts();
 
         /** Finishes the object; returns its version id, if the store keeps versions. */
         Optional<String> complete();

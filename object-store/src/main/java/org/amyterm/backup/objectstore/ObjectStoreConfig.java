@@ -25,15 +25,33 @@ public interface ObjectStoreConfig {
     @WithDefault("false")
     boolean pathStyle();
 
-    /** Multipart part size in bytes: the upload's memory. At least 5 MiB. */
-    @WithDefault("16777216")
-    int partSizeBytes();
+    Upload upload();
 
     /** Create the bucket at start-up if it is missing (local stacks; production buckets are made by their owners). */
     @WithDefault("false")
     boolean createBucket();
 
     default S3Settings settings() {
-        return new S3Settings(endpoint(), region(), bucket(), pathStyle(), partSizeBytes());
+        return new S3Settings(endpoint(), region(), bucket(), pathStyle(), new UploadSettings(upload().partSizeBytes(),
+                upload().concurrency(), upload().bufferMemoryBytes(), upload().partTimeout()));
+    }
+
+    /** Multipart uploads: part size, parts in flight, and the memory all uploads of a service share. */
+    interface Upload {
+        /** Size of the first parts (at least 5 MiB); later parts double every 1,000 parts. */
+        @WithDefault("8388608")
+        int partSizeBytes();
+
+        /** Parts of one upload sent at the same time. */
+        @WithDefault("4")
+        int concurrency();
+
+        /** Heap for part buffers, shared by all uploads of the service; the largest part is half of it. */
+        @WithDefault("50331648")
+        long bufferMemoryBytes();
+
+        /** How long a part may take (with the SDK's retries) before the upload fails. */
+        @WithDefault("15m")
+        java.time.Duration partTimeout();
     }
 }

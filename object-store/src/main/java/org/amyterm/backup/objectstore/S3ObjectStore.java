@@ -5,6 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -22,10 +25,19 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 public final class S3ObjectStore implements ObjectStore, AutoCloseable {
     private final S3Client s3;
     private final S3Settings settings;
+    private final PartBuffers partBuffers;
+    private final ExecutorService partSenders;
 
     public S3ObjectStore(S3Client s3, S3Settings settings) {
         this.s3 = s3;
         this.settings = settings;
+        this.partBuffers = new PartBuffers(settings.upload().bufferMemoryBytes(), settings.upload().partTimeout());
+        AtomicInteger threads = new AtomicInteger();
+        this.partSenders = Executors.newCachedThreadPool(task -> {
+            Thread thread = new Thread(task, "s3-part-sender-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     public static S3ObjectStore connect(S3Settings settings) {
@@ -64,9 +76,9 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
     }
 
     @Override
-    public Upload startUpload(String key) {
+    public Upload startUpload(String key, long expectedBytes) {
         return call("start the upload of " + key, () -> MultipartUpload.start(s3, settings.bucket(), key,
-                settings.partSizeBytes()));
+                settings.upload(), partBuffers, partSenders, expectedBytes));
     }
 
     @Override
@@ -125,7 +137,18 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
     }
 
     @Override
+    public List<String> inProgressUploads(String prefix) {
+        return call("list the uploads in progress under " + prefix, () -> {
+            List<String> keys = new ArrayList<>();
+            s3.listMultipartUploadsPaginator(b -> b.bucket(settings.bucket()).prefix(prefix)).uploads()
+                    .forEach(upload -> keys.add(upload.key()));
+            return keys;
+        });
+    }
+
+    @Override
     public void close() {
+        partSenders.shutdownNow();
         s3.close();
     }
 

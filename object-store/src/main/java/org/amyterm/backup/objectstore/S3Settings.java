@@ -7,16 +7,12 @@ import java.util.Optional;
  * How to reach the S3 API. Credentials are not here: the AWS SDK's default chain reads them from
  * the environment (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY), a profile or the instance role.
  */
-public record S3Settings(Optional<URI> endpoint, String region, String bucket, boolean pathStyle, int partSizeBytes) {
+public record S3Settings(Optional<URI> endpoint, String region, String bucket, boolean pathStyle, UploadSettings upload) {
     public static final int MIN_PART_SIZE = 5 * 1024 * 1024;
 
     public S3Settings {
         if (bucket == null || bucket.isBlank()) {
             throw new IllegalArgumentException("the bucket name is required (amyterm.store.bucket)");
-        }
-        if (partSizeBytes < MIN_PART_SIZE) {
-            throw new IllegalArgumentException("the multipart part size must be at least 5 MiB (S3's minimum), was "
-                    + partSizeBytes);
         }
     }
 }

@@ -42,7 +42,8 @@ class BackupCatalogueTest {
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(s3.accessKey(), s3.secretKey())))
                 .build();
         store = new S3ObjectStore(client, new S3Settings(Optional.of(URI.create(s3.endpoint())), "us-east-1", "catalogue",
-                true, S3Settings.MIN_PART_SIZE));
+                true, new UploadSettings(S3Settings.MIN_PART_SIZE, 2, 3L * S3Settings.MIN_PART_SIZE,
+                        java.time.Duration.ofMinutes(1))));
         store.createBucketIfMissing();
     }
 

@@ -31,7 +31,7 @@ abstract class ObjectStoreContract {
         new Random(7).nextBytes(data);
 
         // When it is streamed in small writes and completed
-        ObjectStore.Upload upload = store().startUpload(prefix + "big");
+        ObjectStore.Upload upload = store().startUpload(prefix + "big", 0);
         try (upload) {
             OutputStream out = upload.stream();
             for (int off = 0; off < data.length; off += 7000) {
@@ -48,7 +48,7 @@ abstract class ObjectStoreContract {
 
     @Test
     void smallUploadOfLessThanOnePartIsComplete() throws Exception {
-        try (ObjectStore.Upload upload = store().startUpload(prefix + "small")) {
+        try (ObjectStore.Upload upload = store().startUpload(prefix + "small", 0)) {
             upload.stream().write("tiny".getBytes());
             upload.complete();
         }
@@ -58,15 +58,27 @@ abstract class ObjectStoreContract {
     }
 
     @Test
-    void abortedUploadLeavesNoObject() throws Exception {
-        // Given an upload that wrote a whole part
-        try (ObjectStore.Upload upload = store().startUpload(prefix + "aborted")) {
-            upload.stream().write(new byte[partSize() + 1]);
+    void abortedUploadLeavesNoObjectAndNoUploadInProgress() throws Exception {
+        // Given an upload that sent several whole parts, listed as in progress while it runs
+        try (ObjectStore.Upload upload = store().startUpload(prefix + "aborted", 0)) {
+            upload.stream().write(new byte[partSize() * 3 + 1]);
+            assertThat(store().inProgressUploads(prefix)).containsExactly(prefix + "aborted");
             // When it is closed without completing (as when encryption or a checksum fails)
         }
-        // Then there is no object
+        // Then there is no object, and no upload in progress holds its parts
         assertThat(store().exists(prefix + "aborted")).isFalse();
         assertThat(store().list(prefix)).doesNotContain(prefix + "aborted");
+        assertThat(store().inProgressUploads(prefix)).isEmpty();
+    }
+
+    @Test
+    void completedUploadIsNoLongerInProgress() throws Exception {
+        try (ObjectStore.Upload upload = store().startUpload(prefix + "done", 0)) {
+            upload.stream().write(new byte[partSize() + 1]);
+            upload.complete();
+        }
+        assertThat(store().inProgressUploads(prefix)).isEmpty();
+        assertThat(store().exists(prefix + "done")).isTrue();
     }
 
     @Test

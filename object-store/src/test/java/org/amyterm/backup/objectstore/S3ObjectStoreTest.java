@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.Optional;
 import org.amyterm.backup.testsupport.FreePort;
 import org.amyterm.backup.testsupport.S3ProxyServer;
@@ -57,12 +58,27 @@ class S3ObjectStoreTest extends ObjectStoreContract {
 
     @Test
     void partSizeBelowTheS3MinimumIsRefused() {
-        assertThatThrownBy(() -> new S3Settings(Optional.empty(), "us-east-1", "b", true, 1024))
+        assertThatThrownBy(() -> new UploadSettings(1024, 4, 64L << 20, Duration.ofMinutes(1)))
                 .hasMessageContaining("at least 5 MiB");
     }
 
-    private static S3Settings settings(String endpoint) {
-        return new S3Settings(Optional.of(URI.create(endpoint)), "us-east-1", "contract", true, PART);
+    @Test
+    void objectThatCannotFitInTenThousandPartsIsRefusedBeforeItsFirstByte() {
+        // Given a store whose buffer memory allows parts of at most 5 MiB
+        S3ProxyServer s3 = TestServers.s3();
+        S3ObjectStore small = new S3ObjectStore(client(s3.endpoint(), s3.accessKey(), s3.secretKey()),
+                new S3Settings(Optional.of(URI.create(s3.endpoint())), "us-east-1", "contract", true,
+                        new UploadSettings(PART, 1, 2L * PART, Duration.ofMinutes(1))));
+        // When an object of 100 GiB is announced, Then it is refused at once, naming the setting to raise
+        assertThatThrownBy(() -> small.startUpload("huge", 100L << 30))
+                .isInstanceOfSatisfying(ObjectStoreException.class, e -> assertThat(e.isRetryable()).isFalse())
+                .hasMessageContaining("amyterm.store.upload.buffer-memory");
+        assertThat(small.inProgressUploads("huge")).isEmpty();
+    }
+
+    static S3Settings settings(String endpoint) {
+        return new S3Settings(Optional.of(URI.create(endpoint)), "us-east-1", "contract", true,
+                new UploadSettings(PART, 3, 4L * PART, Duration.ofMinutes(1)));
     }
 
     private static S3Client client(String endpoint, String accessKey, String secretKey) {

@@ -1,0 +1,61 @@
+package org.amyterm.backup.dumper.dump;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+
+/**
+ * One dump on the spool. It is written as {@code <backupId>.pgcustom.zst.partial} (mode 0600, in a
+ * 0700 directory) and renamed when complete, so the storage service never sees half a dump; a
+ * failed attempt deletes its partial file.
+ */
+final class SpoolFile {
+    private final Path partial;
+    private final Path complete;
+
+    private SpoolFile(Path partial, Path complete) {
+        this.partial = partial;
+        this.complete = complete;
+    }
+
+    static SpoolFile create(Path spoolDir, String backupId) throws IOException {
+        Files.createDirectories(spoolDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Files.setPosixFilePermissions(spoolDir, PosixFilePermissions.fromString("rwx------"));
+        Path complete = spoolDir.resolve(backupId + ".pgcustom.zst");
+        Path partial = spoolDir.resolve(backupId + ".pgcustom.zst.partial");
+        Files.deleteIfExists(partial);
+        Files.deleteIfExists(complete);
+        Files.createFile(partial, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        return new SpoolFile(partial, complete);
+    }
+
+    /** The file as it is being written; renamed to its complete name by {@link #commit()}. */
+    Path partialPath() {
+        return partial;
+    }
+
+    OutputStream open() throws IOException {
+        return Files.newOutputStream(partial);
+    }
+
+    Path commit() throws IOException {
+        try {
+            Files.move(partial, complete, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(partial, complete, StandardCopyOption.REPLACE_EXISTING);
+        }
+        return complete;
+    }
+
+    void discard() {
+        try {
+            Files.deleteIfExists(partial);
+        } catch (IOException ignored) {
+            // the next attempt for this backup id deletes it before writing
+        }
+    }
+}

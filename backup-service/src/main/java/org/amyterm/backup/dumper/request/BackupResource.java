@@ -1,0 +1,59 @@
+package org.amyterm.backup.dumper.request;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+import java.util.Map;
+import org.amyterm.backup.dumper.config.BackupConfig;
+import org.amyterm.backup.contracts.BackupReason;
+import org.amyterm.backup.contracts.BackupRequested;
+
+/** {@code POST /backups}: ask for a backup now. Answers 202 with the backup id to follow. */
+@Path("/backups")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class BackupResource {
+    private final BackupRequests requests;
+    private final BackupConfig config;
+
+    public BackupResource(BackupRequests requests, BackupConfig config) {
+        this.requests = requests;
+        this.config = config;
+    }
+
+    /** The body of a backup request; only {@code database} is required. */
+    public record NewBackup(String database, String reason, String requestedBy, String idempotencyKey) {
+    }
+
+    @POST
+    public Response request(NewBackup body) {
+        if (body == null || body.database() == null || body.database().isBlank()) {
+            return problem(Response.Status.BAD_REQUEST, "a JSON body with \"database\" is required");
+        }
+        try {
+            BackupReason reason = body.reason() == null ? BackupReason.MANUAL : BackupReason.fromCode(body.reason());
+            String requestedBy = body.requestedBy() == null || body.requestedBy().isBlank() ? "api" : body.requestedBy();
+            BackupRequested request = requests.request(body.database(), reason, requestedBy, body.idempotencyKey());
+            return Response.accepted(request).build();
+        } catch (BackupRequests.UnknownDatabaseException e) {
+            return problem(Response.Status.NOT_FOUND, e.getMessage());
+        } catch (IllegalArgumentException e) {
+            return problem(Response.Status.BAD_REQUEST, e.getMessage());
+        }
+    }
+
+    @GET
+    @Path("/databases")
+    public List<String> databases() {
+        return config.source().databases();
+    }
+
+    static Response problem(Response.Status status, String message) {
+        return Response.status(status).entity(Map.of("error", message)).build();
+    }
+}

@@ -1,0 +1,66 @@
+package org.amyterm.backup.dumper.request;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.reactive.messaging.memory.InMemoryConnector;
+import jakarta.enterprise.inject.Any;
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import org.amyterm.backup.contracts.BackupRequested;
+import org.amyterm.backup.contracts.EventJson;
+import org.amyterm.backup.dumper.dump.SourceDatabaseResource;
+import org.junit.jupiter.api.Test;
+
+/** {@code POST /backups}: good requests become BackupRequested events, bad ones get a clear 4xx. */
+@QuarkusTest
+@QuarkusTestResource(SourceDatabaseResource.class)
+class BackupResourceTest {
+    @TestHTTPResource("/backups")
+    URI backups;
+
+    @Inject
+    @Any
+    InMemoryConnector connector;
+
+    @Test
+    void acceptedRequestIsPublishedAndNamesItsBackupId() throws Exception {
+        HttpResponse<String> response = post("{\"database\":\"" + SourceDatabaseResource.DATABASE
+                + "\",\"reason\":\"pre-upgrade\",\"requestedBy\":\"ops\"}");
+
+        assertThat(response.statusCode()).isEqualTo(202);
+        BackupRequested accepted = EventJson.read(response.body(), BackupRequested.class);
+        assertThat(connector.sink("events").received()).anySatisfy(m -> assertThat((String) m.getPayload())
+                .contains(accepted.backupId(), "\"reason\":\"pre-upgrade\""));
+    }
+
+    @Test
+    void unknownDatabaseIsA404NamingTheConfiguredOnes() throws Exception {
+        HttpResponse<String> response = post("{\"database\":\"payroll\"}");
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(response.body()).contains("payroll", SourceDatabaseResource.DATABASE, "amyterm.backup.source.databases");
+    }
+
+    @Test
+    void unknownReasonIsA400ListingTheValidOnes() throws Exception {
+        HttpResponse<String> response = post("{\"database\":\"" + SourceDatabaseResource.DATABASE + "\",\"reason\":\"whim\"}");
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.body()).contains("pre-federation-release");
+    }
+
+    @Test
+    void bodyWithoutDatabaseIsA400() throws Exception {
+        assertThat(post("{}").statusCode()).isEqualTo(400);
+        assertThat(post("not json").statusCode()).isEqualTo(400);
+    }
+
+    private HttpResponse<String> post(String body) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(backups).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+}

@@ -1,0 +1,110 @@
+package org.amyterm.backup.storage.upload;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.nio.file.NoSuchFileException;
+import org.amyterm.backup.contracts.FailureReason;
+import org.amyterm.backup.contracts.ObjectLayout;
+import org.amyterm.backup.contracts.Stage;
+import org.amyterm.backup.contracts.StageException;
+import org.amyterm.backup.contracts.integrity.HashingInputStream;
+import org.amyterm.backup.contracts.integrity.HashingOutputStream;
+import org.amyterm.backup.objectstore.ObjectStore;
+import org.amyterm.backup.objectstore.ObjectStoreException;
+import org.amyterm.backup.storage.encrypt.OpenPgpEncryption;
+import org.amyterm.backup.storage.spool.GrowingSpoolFile;
+
+/**
+ * The storing chain, one pass over the spool: read → hash and count (what the dump recorded) →
+ * OpenPGP encryption → hash and count (what the manifest records) → multipart upload. It leaves the
+ * upload uncompleted: only a matching checksum may complete it. Every failure of the chain is
+ * mapped to its StageException here, once.
+ */
+@ApplicationScoped
+public class EncryptedObjectWriter {
+    private final ObjectStore store;
+    private final ObjectLayout layout;
+    private final OpenPgpEncryption encryption;
+
+    public EncryptedObjectWriter(ObjectStore store, ObjectLayout layout, OpenPgpEncryption encryption) {
+        this.store = store;
+        this.layout = layout;
+        this.encryption = encryption;
+    }
+
+    /** The spool opened by {@code source}, encrypted and uploaded in full; the caller completes or closes it. */
+    PreparedObject write(String backupId, String database, long expectedBytes, SpoolSource source) {
+        ObjectStore.Upload upload = null;
+        try (InputStream spool = source.open()) {
+            upload = store.startUpload(layout.dumpKey(database, backupId), expectedBytes);
+            HashingInputStream spooled = new HashingInputStream(spool);
+            HashingOutputStream ciphertext = new HashingOutputStream(upload.stream());
+            try (OutputStream plaintext = encryption.encryptingStream(ciphertext, backupId + ".pgcustom.zst")) {
+                spooled.transferTo(plaintext);
+            }
+            upload.finishParts();
+            return new PreparedObject(upload, spooled.bytes(), spooled.sha256(), ciphertext.bytes(), ciphertext.sha256());
+        } catch (IOException | RuntimeException e) {
+            if (upload != null) {
+                abortQuietly(upload);
+            }
+            throw failure(backupId, database, e);
+        }
+    }
+
+    private static void abortQuietly(ObjectStore.Upload upload) {
+        try {
+            upload.abort();
+        } catch (ObjectStoreException e) {
+            // the store is failing anyway; the failure below says why
+        }
+    }
+
+    static StageException failure(String backupId, String database, Exception e) {
+        if (e instanceof StageException stage) {
+            return stage;
+        }
+        ObjectStoreException storeFailure = storeFailure(e);
+        if (storeFailure != null) {
+            return new StageException(backupId, database, Stage.STORE, storeFailure.isRetryable()
+                    ? FailureReason.STORE_UNAVAILABLE : FailureReason.STORE_REJECTED, storeFailure.getMessage(), e);
+        }
+        if (e instanceof NoSuchFileException) {
+            return new StageException(backupId, database, Stage.STORE, FailureReason.SPOOL_MISSING, "spool file "
+                    + e.getMessage() + " is gone: was the spool cleaned, or is it not shared with the backup service? "
+                    + "Take a new backup", e);
+        }
+        if (e instanceof GrowingSpoolFile.DumpAbandonedException) {
+            return new StageException(backupId, database, Stage.STORE, FailureReason.SPOOL_MISSING,
+                    e.getMessage() + "; the upload that followed it was aborted", e);
+        }
+        if (e instanceof InterruptedIOException) {
+            return new StageException(backupId, database, Stage.STORE, FailureReason.UNEXPECTED,
+                    "the storage service was stopped while storing; the upload was aborted", e);
+        }
+        if (e instanceof IOException) {
+            return new StageException(backupId, database, Stage.STORE, FailureReason.SPOOL_MISSING,
+                    "reading the spool file failed: " + e.getMessage(), e);
+        }
+        return new StageException(backupId, database, Stage.STORE, FailureReason.UNEXPECTED,
+                "storing failed unexpectedly: " + e, e);
+    }
+
+    private static ObjectStoreException storeFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ObjectStoreException s) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    /** Opens the spool for reading: a finished file, or one that is still growing. */
+    @FunctionalInterface
+    interface SpoolSource {
+        InputStream open() throws IOException;
+    }
+}

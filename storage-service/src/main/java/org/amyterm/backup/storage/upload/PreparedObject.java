@@ -1,0 +1,17 @@
+package org.amyterm.backup.storage.upload;
+
+import org.amyterm.backup.objectstore.ObjectStore;
+
+/**
+ * An encrypted dump whose every part is uploaded, waiting only for the decision to complete it:
+ * the figures of what was read from the spool and what was sent. Closing it aborts the upload
+ * unless it was completed.
+ */
+record PreparedObject(ObjectStore.Upload upload, long spoolBytes, String spoolSha256, long ciphertextBytes,
+        String ciphertextSha256) implements AutoCloseable {
+
+    @Override
+    public void close() {
+        upload.close();
+    }
+}

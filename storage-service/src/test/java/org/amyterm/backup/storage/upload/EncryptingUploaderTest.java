@@ -1,0 +1,361 @@
+package org.amyterm.backup.storage.upload;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.reactive.messaging.memory.InMemoryConnector;
+import jakarta.enterprise.inject.Any;
+import jakarta.inject.Inject;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import org.amyterm.backup.contracts.BackupCompleted;
+import org.amyterm.backup.contracts.BackupEvent;
+import org.amyterm.backup.contracts.BackupId;
+import org.amyterm.backup.contracts.BackupReason;
+import org.amyterm.backup.contracts.BackupStarted;
+import org.amyterm.backup.contracts.BackupStored;
+import org.amyterm.backup.contracts.EventJson;
+import org.amyterm.backup.contracts.FailureReason;
+import org.amyterm.backup.contracts.Manifest;
+import org.amyterm.backup.contracts.NodeRole;
+import org.amyterm.backup.contracts.ObjectLayout;
+import org.amyterm.backup.contracts.Stage;
+import org.amyterm.backup.contracts.StageFailed;
+import org.amyterm.backup.messaging.IncomingEvents;
+import org.amyterm.backup.messaging.RecordedEvents;
+import org.amyterm.backup.objectstore.ObjectStore;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The storage service against S3Proxy: what it stores, what it refuses, and that it stores once. */
+@QuarkusTest
+@QuarkusTestResource(StoreResource.class)
+class EncryptingUploaderTest {
+    private static final int PART = StoreResource.PART_SIZE;
+
+    @Inject
+    @Any
+    InMemoryConnector connector;
+
+    @Inject
+    ObjectStore store;
+
+    @Inject
+    ObjectLayout layout;
+
+    private RecordedEvents events;
+
+    @BeforeEach
+    void clear() {
+        events = new RecordedEvents(connector.sink("events"));
+        events.clear();
+    }
+
+    @Test
+    void spooledDumpIsStoredEncryptedWithItsManifestAndTheSpoolIsEmptied() throws Exception {
+        // Given a spooled dump
+        byte[] content = randomBytes(300_000);
+        BackupCompleted dump = spooled(content);
+
+        // When its BackupCompleted arrives
+        send(dump);
+
+        // Then a BackupStored names the object, and the manifest describes it without secrets
+        BackupStored stored = events.await(BackupStored.class, BackupStored.TYPE);
+        assertThat(stored.objectKey()).isEqualTo(layout.dumpKey("amyterm", dump.backupId()));
+        Manifest manifest = EventJson.read(store.getText(stored.manifestKey()).orElseThrow(), Manifest.class);
+        assertThat(manifest.archive().sha256()).isEqualTo(dump.archiveSha256());
+        assertThat(manifest.object().sha256()).isEqualTo(stored.ciphertextSha256());
+        assertThat(manifest.encryption().keyId()).isEqualTo(stored.keyId()).hasSize(40);
+        byte[] ciphertext = object(stored.objectKey());
+        assertThat(ciphertext.length).isEqualTo(manifest.object().bytes());
+        assertThat(sha256(ciphertext)).isEqualTo(manifest.object().sha256());
+        assertThat(gpgDecrypt(ciphertext)).isEqualTo(content);
+        assertThat(Path.of(dump.spoolFile())).doesNotExist();
+    }
+
+    @Test
+    void dumpIsUploadedWhileItIsWrittenAndCompletedOnceItsChecksumMatches() throws Exception {
+        // Given a dump being written, announced by BackupStarted, with more than two parts on the spool
+        Dump dump = new Dump();
+        dump.write(randomBytes(2 * PART + 1000));
+        send(dump.started());
+
+        // When the storage service follows it, Then parts are uploaded before the dump is complete
+        String key = layout.dumpKey("amyterm", dump.id);
+        await().atMost(Duration.ofSeconds(60)).until(() -> store.inProgressUploads(key).contains(key));
+        assertThat(store.exists(key)).isFalse();
+
+        // When the dump finishes (one more part and a tail) and its BackupCompleted arrives
+        dump.write(randomBytes(PART + 4321));
+        BackupCompleted completed = dump.complete();
+        send(completed);
+
+        // Then the object is stored once: it decrypts to exactly the spool file, and nothing is left in progress
+        BackupStored stored = events.await(BackupStored.class, BackupStored.TYPE);
+        assertThat(stored.backupId()).isEqualTo(dump.id);
+        assertThat(gpgDecrypt(object(key))).isEqualTo(dump.written());
+        assertThat(store.inProgressUploads(key)).isEmpty();
+        assertThat(Path.of(completed.spoolFile())).doesNotExist();
+        assertThat(events.ofType(StageFailed.TYPE)).isEmpty();
+    }
+
+    @Test
+    void dumpThatFailsWhileFollowedLeavesNoObjectNoManifestAndNoUploadInProgress() throws Exception {
+        // Given a dump being followed, with parts already uploaded
+        Dump dump = new Dump();
+        dump.write(randomBytes(2 * PART + 1000));
+        send(dump.started());
+        String key = layout.dumpKey("amyterm", dump.id);
+        await().atMost(Duration.ofSeconds(60)).until(() -> store.inProgressUploads(key).contains(key));
+
+        // When pg_dump fails and the backup service deletes its partial spool file
+        Files.delete(dump.partial);
+
+        // Then the upload is aborted: no upload in progress, no object, no manifest, nothing announced
+        await().atMost(Duration.ofSeconds(60)).until(() -> store.inProgressUploads(key).isEmpty());
+        assertThat(store.list(layout.backupFolder("amyterm", dump.id))).isEmpty();
+        assertThat(events.ofType(BackupStored.TYPE)).isEmpty();
+    }
+
+    @Test
+    void spoolFileAlteredWhileFollowedFailsWithIntegrityMismatchAndStoresNothing() throws Exception {
+        // Given a followed dump whose last bytes on the spool differ from what pg_dump wrote and hashed
+        Dump dump = new Dump();
+        dump.write(randomBytes(PART + 1000));
+        send(dump.started());
+        String key = layout.dumpKey("amyterm", dump.id);
+        await().atMost(Duration.ofSeconds(60)).until(() -> store.inProgressUploads(key).contains(key));
+        byte[] tail = randomBytes(50_000);
+        BackupCompleted recorded = dump.completedWith(tail);
+        dump.write(randomBytes(50_000));
+        dump.commit();
+
+        // When its BackupCompleted arrives with the size and sha256 of what pg_dump wrote
+        send(recorded);
+
+        // Then the store fails with INTEGRITY_MISMATCH and leaves no object and no upload in progress
+        StageFailed failed = events.await(StageFailed.class, StageFailed.TYPE);
+        assertThat(failed.stage()).isEqualTo(Stage.STORE);
+        assertThat(failed.reason()).isEqualTo(FailureReason.INTEGRITY_MISMATCH);
+        assertThat(store.list(layout.backupFolder("amyterm", dump.id))).isEmpty();
+        assertThat(store.inProgressUploads(key)).isEmpty();
+        assertThat(events.ofType(BackupStored.TYPE)).isEmpty();
+    }
+
+    @Test
+    void followedUploadThatNobodyClaimsIsAbortedAndTheSpoolFileKept() throws Exception {
+        // Given a followed dump that completes, but whose BackupCompleted never reaches this replica
+        Dump dump = new Dump();
+        dump.write(randomBytes(PART + 1000));
+        send(dump.started());
+        String key = layout.dumpKey("amyterm", dump.id);
+        await().atMost(Duration.ofSeconds(60)).until(() -> store.inProgressUploads(key).contains(key));
+        BackupCompleted completed = dump.complete();
+
+        // Then after the claim timeout the upload is aborted, and the complete spool file waits for its event
+        await().atMost(Duration.ofSeconds(60)).until(() -> store.inProgressUploads(key).isEmpty());
+        assertThat(store.exists(key)).isFalse();
+        assertThat(Path.of(completed.spoolFile())).exists();
+
+        // And when the event comes after all, the dump is stored from the file
+        send(completed);
+        assertThat(events.await(BackupStored.class, BackupStored.TYPE).backupId()).isEqualTo(dump.id);
+        assertThat(gpgDecrypt(object(key))).isEqualTo(dump.written());
+    }
+
+    @Test
+    void unreadableEventsAreRefusedAndTheNextDumpIsStillStored() {
+        // Given records the consumer cannot use: no CloudEvents type, an unknown type, a broken body
+        connector.source("backup-dumps").send(org.eclipse.microprofile.reactive.messaging.Message.of("{}"));
+        connector.source("backup-dumps").send(IncomingEvents.withType("{}", "org.example.other.v1"));
+        connector.source("backup-dumps").send(IncomingEvents.withType("not json", BackupCompleted.TYPE));
+
+        // When a good BackupCompleted follows, Then it is still stored
+        BackupCompleted dump = spooled(randomBytes(1000));
+        send(dump);
+        assertThat(events.await(BackupStored.class, BackupStored.TYPE).backupId()).isEqualTo(dump.backupId());
+    }
+
+    @Test
+    void redeliveredEventStoresOneObjectAndAnnouncesItAgain() {
+        BackupCompleted dump = spooled(randomBytes(1000));
+        send(dump);
+        send(dump);
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> events.ofType(BackupStored.TYPE).size() == 2);
+        List<String> keys = store.list(layout.backupFolder("amyterm", dump.backupId()));
+        assertThat(keys).containsExactlyInAnyOrder(layout.dumpKey("amyterm", dump.backupId()),
+                layout.manifestKey("amyterm", dump.backupId()));
+        assertThat(events.ofType(BackupStored.TYPE).stream().map(m -> EventJson.read(m.getPayload(), BackupStored.class).ciphertextSha256())
+                .distinct()).hasSize(1);
+    }
+
+    @Test
+    void spoolFileChangedSinceTheDumpAbortsTheUploadAndStoresNothing() throws Exception {
+        // Given a spool file of several parts altered after the dump recorded its checksum
+        BackupCompleted dump = spooled(randomBytes(2 * PART));
+        Files.write(Path.of(dump.spoolFile()), randomBytes(2 * PART));
+
+        send(dump);
+
+        StageFailed failed = events.await(StageFailed.class, StageFailed.TYPE);
+        assertThat(failed.stage()).isEqualTo(Stage.STORE);
+        assertThat(failed.reason()).isEqualTo(FailureReason.INTEGRITY_MISMATCH);
+        assertThat(store.list(layout.backupFolder("amyterm", dump.backupId()))).isEmpty();
+        assertThat(store.inProgressUploads(layout.backupFolder("amyterm", dump.backupId()))).isEmpty();
+        assertThat(Path.of(dump.spoolFile())).doesNotExist();
+    }
+
+    @Test
+    void spoolFileOutsideTheSpoolIsRefused() throws Exception {
+        Path elsewhere = Files.createTempFile("not-in-spool", ".zst");
+        BackupCompleted dump = completed(elsewhere, randomBytes(10));
+
+        send(dump);
+
+        StageFailed failed = events.await(StageFailed.class, StageFailed.TYPE);
+        assertThat(failed.reason()).isEqualTo(FailureReason.SPOOL_MISSING);
+        assertThat(failed.message()).contains("outside the spool", "amyterm.storage.spool-dir");
+        assertThat(elsewhere).exists();
+    }
+
+    @Test
+    void missingSpoolFileIsAPermanentStoreFailure() {
+        BackupCompleted dump = spooled(randomBytes(10));
+        Path.of(dump.spoolFile()).toFile().delete();
+
+        send(dump);
+
+        StageFailed failed = events.await(StageFailed.class, StageFailed.TYPE);
+        assertThat(failed.reason()).isEqualTo(FailureReason.SPOOL_MISSING);
+        assertThat(failed.retryable()).isFalse();
+    }
+
+    @Test
+    void failureIsRecordedInTheBackupsFolder() {
+        String backupId = BackupId.of(Instant.now(), UUID.randomUUID().toString());
+        StageFailed failed = StageFailed.of(backupId, "amyterm", Stage.DUMP, FailureReason.DUMP_FAILED, "pg_dump died",
+                Instant.now());
+        connector.source("backup-failed").send(EventJson.write(failed));
+        await().atMost(Duration.ofSeconds(30)).until(() -> store.exists(layout.failureKey("amyterm", backupId)));
+        assertThat(store.getText(layout.failureKey("amyterm", backupId)).orElseThrow()).contains("pg_dump died");
+    }
+
+    private void send(BackupEvent event) {
+        connector.source("backup-dumps").send(IncomingEvents.of(event));
+    }
+
+    private byte[] object(String key) throws Exception {
+        try (var in = store.open(key)) {
+            return in.readAllBytes();
+        }
+    }
+
+    /** What an operator gets with gpg and the secret key: the stored object is standard OpenPGP. */
+    private static byte[] gpgDecrypt(byte[] ciphertext) throws Exception {
+        Path dir = Files.createTempDirectory(StoreResource.spool.getParent(), "decrypt");
+        Path in = Files.write(dir.resolve("object.gpg"), ciphertext);
+        Path out = dir.resolve("object");
+        StoreResource.key.gpg("--import", StoreResource.key.secretKey().toString());
+        StoreResource.key.gpg("--output", out.toString(), "--decrypt", in.toString());
+        return Files.readAllBytes(out);
+    }
+
+    /** A dump as the backup service writes it: a growing partial spool file, renamed when complete. */
+    private static final class Dump {
+        final String id = BackupId.of(Instant.now(), UUID.randomUUID().toString());
+        final Path partial = StoreResource.spool.resolve(id + ".pgcustom.zst.partial");
+        final Path complete = StoreResource.spool.resolve(id + ".pgcustom.zst");
+        private final java.io.ByteArrayOutputStream written = new java.io.ByteArrayOutputStream();
+
+        void write(byte[] bytes) throws Exception {
+            try (OutputStream out = Files.newOutputStream(partial, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+                out.write(bytes);
+            }
+            written.write(bytes);
+        }
+
+        /** Everything written to the spool file (which is gone once the dump is stored). */
+        byte[] written() {
+            return written.toByteArray();
+        }
+
+        BackupStarted started() {
+            return new BackupStarted(id, "amyterm", BackupReason.MANUAL, partial.toString(), "zstd", Instant.now());
+        }
+
+        void commit() throws Exception {
+            Files.move(partial, complete);
+        }
+
+        BackupCompleted complete() throws Exception {
+            byte[] all = Files.readAllBytes(partial);
+            commit();
+            return event(all);
+        }
+
+        /** The event of a dump whose last bytes were {@code tail}, whatever the spool holds. */
+        BackupCompleted completedWith(byte[] tail) throws Exception {
+            byte[] head = Files.readAllBytes(partial);
+            byte[] all = Arrays.copyOf(head, head.length + tail.length);
+            System.arraycopy(tail, 0, all, head.length, tail.length);
+            return event(all);
+        }
+
+        private BackupCompleted event(byte[] all) throws Exception {
+            return new BackupCompleted(id, "amyterm", BackupReason.MANUAL, NodeRole.CENTRAL, complete.toString(), 5000,
+                    "a".repeat(64), all.length, sha256(all), "zstd", "15", "pg_dump 15", "2.3.1",
+                    Map.of("public.concept", 3L), Instant.now(), Instant.now());
+        }
+    }
+
+    private static BackupCompleted spooled(byte[] content) {
+        try {
+            String id = BackupId.of(Instant.now(), UUID.randomUUID().toString());
+            Path file = StoreResource.spool.resolve(id + ".pgcustom.zst");
+            Files.write(file, content);
+            return completed(file, content, id);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static BackupCompleted completed(Path file, byte[] content) {
+        return completed(file, content, BackupId.of(Instant.now(), UUID.randomUUID().toString()));
+    }
+
+    private static BackupCompleted completed(Path file, byte[] content, String id) {
+        try {
+            Files.write(file, content);
+            return new BackupCompleted(id, "amyterm", BackupReason.MANUAL, NodeRole.CENTRAL, file.toString(), 5000,
+                    "a".repeat(64), content.length, sha256(content), "zstd", "15", "pg_dump 15", "2.3.1",
+                    Map.of("public.concept", 3L), Instant.now(), Instant.now());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static byte[] randomBytes(int n) {
+        byte[] bytes = new byte[n];
+        new Random().nextBytes(bytes);
+        return bytes;
+    }
+
+    private static String sha256(byte[] bytes) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    }
+}

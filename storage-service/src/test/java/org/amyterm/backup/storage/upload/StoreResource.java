@@ -1,0 +1,44 @@
+package org.amyterm.backup.storage.upload;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.smallrye.reactive.messaging.memory.InMemoryConnector;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.amyterm.backup.testsupport.GpgKey;
+import org.amyterm.backup.testsupport.S3ProxyServer;
+import org.amyterm.backup.testsupport.TestDirs;
+import org.amyterm.backup.testsupport.TestServers;
+
+/** S3Proxy, a spool folder and a gpg key pair; the storage service's Kafka channels in memory. */
+public class StoreResource implements QuarkusTestResourceLifecycleManager {
+    static final String BUCKET = "storage-unit";
+    static Path spool;
+    static S3ProxyServer s3;
+    static GpgKey key;
+    /** Small parts, so that a few MiB of test data make a multipart upload of several parts. */
+    static final int PART_SIZE = 5 * 1024 * 1024;
+
+    @Override
+    public Map<String, String> start() {
+        s3 = TestServers.s3();
+        spool = TestDirs.server("storage-spool");
+        key = GpgKey.generate(TestDirs.server("storage-key"));
+        Map<String, String> config = new HashMap<>();
+        config.putAll(InMemoryConnector.switchIncomingChannelsToInMemory("backup-dumps", "backup-failed"));
+        config.putAll(InMemoryConnector.switchOutgoingChannelsToInMemory("events"));
+        config.putAll(s3.storeConfig(BUCKET));
+        config.put("quarkus.log.category.\"software.amazon\".level", "WARN");
+        config.put("amyterm.storage.spool-dir", spool.toString());
+        config.put("amyterm.store.upload.part-size-bytes", Integer.toString(PART_SIZE));
+        config.put("amyterm.store.upload.buffer-memory-bytes", Integer.toString(4 * PART_SIZE));
+        config.put("amyterm.storage.follow.claim-timeout", "5s");
+        config.put("amyterm.storage.encryption.public-key-file", key.publicKey().toString());
+        return config;
+    }
+
+    @Override
+    public void stop() {
+        InMemoryConnector.clear();
+    }
+}

@@ -1,0 +1,90 @@
+package org.amyterm.backup.verifier.checks;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.amyterm.backup.verifier.config.VerifierConfig;
+import org.amyterm.backup.contracts.CheckResult;
+import org.amyterm.backup.contracts.Manifest;
+
+/**
+ * The smoke checks of a restored database (procedure section 6): every table has the row count
+ * recorded at dump time, the schema version is the one the dump saw, and each configured smoke
+ * query (the code systems load, the value sets load, the ATC browser search finds something…)
+ * returns a row.
+ */
+@ApplicationScoped
+public class RestoreChecks {
+    static final Map<String, String> AMYTERM_SMOKE_CHECKS = new LinkedHashMap<>();
+
+    static {
+        AMYTERM_SMOKE_CHECKS.put("codesystems-load", "SELECT 1 FROM code_system JOIN concept ON concept.code_system_id = code_system.id LIMIT 1");
+        AMYTERM_SMOKE_CHECKS.put("valuesets-load", "SELECT 1 FROM value_set LIMIT 1");
+        AMYTERM_SMOKE_CHECKS.put("atc-browser-search", "SELECT code FROM atc_code WHERE name ILIKE '%group%' ORDER BY code LIMIT 1");
+        AMYTERM_SMOKE_CHECKS.put("federation-node-role", "SELECT role FROM federation_node WHERE is_self");
+    }
+
+    private final Map<String, String> smokeChecks;
+    private final String schemaVersionQuery;
+
+    public RestoreChecks(VerifierConfig config) {
+        this.smokeChecks = config.smokeChecks().isEmpty() ? AMYTERM_SMOKE_CHECKS : config.smokeChecks();
+        this.schemaVersionQuery = "SELECT version FROM schema_version ORDER BY applied_at DESC, version DESC LIMIT 1";
+    }
+
+    public List<CheckResult> run(Connection restored, Manifest manifest) {
+        List<CheckResult> results = new ArrayList<>();
+        results.add(rowCounts(restored, manifest.tableRowCounts()));
+        if (manifest.schemaVersion() != null) {
+            results.add(schemaVersion(restored, manifest.schemaVersion()));
+        }
+        smokeChecks.forEach((name, sql) -> results.add(smoke(restored, name, sql)));
+        return results;
+    }
+
+    static CheckResult rowCounts(Connection restored, Map<String, Long> expected) {
+        List<String> differences = new ArrayList<>();
+        for (Map.Entry<String, Long> table : expected.entrySet()) {
+            try (Statement st = restored.createStatement();
+                    ResultSet rs = st.executeQuery("SELECT count(*) FROM ONLY " + table.getKey())) {
+                rs.next();
+                long actual = rs.getLong(1);
+                if (actual != table.getValue()) {
+                    differences.add(table.getKey() + " has " + actual + " rows, dump had " + table.getValue());
+                }
+            } catch (SQLException e) {
+                differences.add(table.getKey() + ": " + e.getMessage());
+            }
+        }
+        return differences.isEmpty()
+                ? CheckResult.pass("row-counts", expected.size() + " tables, row counts equal to the dump's")
+                : CheckResult.fail("row-counts", String.join("; ", differences));
+    }
+
+    private CheckResult schemaVersion(Connection restored, String expected) {
+        try (Statement st = restored.createStatement(); ResultSet rs = st.executeQuery(schemaVersionQuery)) {
+            String actual = rs.next() ? rs.getString(1) : null;
+            return Objects.equals(actual, expected)
+                    ? CheckResult.pass("schema-version", "schema version " + actual)
+                    : CheckResult.fail("schema-version", "restored schema version " + actual + ", dump had " + expected);
+        } catch (SQLException e) {
+            return CheckResult.fail("schema-version", e.getMessage());
+        }
+    }
+
+    private static CheckResult smoke(Connection restored, String name, String sql) {
+        try (Statement st = restored.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            return rs.next() ? CheckResult.pass(name, "returned " + rs.getString(1))
+                    : CheckResult.fail(name, "returned no row: " + sql);
+        } catch (SQLException e) {
+            return CheckResult.fail(name, e.getMessage());
+        }
+    }
+}

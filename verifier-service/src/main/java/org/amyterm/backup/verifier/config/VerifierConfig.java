@@ -1,0 +1,82 @@
+package org.amyterm.backup.verifier.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/** Configuration of the verifier service; every property is described in docs/configuration.md. */
+@ConfigMapping(prefix = "amyterm.verifier")
+public interface VerifierConfig {
+
+    Staging staging();
+
+    Decryption decryption();
+
+    Restore restore();
+
+    /**
+     * Smoke checks run on every restored database (procedure section 6): name → SQL that must
+     * return at least one row. The defaults fit Amy-Term; other applications set their own.
+     */
+    @WithDefault("")
+    Map<String, String> smokeChecks();
+
+    /** The PostgreSQL server restore tests run on; never the production server. */
+    interface Staging {
+        @WithDefault("127.0.0.1")
+        String host();
+
+        @WithDefault("5432")
+        int port();
+
+        @WithDefault("postgres")
+        String user();
+
+        /** Set through the environment (PGPASSWORD); empty means PGPASSFILE supplies it. */
+        Optional<String> password();
+
+        /** Prefix of the throwaway databases restore tests create and drop. */
+        @WithDefault("amyterm_verify_")
+        String databasePrefix();
+    }
+
+    interface Decryption {
+        /** ASCII-armored OpenPGP secret key that decrypts backups; only the verifier holds it. */
+        Path privateKeyFile();
+
+        /** File holding the secret key's passphrase; empty for an unprotected key. */
+        Optional<Path> passphraseFile();
+    }
+
+    interface Restore {
+        @WithDefault("6h")
+        Duration timeout();
+
+        /**
+         * {@code pipe}: the decrypted archive streams into pg_restore, no plaintext on disk.
+         * {@code file}: it is written to a private file in {@code work-dir} (0600, deleted after),
+         * checked (sha256, MDC) before pg_restore runs, and restored with {@code --jobs}.
+         */
+        @WithDefault("pipe")
+        Mode mode();
+
+        /** pg_restore --jobs in {@code file} mode. */
+        @WithDefault("2")
+        int jobs();
+
+        /** Where {@code file} mode keeps the archive while it is restored; created with mode 0700. */
+        @WithDefault("/var/tmp/amyterm-verifier")
+        Path workDir();
+
+        /** Directory of the PostgreSQL client binaries; empty means the PATH. */
+        Optional<Path> pgBinDir();
+    }
+
+    enum Mode {
+        pipe,
+        file
+    }
+}

@@ -1,0 +1,230 @@
+package org.amyterm.backup.verifier.restore;
+
+import com.github.luben.zstd.ZstdInputStream;
+import io.quarkus.runtime.Startup;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import org.amyterm.backup.contracts.FailureReason;
+import org.amyterm.backup.contracts.Manifest;
+import org.amyterm.backup.contracts.Stage;
+import org.amyterm.backup.contracts.StageException;
+import org.amyterm.backup.contracts.integrity.HashingInputStream;
+import org.amyterm.backup.objectstore.ObjectStore;
+import org.amyterm.backup.objectstore.ObjectStoreException;
+import org.amyterm.backup.pgtools.PgClientProcess;
+import org.amyterm.backup.verifier.config.VerifierConfig;
+import org.amyterm.backup.verifier.decrypt.DecryptionKey;
+import org.amyterm.backup.verifier.decrypt.OpenPgpDecryption;
+import org.bouncycastle.openpgp.PGPException;
+
+/**
+ * Restores a stored backup into an empty database: object → hash of the ciphertext → OpenPGP
+ * decryption (MDC checked at the end) → zstd → hash of the pg_dump archive → {@code pg_restore},
+ * while the object downloads. In {@code pipe} mode the archive streams into pg_restore and no
+ * plaintext touches a disk; in {@code file} mode it goes to a private file that is checked before
+ * {@code pg_restore --jobs} reads it, then deleted. Only when both hashes match the manifest and
+ * the MDC holds is the restore trusted.
+ */
+// created at start-up: a missing or unusable key stops the service with its reason, not the first backup
+@Startup
+@ApplicationScoped
+public class StreamingRestore {
+    private final ObjectStore store;
+    private final StagingServer staging;
+    private final VerifierConfig config;
+    private final OpenPgpDecryption decryption;
+
+    public StreamingRestore(ObjectStore store, StagingServer staging, VerifierConfig config) {
+        this.store = store;
+        this.staging = staging;
+        this.config = config;
+        if (config.restore().jobs() < 1) {
+            throw new IllegalArgumentException("amyterm.verifier.restore.jobs must be at least 1, was "
+                    + config.restore().jobs());
+        }
+        this.decryption = new OpenPgpDecryption(DecryptionKey.load(config.decryption().privateKeyFile(),
+                config.decryption().passphraseFile()));
+    }
+
+    public String pgRestoreVersion() {
+        return PgClientProcess.version(config.restore().pgBinDir(), "pg_restore");
+    }
+
+    /** Restores into {@code targetDatabase}, which must exist and be empty. */
+    public void restore(Manifest manifest, String targetDatabase, Stage stage) {
+        try (InputStream object = store.open(manifest.object().key())) {
+            HashingInputStream ciphertext = new HashingInputStream(object);
+            HashingInputStream archive = new HashingInputStream(new ZstdInputStream(decryption.decryptingStream(ciphertext)));
+            if (config.restore().mode() == VerifierConfig.Mode.file) {
+                restoreThroughFile(manifest, targetDatabase, stage, ciphertext, archive);
+            } else {
+                restoreThroughPipe(manifest, targetDatabase, stage, ciphertext, archive);
+            }
+        } catch (OpenPgpDecryption.IntegrityException e) {
+            throw new StageException(manifest.backupId(), manifest.database(), stage, FailureReason.DECRYPTION_FAILED,
+                    e.getMessage() + "; the stored object " + manifest.object().key() + " cannot be trusted", e);
+        } catch (PGPException e) {
+            throw new StageException(manifest.backupId(), manifest.database(), stage, FailureReason.DECRYPTION_FAILED,
+                    "cannot decrypt " + manifest.object().key() + ": " + e.getMessage()
+                            + " (is amyterm.verifier.decryption.private-key-file the key of " + manifest.encryption().keyId() + "?)", e);
+        } catch (ObjectStoreException e) {
+            throw new StageException(manifest.backupId(), manifest.database(), stage,
+                    e.isRetryable() ? FailureReason.STORE_UNAVAILABLE : FailureReason.BACKUP_NOT_FOUND, e.getMessage(), e);
+        } catch (WorkFileException e) {
+            throw new StageException(manifest.backupId(), manifest.database(), stage, FailureReason.STAGING_UNAVAILABLE,
+                    "writing the archive to " + config.restore().workDir() + " failed: " + e.getCause().getMessage()
+                            + " (check its free space and permissions, amyterm.verifier.restore.work-dir)", e);
+        } catch (IOException e) {
+            throw new StageException(manifest.backupId(), manifest.database(), stage, FailureReason.DECRYPTION_FAILED,
+                    "reading " + manifest.object().key() + " failed: " + e.getMessage()
+                            + " (a truncated or damaged object fails here)", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StageException(manifest.backupId(), manifest.database(), stage, FailureReason.UNEXPECTED,
+                    "the verifier was stopped during the restore", e);
+        }
+    }
+
+    private void restoreThroughPipe(Manifest manifest, String targetDatabase, Stage stage, HashingInputStream ciphertext,
+            HashingInputStream archive) throws IOException, InterruptedException {
+        try (PgClientProcess pgRestore = PgClientProcess.start(command(targetDatabase, List.of()),
+                staging.settings().password())) {
+            boolean restoredAll = copy(archive, pgRestore.stdin());
+            int exit = pgRestore.await(config.restore().timeout());
+            checkIntegrity(manifest, ciphertext, archive, stage);
+            requireSuccess(manifest, stage, pgRestore, exit, restoredAll);
+        }
+    }
+
+    private void restoreThroughFile(Manifest manifest, String targetDatabase, Stage stage, HashingInputStream ciphertext,
+            HashingInputStream archive) throws IOException, InterruptedException {
+        Path file = workFile(targetDatabase);
+        try {
+            try (OutputStream out = new WorkFileStream(Files.newOutputStream(file))) {
+                archive.transferTo(out);
+            }
+            checkIntegrity(manifest, ciphertext, archive, stage); // nothing of an untrusted archive runs
+            try (PgClientProcess pgRestore = PgClientProcess.start(command(targetDatabase,
+                    List.of("--jobs=" + config.restore().jobs(), file.toString())), staging.settings().password())) {
+                pgRestore.stdin().close();
+                requireSuccess(manifest, stage, pgRestore, pgRestore.await(config.restore().timeout()), true);
+            }
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    private Path workFile(String targetDatabase) throws WorkFileException {
+        try {
+            Path dir = config.restore().workDir();
+            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+            Path file = dir.resolve(targetDatabase + ".pgcustom");
+            Files.deleteIfExists(file);
+            return Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (IOException e) {
+            throw new WorkFileException(e);
+        }
+    }
+
+    private List<String> command(String targetDatabase, List<String> extra) {
+        VerifierConfig.Staging server = staging.settings();
+        List<String> command = new ArrayList<>(List.of(PgClientProcess.executable(config.restore().pgBinDir(), "pg_restore"),
+                "--no-owner", "--no-privileges", "--exit-on-error", "--host=" + server.host(),
+                "--port=" + server.port(), "--username=" + server.user(), "--no-password", "--dbname=" + targetDatabase));
+        command.addAll(extra);
+        return command;
+    }
+
+    private void requireSuccess(Manifest manifest, Stage stage, PgClientProcess pgRestore, int exit, boolean restoredAll) {
+        if (exit != 0 || !restoredAll) {
+            throw new StageException(manifest.backupId(), manifest.database(), stage, FailureReason.RESTORE_FAILED,
+                    exit < 0 ? "pg_restore ran longer than amyterm.verifier.restore.timeout and was stopped"
+                            : "pg_restore exited with " + exit + ": " + pgRestore.stderrTail());
+        }
+    }
+
+    /**
+     * Copies the whole archive into pg_restore, and returns whether pg_restore read all of it. A
+     * failure to read is a damaged backup and propagates. If pg_restore stops reading, the rest is
+     * still read (and discarded) so the integrity checks decide whether the backup or the restore
+     * is at fault.
+     */
+    private static boolean copy(InputStream archive, OutputStream pgRestore) throws IOException {
+        byte[] buffer = new byte[1 << 16];
+        boolean accepted = true;
+        try {
+            int n;
+            while ((n = archive.read(buffer)) > 0) {
+                if (accepted) {
+                    try {
+                        pgRestore.write(buffer, 0, n);
+                    } catch (IOException stoppedReading) {
+                        accepted = false;
+                    }
+                }
+            }
+            return accepted;
+        } finally {
+            try {
+                pgRestore.close();
+            } catch (IOException stoppedReading) {
+                // pg_restore is gone; its exit code tells why
+            }
+        }
+    }
+
+    private static void checkIntegrity(Manifest manifest, HashingInputStream ciphertext, HashingInputStream archive,
+            Stage stage) {
+        if (!ciphertext.sha256().equals(manifest.object().sha256())) {
+            throw new StageException(manifest.backupId(), manifest.database(), stage, FailureReason.INTEGRITY_MISMATCH,
+                    "the stored object's sha256 is " + ciphertext.sha256() + ", the manifest says "
+                            + manifest.object().sha256() + ": the object was altered or replaced");
+        }
+        if (!archive.sha256().equals(manifest.archive().sha256())) {
+            throw new StageException(manifest.backupId(), manifest.database(), stage, FailureReason.INTEGRITY_MISMATCH,
+                    "the decrypted archive's sha256 is " + archive.sha256() + ", the dump recorded "
+                            + manifest.archive().sha256());
+        }
+    }
+
+    /** A write to the private work file failed: the verifier's disk, not the backup, is at fault. */
+    private static final class WorkFileException extends IOException {
+        WorkFileException(IOException cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+
+    /** Marks failures of writing the work file, so they are not mistaken for a damaged backup. */
+    private static final class WorkFileStream extends FilterOutputStream {
+        WorkFileStream(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws WorkFileException {
+            try {
+                out.write(b, off, len);
+            } catch (IOException e) {
+                throw new WorkFileException(e);
+            }
+        }
+
+        @Override
+        public void close() throws WorkFileException {
+            try {
+                out.close();
+            } catch (IOException e) {
+                throw new WorkFileException(e);
+            }
+        }
+    }
+}

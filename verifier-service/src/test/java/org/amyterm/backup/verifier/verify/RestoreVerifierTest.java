@@ -1,0 +1,139 @@
+package org.amyterm.backup.verifier.verify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.reactive.messaging.memory.InMemoryConnector;
+import jakarta.enterprise.inject.Any;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.amyterm.backup.contracts.BackupStored;
+import org.amyterm.backup.contracts.EventJson;
+import org.amyterm.backup.contracts.FailureReason;
+import org.amyterm.backup.contracts.ObjectLayout;
+import org.amyterm.backup.contracts.RestoreVerified;
+import org.amyterm.backup.contracts.Stage;
+import org.amyterm.backup.contracts.StageFailed;
+import org.amyterm.backup.contracts.Verification;
+import org.amyterm.backup.messaging.RecordedEvents;
+import org.amyterm.backup.objectstore.ObjectStore;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The restore test on a real PostgreSQL and S3Proxy, fed backups made with pg_dump, zstd and gpg. */
+@QuarkusTest
+@QuarkusTestResource(StagingResource.class)
+class RestoreVerifierTest {
+    @Inject
+    @Any
+    InMemoryConnector connector;
+
+    @Inject
+    ObjectStore store;
+
+    @Inject
+    ObjectLayout layout;
+
+    private RecordedEvents events;
+
+    @BeforeEach
+    void clear() {
+        events = new RecordedEvents(connector.sink("events"));
+        events.clear();
+    }
+
+    @Test
+    void goodBackupIsRestoredCheckedEvidencedAndItsStagingDatabaseDropped() throws Exception {
+        // Given a backup made with the standard tools, in the bucket with its manifest
+        StandardToolBackup backup = new StandardToolBackup();
+        BackupStored stored = backup.upload(store, layout, backup.counts, StandardToolBackup.sha256(backup.encrypted));
+
+        // When the verifier hears it was stored
+        connector.source("backup-stored").send(EventJson.write(stored));
+
+        // Then it passes every check, with a measured restore time
+        RestoreVerified verified = events.await(RestoreVerified.class, RestoreVerified.TYPE);
+        assertThat(verified.passed()).isTrue();
+        assertThat(verified.restoreMillis()).isPositive();
+        assertThat(verified.checks()).extracting(c -> c.name()).contains("row-counts", "schema-version",
+                "codesystems-load", "valuesets-load", "atc-browser-search", "federation-node-role");
+        // and the evidence is in the bucket, and no staging database is left behind
+        Verification evidence = EventJson.read(store.getText(verified.evidenceKey()).orElseThrow(), Verification.class);
+        assertThat(evidence.passed()).isTrue();
+        assertThat(evidence.pgRestoreVersion()).contains("pg_restore");
+        assertThat(stagingDatabases()).isEmpty();
+    }
+
+    @Test
+    void redeliveredBackupIsNotRestoredTwice() throws Exception {
+        StandardToolBackup backup = new StandardToolBackup();
+        BackupStored stored = backup.upload(store, layout, backup.counts, StandardToolBackup.sha256(backup.encrypted));
+        connector.source("backup-stored").send(EventJson.write(stored));
+        RestoreVerified first = events.await(RestoreVerified.class, RestoreVerified.TYPE);
+        String evidence = store.getText(first.evidenceKey()).orElseThrow();
+
+        connector.source("backup-stored").send(EventJson.write(stored));
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> events.ofType(RestoreVerified.TYPE).size() == 2);
+        assertThat(store.getText(first.evidenceKey())).contains(evidence);
+    }
+
+    @Test
+    void alteredObjectFailsDecryptionAndIsRecordedAsFailedEvidence() throws Exception {
+        // Given a backup whose stored object had one byte changed after its checksum was recorded
+        StandardToolBackup backup = new StandardToolBackup();
+        String recorded = StandardToolBackup.sha256(backup.encrypted);
+        backup.tamper();
+        BackupStored stored = backup.upload(store, layout, backup.counts, recorded);
+
+        connector.source("backup-stored").send(EventJson.write(stored));
+
+        // Then the verify stage fails permanently, and the evidence says it did not pass
+        StageFailed failed = events.await(StageFailed.class, StageFailed.TYPE);
+        assertThat(failed.stage()).isEqualTo(Stage.VERIFY);
+        assertThat(failed.reason()).isIn(FailureReason.DECRYPTION_FAILED, FailureReason.INTEGRITY_MISMATCH);
+        assertThat(failed.retryable()).isFalse();
+        Verification evidence = EventJson.read(store.getText(layout.verificationKey(StagingResource.SOURCE,
+                backup.backupId)).orElseThrow(), Verification.class);
+        assertThat(evidence.passed()).isFalse();
+        assertThat(stagingDatabases()).isEmpty();
+    }
+
+    @Test
+    void rowCountDifferentFromTheDumpFailsTheCheck() throws Exception {
+        StandardToolBackup backup = new StandardToolBackup();
+        Map<String, Long> wrong = new HashMap<>(backup.counts);
+        wrong.put("public.concept", backup.counts.get("public.concept") + 1);
+        BackupStored stored = backup.upload(store, layout, wrong, StandardToolBackup.sha256(backup.encrypted));
+
+        connector.source("backup-stored").send(EventJson.write(stored));
+
+        StageFailed failed = events.await(StageFailed.class, StageFailed.TYPE);
+        assertThat(failed.reason()).isEqualTo(FailureReason.CHECK_FAILED);
+        assertThat(failed.message()).contains("public.concept");
+        RestoreVerified verified = events.await(RestoreVerified.class, RestoreVerified.TYPE);
+        assertThat(verified.passed()).isFalse();
+    }
+
+    @Test
+    void missingManifestIsAPermanentVerifyFailure() throws Exception {
+        StandardToolBackup backup = new StandardToolBackup();
+        BackupStored stored = backup.upload(store, layout, backup.counts, StandardToolBackup.sha256(backup.encrypted));
+        store.delete(stored.manifestKey());
+
+        connector.source("backup-stored").send(EventJson.write(stored));
+
+        StageFailed failed = events.await(StageFailed.class, StageFailed.TYPE);
+        assertThat(failed.reason()).isEqualTo(FailureReason.BACKUP_NOT_FOUND);
+        assertThat(failed.message()).contains(ObjectLayout.MANIFEST_FILE);
+    }
+
+    private static String stagingDatabases() {
+        return StagingResource.postgres.psql("postgres", "SELECT string_agg(datname, ',') FROM pg_database WHERE datname LIKE 'amyterm_verify_%'");
+    }
+
+}

@@ -1,0 +1,45 @@
+package org.amyterm.backup.verifier.verify;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.smallrye.reactive.messaging.memory.InMemoryConnector;
+import java.util.HashMap;
+import java.util.Map;
+import org.amyterm.backup.testsupport.GpgKey;
+import org.amyterm.backup.testsupport.PostgresServer;
+import org.amyterm.backup.testsupport.S3ProxyServer;
+import org.amyterm.backup.testsupport.SampleDatabase;
+import org.amyterm.backup.testsupport.TestDirs;
+import org.amyterm.backup.testsupport.TestServers;
+
+/** A real PostgreSQL (source and staging), S3Proxy and a gpg key pair; Kafka channels in memory. */
+public class StagingResource implements QuarkusTestResourceLifecycleManager {
+    static final String SOURCE = "verify_source";
+    static final String BUCKET = "verifier-unit";
+    static PostgresServer postgres;
+    static S3ProxyServer s3;
+    static GpgKey key;
+
+    @Override
+    public Map<String, String> start() {
+        postgres = TestServers.postgres();
+        s3 = TestServers.s3();
+        key = GpgKey.generate(TestDirs.server("verifier-key"));
+        SampleDatabase.create(postgres, SOURCE, 800);
+        Map<String, String> config = new HashMap<>();
+        config.putAll(InMemoryConnector.switchIncomingChannelsToInMemory("backup-stored"));
+        config.putAll(InMemoryConnector.switchOutgoingChannelsToInMemory("events"));
+        config.putAll(s3.storeConfig(BUCKET));
+        config.put("amyterm.verifier.staging.host", postgres.host());
+        config.put("amyterm.verifier.staging.port", Integer.toString(postgres.port()));
+        config.put("amyterm.verifier.staging.user", PostgresServer.SUPERUSER);
+        config.put("amyterm.verifier.staging.password", postgres.password());
+        config.put("amyterm.verifier.decryption.private-key-file", key.secretKey().toString());
+        config.put("amyterm.verifier.restore.pg-bin-dir", postgres.binDir().toString());
+        return config;
+    }
+
+    @Override
+    public void stop() {
+        InMemoryConnector.clear();
+    }
+}

@@ -1,0 +1,81 @@
+package org.amyterm.backup.verifier.verify;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.amyterm.backup.contracts.BackupId;
+import org.amyterm.backup.contracts.BackupReason;
+import org.amyterm.backup.contracts.BackupStored;
+import org.amyterm.backup.contracts.EventJson;
+import org.amyterm.backup.contracts.Manifest;
+import org.amyterm.backup.contracts.NodeRole;
+import org.amyterm.backup.contracts.ObjectLayout;
+import org.amyterm.backup.objectstore.ObjectStore;
+import org.amyterm.backup.testsupport.ServerProcess;
+import org.amyterm.backup.testsupport.TestDirs;
+
+/**
+ * A backup made with the standard tools only (pg_dump, zstd, gpg) and put in the bucket in the
+ * documented layout: the verifier must read it as it reads its own.
+ */
+final class StandardToolBackup {
+    final String backupId = BackupId.of(Instant.now(), UUID.randomUUID().toString());
+    final Path dir = TestDirs.server("standard-backup-" + backupId);
+    final Path archive = dir.resolve("dump.pgcustom");
+    final Path encrypted = dir.resolve(ObjectLayout.DUMP_FILE);
+    final Map<String, Long> counts = new LinkedHashMap<>();
+
+    StandardToolBackup() throws Exception {
+        var pg = StagingResource.postgres;
+        ServerProcess.run(List.of(pg.binDir().resolve("pg_dump").toString(), "--format=custom", "--compress=0",
+                "--no-owner", "--no-privileges", "--host=" + pg.host(), "--port=" + pg.port(), "--username=postgres",
+                "--file=" + archive, StagingResource.SOURCE), Map.of("PGPASSWORD", pg.password()), dir, Duration.ofMinutes(2));
+        ServerProcess.run(List.of("zstd", "-q", "-1", "-f", archive.toString(), "-o", dir.resolve("dump.pgcustom.zst").toString()),
+                Map.of(), dir, Duration.ofMinutes(1));
+        StagingResource.key.gpg("--trust-model", "always", "--recipient", StagingResource.key.fingerprint(), "-z", "0",
+                "--cipher-algo", "AES256", "--output", encrypted.toString(), "--encrypt", dir.resolve("dump.pgcustom.zst").toString());
+        for (String table : List.of("public.concept", "public.code_system", "public.value_set", "public.atc_code",
+                "public.federation_node", "public.schema_version")) {
+            counts.put(table, Long.parseLong(pg.psql(StagingResource.SOURCE, "SELECT count(*) FROM " + table)));
+        }
+    }
+
+    /** Flips one byte in the middle of the encrypted file. */
+    void tamper() throws Exception {
+        byte[] bytes = Files.readAllBytes(encrypted);
+        bytes[bytes.length / 2] ^= 0x40;
+        Files.write(encrypted, bytes);
+    }
+
+    /** Uploads the object and a manifest (with the given row counts), and returns the BackupStored to send. */
+    BackupStored upload(ObjectStore store, ObjectLayout layout, Map<String, Long> manifestCounts, String ciphertextSha256)
+            throws Exception {
+        String key = layout.dumpKey(StagingResource.SOURCE, backupId);
+        try (ObjectStore.Upload upload = store.startUpload(key, 0)) {
+            Files.copy(encrypted, upload.stream());
+            upload.complete();
+        }
+        Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, backupId, StagingResource.SOURCE, BackupReason.MANUAL,
+                NodeRole.CENTRAL, "15", "pg_dump", "2.3.1", manifestCounts,
+                new Manifest.Archive(Manifest.Archive.PG_DUMP_CUSTOM, "zstd", Files.size(archive), sha256(archive)),
+                new Manifest.Encryption(Manifest.Encryption.OPENPGP_PUBLIC_KEY, Manifest.Encryption.AES256_SEIPD_MDC,
+                        StagingResource.key.fingerprint(), null),
+                new Manifest.StoredObject(key, Files.size(encrypted), ciphertextSha256), Instant.now(), Instant.now(),
+                Instant.now());
+        String manifestKey = layout.manifestKey(StagingResource.SOURCE, backupId);
+        store.putText(manifestKey, EventJson.write(manifest));
+        return new BackupStored(backupId, StagingResource.SOURCE, StagingResource.BUCKET, key, null, manifestKey,
+                Files.size(encrypted), ciphertextSha256, StagingResource.key.fingerprint(), "AES-256", "daily", null, Instant.now());
+    }
+
+    static String sha256(Path file) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+    }
+}
