@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import org.amyterm.backup.contracts.SpoolFileNames;
 
 /**
  * One dump on the spool. It is written as {@code <backupId>.pgcustom.zst.partial} (mode 0600, in a
@@ -25,8 +26,8 @@ final class SpoolFile {
     static SpoolFile create(Path spoolDir, String backupId) throws IOException {
         Files.createDirectories(spoolDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Files.setPosixFilePermissions(spoolDir, PosixFilePermissions.fromString("rwx------"));
-        Path complete = spoolDir.resolve(backupId + ".pgcustom.zst");
-        Path partial = spoolDir.resolve(backupId + ".pgcustom.zst.partial");
+        Path complete = spoolDir.resolve(SpoolFileNames.complete(backupId));
+        Path partial = spoolDir.resolve(SpoolFileNames.partial(backupId));
         Files.deleteIfExists(partial);
         Files.deleteIfExists(complete);
         Files.createFile(partial, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));

@@ -58,7 +58,7 @@ public class EncryptingUploader {
 
     private BackupStored storeOnce(BackupCompleted dump) {
         String manifestKey = layout.manifestKey(dump.database(), dump.backupId());
-        Path spool = spoolPaths.inSpool(dump.backupId(), dump.database(), dump.spoolFile());
+        Path spool = spoolPaths.complete(dump);
         Optional<String> existing = call(dump, () -> store.getText(manifestKey));
         if (existing.isPresent()) {
             LOG.infof("backup %s of %s is already stored; announcing it again", dump.backupId(), dump.database());
@@ -111,9 +111,9 @@ public class EncryptingUploader {
     /** Deletes the spool file of a backup whose storing was given up: a dump nobody will store is a liability. */
     public void giveUp(BackupCompleted dump) {
         try {
-            deleteSpool(spoolPaths.inSpool(dump.backupId(), dump.database(), dump.spoolFile()), dump);
-        } catch (StageException outsideSpool) {
-            LOG.warnf("not deleting %s: %s", dump.spoolFile(), outsideSpool.getMessage());
+            deleteSpool(spoolPaths.complete(dump), dump);
+        } catch (StageException notItsFile) {
+            LOG.warnf("not deleting %s: %s", dump.spoolFile(), notItsFile.getMessage());
         }
     }
 

@@ -63,12 +63,8 @@ public class FollowedUploads {
 
     /** Starts following the dump's spool file, unless this backup is already followed, claimed or finished. */
     public void begin(BackupStarted started) {
-        Path partial = spoolPaths.inSpool(started.backupId(), started.database(), started.spoolFile());
-        if (!partial.getFileName().toString().endsWith(SpoolPaths.PARTIAL_SUFFIX)) {
-            throw new StageException(started.backupId(), started.database(), Stage.STORE, FailureReason.SPOOL_MISSING,
-                    "BackupStarted names " + partial + ", not a partial spool file (*" + SpoolPaths.PARTIAL_SUFFIX + ")");
-        }
-        Path complete = SpoolPaths.completeName(partial);
+        Path partial = spoolPaths.partial(started);
+        Path complete = SpoolPaths.completeName(partial, started.backupId());
         CompletableFuture<PreparedObject> upload = new CompletableFuture<>();
         synchronized (uploads) {
             if (uploads.containsKey(started.backupId()) || !Files.exists(partial)) {

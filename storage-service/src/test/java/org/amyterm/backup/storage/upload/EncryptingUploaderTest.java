@@ -234,6 +234,31 @@ class EncryptingUploaderTest {
     }
 
     @Test
+    void eventNamingAnotherBackupsSpoolFileIsRefusedAndThatFileStays() throws Exception {
+        // Given the spooled dump of one backup, and an event for another backup that names its file
+        BackupCompleted owner = spooled(randomBytes(1000));
+        String otherId = BackupId.of(Instant.now(), UUID.randomUUID().toString());
+        BackupCompleted forged = new BackupCompleted(otherId, "amyterm", BackupReason.MANUAL, NodeRole.CENTRAL,
+                owner.spoolFile(), owner.archiveBytes(), owner.archiveSha256(), owner.spoolBytes(), owner.spoolSha256(),
+                "zstd", "15", "pg_dump 15", "2.3.1", Map.of(), Instant.now(), Instant.now());
+
+        // When that event arrives
+        send(forged);
+
+        // Then it is refused as a malformed event, nothing is stored for it, and the owner's file is untouched
+        StageFailed failed = events.await(StageFailed.class, StageFailed.TYPE);
+        assertThat(failed.backupId()).isEqualTo(otherId);
+        assertThat(failed.reason()).isEqualTo(FailureReason.MALFORMED_EVENT);
+        assertThat(failed.message()).contains("not its own", otherId);
+        assertThat(Path.of(owner.spoolFile())).exists();
+        assertThat(store.list(layout.backupFolder("amyterm", otherId))).isEmpty();
+
+        // and the owner's own event still stores it
+        send(owner);
+        assertThat(events.await(BackupStored.class, BackupStored.TYPE).backupId()).isEqualTo(owner.backupId());
+    }
+
+    @Test
     void missingSpoolFileIsAPermanentStoreFailure() {
         BackupCompleted dump = spooled(randomBytes(10));
         Path.of(dump.spoolFile()).toFile().delete();
