@@ -12,14 +12,21 @@ public class StageException extends RuntimeException {
     private final String database;
     private final Stage stage;
     private final FailureReason reason;
+    private final Instant retryingUntil;
 
     public StageException(String backupId, String database, Stage stage, FailureReason reason, String message,
             Throwable cause) {
+        this(backupId, database, stage, reason, message, cause, null);
+    }
+
+    private StageException(String backupId, String database, Stage stage, FailureReason reason, String message,
+            Throwable cause, Instant retryingUntil) {
         super(message, cause);
         this.backupId = backupId;
         this.database = database;
         this.stage = stage;
         this.reason = reason;
+        this.retryingUntil = retryingUntil;
     }
 
     public StageException(String backupId, String database, Stage stage, FailureReason reason, String message) {
@@ -46,7 +53,18 @@ public class StageException extends RuntimeException {
         return reason.isRetryable();
     }
 
+    /** This failure, reported while the stage keeps retrying until {@code until}; {@code note} says so to people. */
+    public StageException retryingUntil(Instant until, String note) {
+        return new StageException(backupId, database, stage, reason, getMessage() + "; " + note, this, until);
+    }
+
+    /** This failure as the stage's final word: {@code note} says how long it retried and what was kept. */
+    public StageException gaveUp(String note) {
+        return new StageException(backupId, database, stage, reason, getMessage() + "; " + note, this, null);
+    }
+
     public StageFailed toEvent(Instant failedAt) {
-        return StageFailed.of(backupId, database, stage, reason, getMessage(), failedAt);
+        return new StageFailed(backupId, database, stage, reason, getMessage(), reason.isRetryable(), failedAt,
+                retryingUntil);
     }
 }

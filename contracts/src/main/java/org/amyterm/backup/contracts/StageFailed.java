@@ -3,9 +3,10 @@ package org.amyterm.backup.contracts;
 import java.time.Instant;
 
 /**
- * A stage gave up on a backup. {@code message} says what happened and what a person can do; it
+ * A stage failed for a backup. {@code message} says what happened and what a person can do; it
  * never holds a secret. {@code backupId} is null only when the failure has no backup (a malformed
- * request, say).
+ * request, say). {@code retryingUntil} is set when the stage has not given up: it keeps retrying
+ * until then (and raises another StageFailed without it if it gives up); older events lack it.
  */
 public record StageFailed(
         String backupId,
@@ -14,7 +15,8 @@ public record StageFailed(
         FailureReason reason,
         String message,
         boolean retryable,
-        Instant failedAt) implements BackupEvent {
+        Instant failedAt,
+        Instant retryingUntil) implements BackupEvent {
 
     public static final String TYPE = "org.amyterm.backup.failed.v1";
 
@@ -28,7 +30,12 @@ public record StageFailed(
 
     public static StageFailed of(String backupId, String database, Stage stage, FailureReason reason,
             String message, Instant failedAt) {
-        return new StageFailed(backupId, database, stage, reason, message, reason.isRetryable(), failedAt);
+        return new StageFailed(backupId, database, stage, reason, message, reason.isRetryable(), failedAt, null);
+    }
+
+    /** Whether this reports a failure the stage is still retrying (not a give-up). */
+    public boolean stillRetrying() {
+        return retryingUntil != null;
     }
 
     @Override

@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.NoSuchUploadException;
 
 /**
  * An S3 multipart upload fed as an OutputStream: bytes fill a part buffer from the shared
@@ -39,7 +40,10 @@ final class MultipartUpload implements ObjectStore.Upload {
     private byte[] buffer;
     private int filled;
     private int nextPart = 1;
+    /** No more bytes are accepted (completing, completed or aborting). */
     private volatile boolean finished;
+    /** Completed, or aborted with the store's confirmation: nothing of it is left in progress. */
+    private volatile boolean settled;
 
     private MultipartUpload(S3Client s3, String bucket, String key, String uploadId, UploadSettings settings,
             PartBuffers buffers, PartSizing sizing, Executor executor) {
@@ -102,16 +106,21 @@ final class MultipartUpload implements ObjectStore.Upload {
         return S3ObjectStore.call("complete the upload of " + key, () -> {
             finishParts();
             List<CompletedPart> completed = List.copyOf(parts.values());
+            finished = true;
             String versionId = s3.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId)
                     .multipartUpload(m -> m.parts(completed))).versionId();
-            finished = true;
+            settled = true;
             return Optional.ofNullable(versionId);
         });
     }
 
+    /**
+     * Removes every part. May be called again after it failed (the store was down): the upload is
+     * only settled once the store confirms it is gone.
+     */
     @Override
-    public void abort() {
-        if (finished) {
+    public synchronized void abort() {
+        if (settled) {
             return;
         }
         finished = true;
@@ -124,8 +133,15 @@ final class MultipartUpload implements ObjectStore.Upload {
             buffers.release(buffer);
             buffer = null;
         }
-        S3ObjectStore.call("abort the upload of " + key,
-                () -> s3.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId)));
+        S3ObjectStore.call("abort the upload of " + key, () -> {
+            try {
+                s3.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId));
+            } catch (NoSuchUploadException gone) {
+                // already aborted (a sweep) or completed by an earlier attempt whose answer was lost
+            }
+            return null;
+        });
+        settled = true;
     }
 
     @Override

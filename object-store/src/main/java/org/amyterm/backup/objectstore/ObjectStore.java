@@ -36,7 +36,19 @@ public interface ObjectStore {
     void delete(String key);
 
     /** Keys of multipart uploads started under the prefix and neither completed nor aborted. */
-    List<String> inProgressUploads(String prefix);
+    default List<String> inProgressUploads(String prefix) {
+        return pendingUploads(prefix).stream().map(PendingUpload::key).toList();
+    }
+
+    /** Multipart uploads started under the prefix and neither completed nor aborted, with when each began. */
+    List<PendingUpload> pendingUploads(String prefix);
+
+    /** Aborts an upload found by {@link #pendingUploads}, whoever started it; one already gone is no error. */
+    void abortPendingUpload(PendingUpload upload);
+
+    /** A multipart upload in progress, as the store lists it. */
+    record PendingUpload(String key, String uploadId, java.time.Instant initiated) {
+    }
 
     /** An upload in progress: write the stream, then complete it, or abort it so nothing is left. */
     interface Upload extends AutoCloseable {

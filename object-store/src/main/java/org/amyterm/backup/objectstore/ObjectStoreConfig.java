@@ -33,7 +33,21 @@ public interface ObjectStoreConfig {
 
     default S3Settings settings() {
         return new S3Settings(endpoint(), region(), bucket(), pathStyle(), new UploadSettings(upload().partSizeBytes(),
-                upload().concurrency(), upload().bufferMemoryBytes(), upload().partTimeout()));
+                upload().concurrency(), upload().bufferMemoryBytes(), upload().partTimeout()),
+                new RetrySettings(retry().maxAttempts(), retry().maxBackoff()));
+    }
+
+    Retry retry();
+
+    /** The SDK's retries of one request; longer outages are the caller's to ride out (see amyterm.storage.retry). */
+    interface Retry {
+        /** Attempts per request, the first included. */
+        @WithDefault("8")
+        int maxAttempts();
+
+        /** Longest wait between two attempts (the waits double from 100 ms, with jitter). */
+        @WithDefault("20s")
+        java.time.Duration maxBackoff();
     }
 
     /** Multipart uploads: part size, parts in flight, and the memory all uploads of a service share. */

@@ -2,22 +2,26 @@ package org.amyterm.backup.objectstore;
 
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.NoSuchUploadException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -43,6 +47,13 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
     public static S3ObjectStore connect(S3Settings settings) {
         S3ClientBuilder builder = S3Client.builder()
                 .httpClientBuilder(ApacheHttpClient.builder())
+                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                        .maxAttempts(settings.retry().maxAttempts())
+                        .backoffStrategy(BackoffStrategy.exponentialDelay(Duration.ofMillis(100),
+                                settings.retry().maxBackoff()))
+                        // an outage must not switch retries off for everyone: the caller bounds them in time
+                        .circuitBreakerEnabled(false)
+                        .build()))
                 .region(Region.of(settings.region()))
                 .forcePathStyle(settings.pathStyle());
         settings.endpoint().ifPresent(builder::endpointOverride);
@@ -137,12 +148,24 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
     }
 
     @Override
-    public List<String> inProgressUploads(String prefix) {
+    public List<PendingUpload> pendingUploads(String prefix) {
         return call("list the uploads in progress under " + prefix, () -> {
-            List<String> keys = new ArrayList<>();
+            List<PendingUpload> uploads = new ArrayList<>();
             s3.listMultipartUploadsPaginator(b -> b.bucket(settings.bucket()).prefix(prefix)).uploads()
-                    .forEach(upload -> keys.add(upload.key()));
-            return keys;
+                    .forEach(upload -> uploads.add(new PendingUpload(upload.key(), upload.uploadId(), upload.initiated())));
+            return uploads;
+        });
+    }
+
+    @Override
+    public void abortPendingUpload(PendingUpload upload) {
+        call("abort the upload of " + upload.key(), () -> {
+            try {
+                s3.abortMultipartUpload(b -> b.bucket(settings.bucket()).key(upload.key()).uploadId(upload.uploadId()));
+            } catch (NoSuchUploadException gone) {
+                // aborted or completed meanwhile
+            }
+            return null;
         });
     }
 
@@ -159,7 +182,8 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
         } catch (ObjectStoreException e) {
             throw e;
         } catch (S3Exception e) {
-            boolean retryable = e.statusCode() >= 500 || e.statusCode() == 429;
+            // an upload removed under us (by a sweep) is worth a new attempt, which starts a new upload
+            boolean retryable = e.statusCode() >= 500 || e.statusCode() == 429 || e instanceof NoSuchUploadException;
             String code = e.awsErrorDetails() == null ? "" : e.awsErrorDetails().errorCode();
             throw new ObjectStoreException("object store refused to " + what + ": HTTP " + e.statusCode() + " " + code
                     + (e.statusCode() == 403 ? " (check the credentials and the bucket policy)" : "")

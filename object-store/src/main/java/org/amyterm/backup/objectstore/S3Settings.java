@@ -7,8 +7,13 @@ import java.util.Optional;
  * How to reach the S3 API. Credentials are not here: the AWS SDK's default chain reads them from
  * the environment (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY), a profile or the instance role.
  */
-public record S3Settings(Optional<URI> endpoint, String region, String bucket, boolean pathStyle, UploadSettings upload) {
+public record S3Settings(Optional<URI> endpoint, String region, String bucket, boolean pathStyle, UploadSettings upload,
+        RetrySettings retry) {
     public static final int MIN_PART_SIZE = 5 * 1024 * 1024;
+
+    public S3Settings(Optional<URI> endpoint, String region, String bucket, boolean pathStyle, UploadSettings upload) {
+        this(endpoint, region, bucket, pathStyle, upload, RetrySettings.DEFAULT);
+    }
 
     public S3Settings {
         if (bucket == null || bucket.isBlank()) {

@@ -72,6 +72,28 @@ abstract class ObjectStoreContract {
     }
 
     @Test
+    void pendingUploadLeftByAnotherProcessIsListedWithItsStartAndCanBeAborted() throws Exception {
+        // Given an upload whose parts are sent but which its owner never completes (killed, say)
+        java.time.Instant before = java.time.Instant.now().minusSeconds(60);
+        try (ObjectStore.Upload upload = store().startUpload(prefix + "orphan", 0)) {
+            upload.stream().write(new byte[partSize() + 1]);
+            upload.finishParts();
+
+            // When someone else lists the uploads in progress, Then it is there, with when it began
+            List<ObjectStore.PendingUpload> pending = store().pendingUploads(prefix);
+            assertThat(pending).singleElement().satisfies(p -> {
+                assertThat(p.key()).isEqualTo(prefix + "orphan");
+                assertThat(p.initiated()).isAfter(before);
+            });
+
+            // And aborting it removes it, and its owner's own abort afterwards is no error
+            store().abortPendingUpload(pending.get(0));
+            assertThat(store().pendingUploads(prefix)).isEmpty();
+        }
+        assertThat(store().exists(prefix + "orphan")).isFalse();
+    }
+
+    @Test
     void completedUploadIsNoLongerInProgress() throws Exception {
         try (ObjectStore.Upload upload = store().startUpload(prefix + "done", 0)) {
             upload.stream().write(new byte[partSize() + 1]);

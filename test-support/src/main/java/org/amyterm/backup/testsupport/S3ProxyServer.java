@@ -9,16 +9,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-/** S3Proxy (the S3 API over a local folder), in a JVM of its own. */
+/** S3Proxy (the S3 API over a local folder), in a JVM of its own; it can be stopped and started again (an outage). */
 public final class S3ProxyServer {
-    private final ServerProcess process;
+    private final String name;
+    private final Path dir;
+    private final Path config;
     private final int port;
     private final String accessKey;
     private final String secretKey;
     private final Path dataDir;
+    private volatile ServerProcess process;
 
-    private S3ProxyServer(ServerProcess process, int port, String accessKey, String secretKey, Path dataDir) {
-        this.process = process;
+    private S3ProxyServer(String name, Path dir, Path config, int port, String accessKey, String secretKey,
+            Path dataDir) {
+        this.name = name;
+        this.dir = dir;
+        this.config = config;
         this.port = port;
         this.accessKey = accessKey;
         this.secretKey = secretKey;
@@ -44,11 +50,23 @@ public final class S3ProxyServer {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        ServerProcess process = ServerProcess.start(name, List.of(Classpaths.javaBinary(), "-Xmx256m",
-                "-XX:+UseSerialGC", "-cp", Classpaths.of("s3proxy"), "org.gaul.s3proxy.Main", "--properties",
-                config.toString()), Map.of(), dir, dir.resolve("s3proxy.log"));
+        S3ProxyServer server = new S3ProxyServer(name, dir, config, port, accessKey, secretKey, data);
+        server.startProcess();
+        return server;
+    }
+
+    private void startProcess() {
+        process = ServerProcess.start(name, List.of(Classpaths.javaBinary(), "-Xmx256m", "-XX:+UseSerialGC", "-cp",
+                Classpaths.of("s3proxy"), "org.gaul.s3proxy.Main", "--properties", config.toString()), Map.of(), dir,
+                dir.resolve("s3proxy.log"));
         FreePort.awaitListening(port, Duration.ofSeconds(60), process);
-        return new S3ProxyServer(process, port, accessKey, secretKey, data);
+    }
+
+    /** Starts the server again after {@link #stop()}: same port, credentials and data. */
+    public synchronized void startAgain() {
+        if (!process.isAlive()) {
+            startProcess();
+        }
     }
 
     public String endpoint() {
@@ -86,7 +104,7 @@ public final class S3ProxyServer {
         return process;
     }
 
-    public void stop() {
+    public synchronized void stop() {
         process.stop("TERM");
     }
 }

@@ -19,6 +19,46 @@ public interface StorageConfig {
 
     Follow follow();
 
+    Retry retry();
+
+    Sweep sweep();
+
+    /** The sweep that aborts multipart uploads no backup owns (OrphanUploadSweep). */
+    interface Sweep {
+        /** How often the bucket's in-progress uploads are checked. */
+        @WithDefault("1h")
+        Duration every();
+
+        /** Delay of the first sweep after start-up (a restarted replica cleans up soon). */
+        @WithDefault("1m")
+        Duration firstAfter();
+
+        /** An upload older than this is aborted whoever started it: keep it above the longest dump plus the retry window. */
+        @WithDefault("48h")
+        Duration minAge();
+    }
+
+    /** Riding out an outage of the object store (after the SDK's own retries of each request). */
+    interface Retry {
+        /** How long a store that fails for a reason that may pass (unavailable, throttled, timeouts) is retried. */
+        @WithDefault("6h")
+        Duration window();
+
+        /** Wait before the first retry; the waits double up to {@code max-delay}. */
+        @WithDefault("10s")
+        Duration initialDelay();
+
+        @WithDefault("5m")
+        Duration maxDelay();
+
+        /**
+         * Keep the spool file when storing is given up (the window closed, or the store refused the
+         * request), so the dump can still be stored by hand; false deletes it to free the spool.
+         */
+        @WithDefault("true")
+        boolean keepSpoolOnGiveUp();
+    }
+
     interface Encryption {
         /** ASCII-armored OpenPGP public key of the recipient (the verifier and the operators hold the private key). */
         Path publicKeyFile();

@@ -1,7 +1,6 @@
 package org.amyterm.backup.storage.upload;
 
 import io.smallrye.reactive.messaging.annotations.Blocking;
-import io.smallrye.faulttolerance.api.RetryWhen;
 import io.smallrye.reactive.messaging.ce.IncomingCloudEventMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.CompletionStage;
@@ -15,7 +14,7 @@ import org.amyterm.backup.contracts.MalformedEventException;
 import org.amyterm.backup.contracts.Stage;
 import org.amyterm.backup.contracts.StageException;
 import org.amyterm.backup.messaging.EventPublisher;
-import org.eclipse.microprofile.faulttolerance.Retry;
+import org.amyterm.backup.storage.retry.OutageRetries;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
@@ -24,21 +23,22 @@ import org.jboss.logging.Logger;
  * {@code backup.started} and {@code backup.completed} on one channel, so that both events of a
  * database (same key, same partition number) reach the same replica: BackupStarted starts an
  * upload that follows the dump, BackupCompleted completes it (or stores from the file) and
- * publishes BackupStored, or a StageFailed(store). Messages are handled concurrently: one
- * database's upload never delays another database's start.
+ * publishes BackupStored, or a StageFailed(store). An outage of the store is ridden out for the
+ * retry window: one StageFailed when it starts, another only if storing is given up. Messages are
+ * handled concurrently: one database's upload never delays another database's start.
  */
 @ApplicationScoped
 public class DumpEventsConsumer {
     private static final Logger LOG = Logger.getLogger(DumpEventsConsumer.class);
 
-    private final StoreAttempts attempts;
+    private final OutageRetries retries;
     private final EncryptingUploader uploader;
     private final FollowedUploads followed;
     private final EventPublisher events;
 
-    public DumpEventsConsumer(StoreAttempts attempts, EncryptingUploader uploader, FollowedUploads followed,
+    public DumpEventsConsumer(OutageRetries retries, EncryptingUploader uploader, FollowedUploads followed,
             EventPublisher events) {
-        this.attempts = attempts;
+        this.retries = retries;
         this.uploader = uploader;
         this.followed = followed;
         this.events = events;
@@ -76,31 +76,30 @@ public class DumpEventsConsumer {
     }
 
     private void onCompleted(BackupCompleted dump) {
+        StageException failure;
         try {
-            events.publish(attempts.storeWithRetries(dump));
+            events.publish(retries.run(BackupStored.class, () -> uploader.store(dump), new IsRetryable(),
+                    (first, until) -> reportFirstFailure((StageException) first, until)));
+            return;
         } catch (StageException e) {
-            uploader.giveUp(dump);
-            events.publishFailure(e);
+            failure = e;
         } catch (RuntimeException e) {
-            uploader.giveUp(dump);
-            events.publishFailure(new StageException(dump.backupId(), dump.database(), Stage.STORE,
-                    FailureReason.UNEXPECTED, "storing failed unexpectedly: " + e, e));
+            failure = new StageException(dump.backupId(), dump.database(), Stage.STORE, FailureReason.UNEXPECTED,
+                    "storing failed unexpectedly: " + e, e);
         }
+        String spool = uploader.giveUp(dump, failure.reason());
+        events.publishFailure(failure.gaveUp(failure.isRetryable()
+                ? "gave up after retrying for " + retries.window() + " (amyterm.storage.retry.window); " + spool
+                : spool));
     }
 
-    /** Retries uploads that failed for a reason a retry may cure (the store was unreachable). */
-    @ApplicationScoped
-    public static class StoreAttempts {
-        private final EncryptingUploader uploader;
-
-        public StoreAttempts(EncryptingUploader uploader) {
-            this.uploader = uploader;
-        }
-
-        @Retry(maxRetries = 3, delay = 5000, jitter = 1000, maxDuration = 0)
-        @RetryWhen(exception = IsRetryable.class)
-        public BackupStored storeWithRetries(BackupCompleted dump) {
-            return uploader.store(dump);
+    private void reportFirstFailure(StageException first, java.time.Instant until) {
+        try {
+            events.publishFailure(first.retryingUntil(until, "retrying until " + until
+                    + " (amyterm.storage.retry.window); the spool file is kept meanwhile"));
+        } catch (RuntimeException e) {
+            // Kafka may be down too: the retries go on, and a give-up is reported in any case
+            LOG.warnf("could not report the first store failure of %s: %s", first.backupId(), e.getMessage());
         }
     }
 }

@@ -28,11 +28,14 @@ public class EncryptedObjectWriter {
     private final ObjectStore store;
     private final ObjectLayout layout;
     private final OpenPgpEncryption encryption;
+    private final PendingAborts aborts;
 
-    public EncryptedObjectWriter(ObjectStore store, ObjectLayout layout, OpenPgpEncryption encryption) {
+    public EncryptedObjectWriter(ObjectStore store, ObjectLayout layout, OpenPgpEncryption encryption,
+            PendingAborts aborts) {
         this.store = store;
         this.layout = layout;
         this.encryption = encryption;
+        this.aborts = aborts;
     }
 
     /** The spool opened by {@code source}, encrypted and uploaded in full; the caller completes or closes it. */
@@ -46,20 +49,13 @@ public class EncryptedObjectWriter {
                 spooled.transferTo(plaintext);
             }
             upload.finishParts();
-            return new PreparedObject(upload, spooled.bytes(), spooled.sha256(), ciphertext.bytes(), ciphertext.sha256());
+            return new PreparedObject(upload, spooled.bytes(), spooled.sha256(), ciphertext.bytes(), ciphertext.sha256(),
+                    aborts);
         } catch (IOException | RuntimeException e) {
             if (upload != null) {
-                abortQuietly(upload);
+                aborts.abort(upload);
             }
             throw failure(backupId, database, e);
-        }
-    }
-
-    private static void abortQuietly(ObjectStore.Upload upload) {
-        try {
-            upload.abort();
-        } catch (ObjectStoreException e) {
-            // the store is failing anyway; the failure below says why
         }
     }
 

@@ -108,13 +108,28 @@ public class EncryptingUploader {
                 storedAt.plus(config.retention().days(), ChronoUnit.DAYS), storedAt);
     }
 
-    /** Deletes the spool file of a backup whose storing was given up: a dump nobody will store is a liability. */
-    public void giveUp(BackupCompleted dump) {
+    /**
+     * Decides the spool file's fate when storing is given up, and says it for the alert: a file that
+     * is not what the dump wrote is deleted; any other is kept (unless configured otherwise) so the
+     * dump can still be stored by hand once the cause is fixed.
+     */
+    public String giveUp(BackupCompleted dump, FailureReason reason) {
+        Path spool;
         try {
-            deleteSpool(spoolPaths.complete(dump), dump);
+            spool = spoolPaths.complete(dump);
         } catch (StageException notItsFile) {
-            LOG.warnf("not deleting %s: %s", dump.spoolFile(), notItsFile.getMessage());
+            return "the spool file the event named was not touched";
         }
+        if (!Files.exists(spool)) {
+            return "no spool file is left";
+        }
+        if (reason != FailureReason.INTEGRITY_MISMATCH && config.retry().keepSpoolOnGiveUp()) {
+            return "the spool file " + spool + " is kept: store it by hand (docs/runbook.md) or take a new backup, "
+                    + "then delete it";
+        }
+        deleteSpool(spool, dump);
+        return "the spool file was deleted (" + (reason == FailureReason.INTEGRITY_MISMATCH
+                ? "it is not what the dump wrote" : "amyterm.storage.retry.keep-spool-on-give-up=false") + ")";
     }
 
     private void deleteSpool(Path spool, BackupCompleted dump) {

@@ -8,10 +8,11 @@ import org.amyterm.backup.objectstore.ObjectStore;
  * unless it was completed.
  */
 record PreparedObject(ObjectStore.Upload upload, long spoolBytes, String spoolSha256, long ciphertextBytes,
-        String ciphertextSha256) implements AutoCloseable {
+        String ciphertextSha256, PendingAborts aborts) implements AutoCloseable {
 
+    /** Aborts the upload unless it was completed. */
     @Override
     public void close() {
-        upload.close();
+        aborts.abort(upload);
     }
 }

@@ -8,18 +8,12 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.reactive.messaging.memory.InMemoryConnector;
 import jakarta.enterprise.inject.Any;
 import jakarta.inject.Inject;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.UUID;
 import org.amyterm.backup.contracts.BackupCompleted;
 import org.amyterm.backup.contracts.BackupEvent;
@@ -67,8 +61,8 @@ class EncryptingUploaderTest {
     @Test
     void spooledDumpIsStoredEncryptedWithItsManifestAndTheSpoolIsEmptied() throws Exception {
         // Given a spooled dump
-        byte[] content = randomBytes(300_000);
-        BackupCompleted dump = spooled(content);
+        byte[] content = Dumps.randomBytes(300_000);
+        BackupCompleted dump = Dumps.spooled(content);
 
         // When its BackupCompleted arrives
         send(dump);
@@ -82,16 +76,16 @@ class EncryptingUploaderTest {
         assertThat(manifest.encryption().keyId()).isEqualTo(stored.keyId()).hasSize(40);
         byte[] ciphertext = object(stored.objectKey());
         assertThat(ciphertext.length).isEqualTo(manifest.object().bytes());
-        assertThat(sha256(ciphertext)).isEqualTo(manifest.object().sha256());
-        assertThat(gpgDecrypt(ciphertext)).isEqualTo(content);
+        assertThat(Dumps.sha256(ciphertext)).isEqualTo(manifest.object().sha256());
+        assertThat(Dumps.gpgDecrypt(ciphertext)).isEqualTo(content);
         assertThat(Path.of(dump.spoolFile())).doesNotExist();
     }
 
     @Test
     void dumpIsUploadedWhileItIsWrittenAndCompletedOnceItsChecksumMatches() throws Exception {
         // Given a dump being written, announced by BackupStarted, with more than two parts on the spool
-        Dump dump = new Dump();
-        dump.write(randomBytes(2 * PART + 1000));
+        Dumps.Dump dump = new Dumps.Dump();
+        dump.write(Dumps.randomBytes(2 * PART + 1000));
         send(dump.started());
 
         // When the storage service follows it, Then parts are uploaded before the dump is complete
@@ -100,14 +94,14 @@ class EncryptingUploaderTest {
         assertThat(store.exists(key)).isFalse();
 
         // When the dump finishes (one more part and a tail) and its BackupCompleted arrives
-        dump.write(randomBytes(PART + 4321));
+        dump.write(Dumps.randomBytes(PART + 4321));
         BackupCompleted completed = dump.complete();
         send(completed);
 
         // Then the object is stored once: it decrypts to exactly the spool file, and nothing is left in progress
         BackupStored stored = events.await(BackupStored.class, BackupStored.TYPE);
         assertThat(stored.backupId()).isEqualTo(dump.id);
-        assertThat(gpgDecrypt(object(key))).isEqualTo(dump.written());
+        assertThat(Dumps.gpgDecrypt(object(key))).isEqualTo(dump.written());
         assertThat(store.inProgressUploads(key)).isEmpty();
         assertThat(Path.of(completed.spoolFile())).doesNotExist();
         assertThat(events.ofType(StageFailed.TYPE)).isEmpty();
@@ -116,8 +110,8 @@ class EncryptingUploaderTest {
     @Test
     void dumpThatFailsWhileFollowedLeavesNoObjectNoManifestAndNoUploadInProgress() throws Exception {
         // Given a dump being followed, with parts already uploaded
-        Dump dump = new Dump();
-        dump.write(randomBytes(2 * PART + 1000));
+        Dumps.Dump dump = new Dumps.Dump();
+        dump.write(Dumps.randomBytes(2 * PART + 1000));
         send(dump.started());
         String key = layout.dumpKey("amyterm", dump.id);
         await().atMost(Duration.ofSeconds(60)).until(() -> store.inProgressUploads(key).contains(key));
@@ -134,14 +128,14 @@ class EncryptingUploaderTest {
     @Test
     void spoolFileAlteredWhileFollowedFailsWithIntegrityMismatchAndStoresNothing() throws Exception {
         // Given a followed dump whose last bytes on the spool differ from what pg_dump wrote and hashed
-        Dump dump = new Dump();
-        dump.write(randomBytes(PART + 1000));
+        Dumps.Dump dump = new Dumps.Dump();
+        dump.write(Dumps.randomBytes(PART + 1000));
         send(dump.started());
         String key = layout.dumpKey("amyterm", dump.id);
         await().atMost(Duration.ofSeconds(60)).until(() -> store.inProgressUploads(key).contains(key));
-        byte[] tail = randomBytes(50_000);
+        byte[] tail = Dumps.randomBytes(50_000);
         BackupCompleted recorded = dump.completedWith(tail);
-        dump.write(randomBytes(50_000));
+        dump.write(Dumps.randomBytes(50_000));
         dump.commit();
 
         // When its BackupCompleted arrives with the size and sha256 of what pg_dump wrote
@@ -159,8 +153,8 @@ class EncryptingUploaderTest {
     @Test
     void followedUploadThatNobodyClaimsIsAbortedAndTheSpoolFileKept() throws Exception {
         // Given a followed dump that completes, but whose BackupCompleted never reaches this replica
-        Dump dump = new Dump();
-        dump.write(randomBytes(PART + 1000));
+        Dumps.Dump dump = new Dumps.Dump();
+        dump.write(Dumps.randomBytes(PART + 1000));
         send(dump.started());
         String key = layout.dumpKey("amyterm", dump.id);
         await().atMost(Duration.ofSeconds(60)).until(() -> store.inProgressUploads(key).contains(key));
@@ -174,7 +168,7 @@ class EncryptingUploaderTest {
         // And when the event comes after all, the dump is stored from the file
         send(completed);
         assertThat(events.await(BackupStored.class, BackupStored.TYPE).backupId()).isEqualTo(dump.id);
-        assertThat(gpgDecrypt(object(key))).isEqualTo(dump.written());
+        assertThat(Dumps.gpgDecrypt(object(key))).isEqualTo(dump.written());
     }
 
     @Test
@@ -185,14 +179,14 @@ class EncryptingUploaderTest {
         connector.source("backup-dumps").send(IncomingEvents.withType("not json", BackupCompleted.TYPE));
 
         // When a good BackupCompleted follows, Then it is still stored
-        BackupCompleted dump = spooled(randomBytes(1000));
+        BackupCompleted dump = Dumps.spooled(Dumps.randomBytes(1000));
         send(dump);
         assertThat(events.await(BackupStored.class, BackupStored.TYPE).backupId()).isEqualTo(dump.backupId());
     }
 
     @Test
     void redeliveredEventStoresOneObjectAndAnnouncesItAgain() {
-        BackupCompleted dump = spooled(randomBytes(1000));
+        BackupCompleted dump = Dumps.spooled(Dumps.randomBytes(1000));
         send(dump);
         send(dump);
 
@@ -207,8 +201,8 @@ class EncryptingUploaderTest {
     @Test
     void spoolFileChangedSinceTheDumpAbortsTheUploadAndStoresNothing() throws Exception {
         // Given a spool file of several parts altered after the dump recorded its checksum
-        BackupCompleted dump = spooled(randomBytes(2 * PART));
-        Files.write(Path.of(dump.spoolFile()), randomBytes(2 * PART));
+        BackupCompleted dump = Dumps.spooled(Dumps.randomBytes(2 * PART));
+        Files.write(Path.of(dump.spoolFile()), Dumps.randomBytes(2 * PART));
 
         send(dump);
 
@@ -223,7 +217,7 @@ class EncryptingUploaderTest {
     @Test
     void spoolFileOutsideTheSpoolIsRefused() throws Exception {
         Path elsewhere = Files.createTempFile("not-in-spool", ".zst");
-        BackupCompleted dump = completed(elsewhere, randomBytes(10));
+        BackupCompleted dump = Dumps.completed(elsewhere, Dumps.randomBytes(10));
 
         send(dump);
 
@@ -236,7 +230,7 @@ class EncryptingUploaderTest {
     @Test
     void eventNamingAnotherBackupsSpoolFileIsRefusedAndThatFileStays() throws Exception {
         // Given the spooled dump of one backup, and an event for another backup that names its file
-        BackupCompleted owner = spooled(randomBytes(1000));
+        BackupCompleted owner = Dumps.spooled(Dumps.randomBytes(1000));
         String otherId = BackupId.of(Instant.now(), UUID.randomUUID().toString());
         BackupCompleted forged = new BackupCompleted(otherId, "amyterm", BackupReason.MANUAL, NodeRole.CENTRAL,
                 owner.spoolFile(), owner.archiveBytes(), owner.archiveSha256(), owner.spoolBytes(), owner.spoolSha256(),
@@ -260,7 +254,7 @@ class EncryptingUploaderTest {
 
     @Test
     void missingSpoolFileIsAPermanentStoreFailure() {
-        BackupCompleted dump = spooled(randomBytes(10));
+        BackupCompleted dump = Dumps.spooled(Dumps.randomBytes(10));
         Path.of(dump.spoolFile()).toFile().delete();
 
         send(dump);
@@ -290,97 +284,4 @@ class EncryptingUploaderTest {
         }
     }
 
-    /** What an operator gets with gpg and the secret key: the stored object is standard OpenPGP. */
-    private static byte[] gpgDecrypt(byte[] ciphertext) throws Exception {
-        Path dir = Files.createTempDirectory(StoreResource.spool.getParent(), "decrypt");
-        Path in = Files.write(dir.resolve("object.gpg"), ciphertext);
-        Path out = dir.resolve("object");
-        StoreResource.key.gpg("--import", StoreResource.key.secretKey().toString());
-        StoreResource.key.gpg("--output", out.toString(), "--decrypt", in.toString());
-        return Files.readAllBytes(out);
-    }
-
-    /** A dump as the backup service writes it: a growing partial spool file, renamed when complete. */
-    private static final class Dump {
-        final String id = BackupId.of(Instant.now(), UUID.randomUUID().toString());
-        final Path partial = StoreResource.spool.resolve(id + ".pgcustom.zst.partial");
-        final Path complete = StoreResource.spool.resolve(id + ".pgcustom.zst");
-        private final java.io.ByteArrayOutputStream written = new java.io.ByteArrayOutputStream();
-
-        void write(byte[] bytes) throws Exception {
-            try (OutputStream out = Files.newOutputStream(partial, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
-                out.write(bytes);
-            }
-            written.write(bytes);
-        }
-
-        /** Everything written to the spool file (which is gone once the dump is stored). */
-        byte[] written() {
-            return written.toByteArray();
-        }
-
-        BackupStarted started() {
-            return new BackupStarted(id, "amyterm", BackupReason.MANUAL, partial.toString(), "zstd", Instant.now());
-        }
-
-        void commit() throws Exception {
-            Files.move(partial, complete);
-        }
-
-        BackupCompleted complete() throws Exception {
-            byte[] all = Files.readAllBytes(partial);
-            commit();
-            return event(all);
-        }
-
-        /** The event of a dump whose last bytes were {@code tail}, whatever the spool holds. */
-        BackupCompleted completedWith(byte[] tail) throws Exception {
-            byte[] head = Files.readAllBytes(partial);
-            byte[] all = Arrays.copyOf(head, head.length + tail.length);
-            System.arraycopy(tail, 0, all, head.length, tail.length);
-            return event(all);
-        }
-
-        private BackupCompleted event(byte[] all) throws Exception {
-            return new BackupCompleted(id, "amyterm", BackupReason.MANUAL, NodeRole.CENTRAL, complete.toString(), 5000,
-                    "a".repeat(64), all.length, sha256(all), "zstd", "15", "pg_dump 15", "2.3.1",
-                    Map.of("public.concept", 3L), Instant.now(), Instant.now());
-        }
-    }
-
-    private static BackupCompleted spooled(byte[] content) {
-        try {
-            String id = BackupId.of(Instant.now(), UUID.randomUUID().toString());
-            Path file = StoreResource.spool.resolve(id + ".pgcustom.zst");
-            Files.write(file, content);
-            return completed(file, content, id);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static BackupCompleted completed(Path file, byte[] content) {
-        return completed(file, content, BackupId.of(Instant.now(), UUID.randomUUID().toString()));
-    }
-
-    private static BackupCompleted completed(Path file, byte[] content, String id) {
-        try {
-            Files.write(file, content);
-            return new BackupCompleted(id, "amyterm", BackupReason.MANUAL, NodeRole.CENTRAL, file.toString(), 5000,
-                    "a".repeat(64), content.length, sha256(content), "zstd", "15", "pg_dump 15", "2.3.1",
-                    Map.of("public.concept", 3L), Instant.now(), Instant.now());
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static byte[] randomBytes(int n) {
-        byte[] bytes = new byte[n];
-        new Random().nextBytes(bytes);
-        return bytes;
-    }
-
-    private static String sha256(byte[] bytes) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    }
 }

@@ -23,7 +23,9 @@ public class StoreResource implements QuarkusTestResourceLifecycleManager {
     public Map<String, String> start() {
         s3 = TestServers.s3();
         spool = TestDirs.server("storage-spool");
-        key = GpgKey.generate(TestDirs.server("storage-key"));
+        if (key == null) {
+            key = GpgKey.generate(TestDirs.server("storage-key"));
+        }
         Map<String, String> config = new HashMap<>();
         config.putAll(InMemoryConnector.switchIncomingChannelsToInMemory("backup-dumps", "backup-failed"));
         config.putAll(InMemoryConnector.switchOutgoingChannelsToInMemory("events"));
@@ -34,6 +36,11 @@ public class StoreResource implements QuarkusTestResourceLifecycleManager {
         config.put("amyterm.store.upload.buffer-memory-bytes", Integer.toString(4 * PART_SIZE));
         config.put("amyterm.storage.follow.claim-timeout", "5s");
         config.put("amyterm.storage.encryption.public-key-file", key.publicKey().toString());
+        // an outage reaches the storing code in seconds, not after the SDK's minutes of retries
+        config.put("amyterm.store.retry.max-attempts", "2");
+        config.put("amyterm.store.retry.max-backoff", "1s");
+        config.put("amyterm.storage.retry.initial-delay", "1s");
+        config.put("amyterm.storage.retry.max-delay", "5s");
         return config;
     }
 

@@ -1,4 +1,4 @@
-package org.amyterm.backup.alert;
+package org.amyterm.backup.notifier.alert;
 
 import com.fasterxml.jackson.annotation.JsonRawValue;
 

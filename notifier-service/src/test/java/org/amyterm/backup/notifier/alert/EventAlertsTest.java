@@ -1,4 +1,4 @@
-package org.amyterm.backup.alert;
+package org.amyterm.backup.notifier.alert;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -48,6 +48,28 @@ class EventAlertsTest {
         assertThat(body.get("eventType").asText()).isEqualTo(StageFailed.TYPE);
         assertThat(body.get("summary").asText()).contains("dump", "amyterm", "AT-DUMP-002", "refused the backup credentials");
         assertThat(body.get("event").get("stage").asText()).isEqualTo("dump");
+    }
+
+    @Test
+    void failureStillBeingRetriedSaysSoAndItsGiveUpIsASecondAlert() throws Exception {
+        // Given a store outage reported when it starts (still retrying), then given up on
+        String backupId = BackupId.of(Instant.now(), UUID.randomUUID().toString());
+        StageFailed retrying = new StageFailed(backupId, "amyterm", Stage.STORE, FailureReason.STORE_UNAVAILABLE,
+                "object store unreachable", true, Instant.now(), Instant.now().plusSeconds(3600));
+        StageFailed gaveUp = StageFailed.of(backupId, "amyterm", Stage.STORE, FailureReason.STORE_UNAVAILABLE,
+                "object store unreachable; gave up after retrying for PT1H", Instant.now());
+        connector.source("backup-failed").send(EventJson.write(retrying));
+
+        // Then the first alert says retries go on, not that they were exhausted
+        await().atMost(Duration.ofSeconds(30)).until(() -> posted(backupId).size() == 1);
+        String first = new ObjectMapper().readTree(posted(backupId).get(0)).get("summary").asText();
+        assertThat(first).contains("still retrying").doesNotContain("exhausted");
+
+        // And the give-up is an alert of its own
+        connector.source("backup-failed").send(EventJson.write(gaveUp));
+        await().atMost(Duration.ofSeconds(30)).until(() -> posted(backupId).size() == 2);
+        assertThat(new ObjectMapper().readTree(posted(backupId).get(1)).get("summary").asText())
+                .contains("gave up", "retries were exhausted");
     }
 
     @Test

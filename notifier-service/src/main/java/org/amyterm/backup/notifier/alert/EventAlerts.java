@@ -1,10 +1,10 @@
-package org.amyterm.backup.alert;
+package org.amyterm.backup.notifier.alert;
 
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.CompletionStage;
-import org.amyterm.backup.config.NotifierConfig;
+import org.amyterm.backup.notifier.config.NotifierConfig;
 import org.amyterm.backup.contracts.EventJson;
 import org.amyterm.backup.contracts.RestoreVerified;
 import org.amyterm.backup.contracts.StageFailed;

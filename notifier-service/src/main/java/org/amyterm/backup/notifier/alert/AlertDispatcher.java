@@ -1,4 +1,4 @@
-package org.amyterm.backup.alert;
+package org.amyterm.backup.notifier.alert;
 
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -7,7 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.amyterm.backup.config.NotifierConfig;
+import org.amyterm.backup.notifier.config.NotifierConfig;
 import org.eclipse.microprofile.faulttolerance.Retry;
 import org.jboss.logging.Logger;
 

@@ -1,4 +1,4 @@
-package org.amyterm.backup.alert;
+package org.amyterm.backup.notifier.alert;
 
 import org.amyterm.backup.contracts.CheckResult;
 import org.amyterm.backup.contracts.EventJson;
@@ -13,7 +13,8 @@ final class Notifications {
     static Notification of(StageFailed failed) {
         String summary = "Backup " + failed.stage().code() + " of " + failed.database() + " failed ["
                 + failed.reason().code() + "]: " + failed.message()
-                + (failed.retryable() ? " (retries were exhausted)" : "");
+                + (failed.stillRetrying() ? " (still retrying; another alert follows only if it gives up)"
+                        : failed.retryable() ? " (retries were exhausted)" : "");
         return new Notification(Notification.CRITICAL, summary, failed.database(), failed.backupId(), StageFailed.TYPE,
                 EventJson.write(failed));
     }

@@ -1,4 +1,4 @@
-package org.amyterm.backup.config;
+package org.amyterm.backup.notifier.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;

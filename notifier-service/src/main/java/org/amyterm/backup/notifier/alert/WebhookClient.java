@@ -1,4 +1,4 @@
-package org.amyterm.backup.alert;
+package org.amyterm.backup.notifier.alert;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
