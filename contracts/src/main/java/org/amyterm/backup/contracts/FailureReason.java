@@ -24,6 +24,8 @@ public enum FailureReason {
     CHECK_FAILED("AT-VERIFY-003", false, "the restored database failed a smoke check"),
     STAGING_UNAVAILABLE("AT-VERIFY-004", true, "the staging PostgreSQL server was not reachable"),
     BACKUP_NOT_FOUND("AT-VERIFY-005", false, "the backup object or its manifest is missing"),
+    MANIFEST_UNTRUSTED("AT-VERIFY-006", false,
+            "the manifest is unsigned, was changed after signing, or is signed by a key that is not trusted"),
     MALFORMED_EVENT("AT-EVENT-001", false, "an event could not be read"),
     UNEXPECTED("AT-INTERNAL-001", true, "an unexpected error; see the service log");
 

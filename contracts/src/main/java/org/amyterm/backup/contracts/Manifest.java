@@ -1,6 +1,7 @@
 package org.amyterm.backup.contracts;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -46,12 +47,33 @@ public record Manifest(
     }
 
     /**
-     * How the object is encrypted. {@code keyId} is the recipient's OpenPGP fingerprint (or the KMS
-     * key id); {@code wrappedDataKey} is set only in KMS envelope mode.
+     * How the object is encrypted. In {@code openpgp-public-key} mode {@code recipients} are the
+     * OpenPGP fingerprints of every key that can decrypt it and {@code keyId} the first of them
+     * (older manifests have only {@code keyId}). In {@code kms-envelope} mode {@code keyId} is the
+     * KMS key, {@code wrappedDataKey} the data key as KMS encrypted it (base64; it is the OpenPGP
+     * passphrase once KMS decrypts it) and {@code encryptionContext} what KMS binds it to.
      */
-    public record Encryption(String mode, String algorithm, String keyId, String wrappedDataKey) {
+    public record Encryption(String mode, String algorithm, String keyId, String wrappedDataKey, List<String> recipients,
+            Map<String, String> encryptionContext) {
         public static final String OPENPGP_PUBLIC_KEY = "openpgp-public-key";
+        public static final String KMS_ENVELOPE = "kms-envelope";
         public static final String AES256_SEIPD_MDC = "OpenPGP SEIPDv1 (AES-256, MDC)";
+
+        public Encryption {
+            recipients = recipients == null || recipients.isEmpty()
+                    ? (keyId == null || KMS_ENVELOPE.equals(mode) ? List.of() : List.of(keyId)) : List.copyOf(recipients);
+            encryptionContext = encryptionContext == null ? Map.of()
+                    : java.util.Collections.unmodifiableMap(new TreeMap<>(encryptionContext));
+        }
+
+        /** Public-key mode: the object opens with the secret key of any of {@code recipients}. */
+        public static Encryption publicKey(String algorithm, List<String> recipients) {
+            return new Encryption(OPENPGP_PUBLIC_KEY, algorithm, recipients.get(0), null, recipients, null);
+        }
+
+        public Encryption(String mode, String algorithm, String keyId, String wrappedDataKey) {
+            this(mode, algorithm, keyId, wrappedDataKey, null, null);
+        }
     }
 
     /** The encrypted object as stored. */

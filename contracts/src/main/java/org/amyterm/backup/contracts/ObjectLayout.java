@@ -7,7 +7,8 @@ import java.util.regex.Pattern;
 
 /**
  * Where a backup lives in the bucket: {@code <prefix>/<database>/<yyyy>/<mm>/<dd>/<backupId>/},
- * holding the encrypted dump, {@code manifest.json}, and once checked {@code verification.json};
+ * holding the encrypted dump, {@code manifest.json} with its signature {@code manifest.json.sig}, and
+ * once checked {@code verification.json};
  * {@code failure.json} records the last stage failure of a backup that did not get that far.
  */
 public record ObjectLayout(String prefix) {
@@ -15,6 +16,8 @@ public record ObjectLayout(String prefix) {
     /** The encrypted archive: zstd-compressed pg_dump custom format inside OpenPGP. */
     public static final String DUMP_FILE = "dump.pgcustom.zst.gpg";
     public static final String MANIFEST_FILE = "manifest.json";
+    /** The storage service's detached OpenPGP signature of {@code manifest.json} ({@code gpg --verify} reads it). */
+    public static final String MANIFEST_SIGNATURE_FILE = "manifest.json.sig";
     public static final String VERIFICATION_FILE = "verification.json";
     public static final String FAILURE_FILE = "failure.json";
 
@@ -48,6 +51,10 @@ public record ObjectLayout(String prefix) {
 
     public String manifestKey(String database, String backupId) {
         return backupFolder(database, backupId) + MANIFEST_FILE;
+    }
+
+    public String manifestSignatureKey(String database, String backupId) {
+        return backupFolder(database, backupId) + MANIFEST_SIGNATURE_FILE;
     }
 
     public String verificationKey(String database, String backupId) {

@@ -73,6 +73,18 @@ class BackupPipelineTest {
         assertThat(new String(ciphertext, StandardCharsets.ISO_8859_1)).doesNotContain("federation_node", "PGDMP");
         assertThat(sha256(encrypted)).isEqualTo(backup.manifest().object().sha256());
 
+        // and gpg verifies the manifest's signature as the storage service's
+        Path manifest = work.resolve(ObjectLayout.MANIFEST_FILE);
+        Path signature = work.resolve(ObjectLayout.MANIFEST_SIGNATURE_FILE);
+        try (S3Client s3 = pipeline.s3Client()) {
+            s3.getObject(b -> b.bucket(Pipeline.BUCKET).key(LAYOUT.manifestKey(Pipeline.DATABASE, backup.backupId())), manifest);
+            s3.getObject(b -> b.bucket(Pipeline.BUCKET).key(LAYOUT.manifestSignatureKey(Pipeline.DATABASE,
+                    backup.backupId())), signature);
+        }
+        pipeline.key.gpg("--import", pipeline.signingKey.publicKey().toString());
+        assertThat(pipeline.key.gpg("--status-fd", "1", "--verify", signature.toString(), manifest.toString()))
+                .contains("VALIDSIG " + pipeline.signingKey.fingerprint());
+
         // and gpg with the operator's key, then zstd, gives back the pg_dump archive of the manifest
         Path compressed = work.resolve("dump.pgcustom.zst");
         Path archive = work.resolve("dump.pgcustom");
@@ -227,6 +239,41 @@ class BackupPipelineTest {
         assertThat(run.exit()).as(run.err()).isZero();
         await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> assertThat(pipeline.webhook.bodies())
                 .anySatisfy(body -> assertThat(body).contains("dead-letter", "backup.completed.dlq", marker)));
+    }
+
+    @Test
+    @Order(6)
+    void storageServiceKilledMidUploadStoresTheBackupOnceAfterItIsStartedAgain() throws Exception {
+        // Given a backup of several parts whose upload is in progress
+        Pipeline.CliRun run = pipeline.cli("backup", Pipeline.LARGE_DATABASE);
+        assertThat(run.exit()).as(run.err()).isZero();
+        String backupId = backupIdIn(run.out());
+        String folder = LAYOUT.backupFolder(Pipeline.LARGE_DATABASE, backupId);
+        try (S3Client s3 = pipeline.s3Client()) {
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(20)).until(() -> !s3
+                    .listMultipartUploads(b -> b.bucket(Pipeline.BUCKET).prefix(folder)).uploads().isEmpty());
+
+            // When the storage service is killed with SIGKILL, and started again
+            pipeline.kill("storage-service");
+            assertThat(s3.listObjectsV2(b -> b.bucket(Pipeline.BUCKET).prefix(folder)).contents()).isEmpty();
+            pipeline.startAgain("storage-service");
+
+            // Then the backup is stored exactly once: one object, its manifest and signature
+            await().atMost(Duration.ofSeconds(180)).until(() -> s3.listObjectsV2(b -> b.bucket(Pipeline.BUCKET)
+                    .prefix(folder)).contents().stream().anyMatch(o -> o.key().endsWith(ObjectLayout.VERIFICATION_FILE)));
+            assertThat(s3.listObjectsV2(b -> b.bucket(Pipeline.BUCKET).prefix(folder)).contents())
+                    .extracting(o -> o.key().substring(folder.length()))
+                    .containsExactlyInAnyOrder(ObjectLayout.DUMP_FILE, ObjectLayout.MANIFEST_FILE,
+                            ObjectLayout.MANIFEST_SIGNATURE_FILE, ObjectLayout.VERIFICATION_FILE);
+            // and it restored and passed its checks
+            Verification evidence = EventJson.read(s3.getObjectAsBytes(b -> b.bucket(Pipeline.BUCKET)
+                    .key(LAYOUT.verificationKey(Pipeline.LARGE_DATABASE, backupId))).asUtf8String(), Verification.class);
+            assertThat(evidence.passed()).isTrue();
+            // and the killed upload is swept: nothing is left in progress, nor on the spool
+            await().atMost(Duration.ofSeconds(60)).until(() -> s3.listMultipartUploads(b -> b.bucket(Pipeline.BUCKET)
+                    .prefix(folder)).uploads().isEmpty());
+        }
+        assertThat(spoolFiles()).noneMatch(name -> name.startsWith(backupId));
     }
 
     private static List<String> webhookEvents(String type) {

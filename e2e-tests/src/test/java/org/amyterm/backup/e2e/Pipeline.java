@@ -47,11 +47,13 @@ final class Pipeline {
     final S3ProxyServer s3;
     final WebhookReceiver webhook;
     final GpgKey key;
+    final GpgKey signingKey;
     final Path spool;
     final Path logs;
     /** The backup role's password: the secret that must never leak. */
     final String backupPassword;
     final List<ServerProcess> services = new ArrayList<>();
+    private final Map<String, Runnable> started = new HashMap<>();
     int backupPort;
     int storagePort;
 
@@ -63,6 +65,7 @@ final class Pipeline {
         Path dir = TestDirs.server("e2e");
         logs = dir;
         key = GpgKey.generate(TestDirs.server("e2e-key"));
+        signingKey = GpgKey.generateSigning(TestDirs.server("e2e-signing"));
         spool = TestDirs.server("e2e-spool");
         backupPassword = "Bk-" + UUID.randomUUID().toString().replace("-", "");
         SampleDatabase.create(postgres, DATABASE, 3000);
@@ -171,7 +174,12 @@ final class Pipeline {
                 "QUARKUS_HTTP_PORT", Integer.toString(storagePort),
                 "AMYTERM_STORAGE_SPOOL_DIR", spool.toString(),
                 "AMYTERM_STORE_UPLOAD_PART_SIZE_BYTES", Integer.toString(PART_SIZE),
-                "AMYTERM_STORAGE_ENCRYPTION_PUBLIC_KEY_FILE", key.publicKey().toString()));
+                "AMYTERM_STORAGE_ENCRYPTION_PUBLIC_KEY_FILE", key.publicKey().toString(),
+                "AMYTERM_STORAGE_SIGNING_SECRET_KEY_FILE", signingKey.secretKey().toString(),
+                // a killed replica's partitions move on within seconds, and its leftovers are swept soon
+                "KAFKA_SESSION_TIMEOUT_MS", "10000",
+                "AMYTERM_STORAGE_SWEEP_FIRST_AFTER", "5s",
+                "AMYTERM_STORAGE_SWEEP_EVERY", "5s"));
         start("storage-service", storage, storagePort);
 
         int verifierPort = FreePort.next();
@@ -184,6 +192,7 @@ final class Pipeline {
                 "AMYTERM_VERIFIER_STAGING_USER", PostgresServer.SUPERUSER,
                 "PGPASSWORD", postgres.password(),
                 "AMYTERM_VERIFIER_DECRYPTION_PRIVATE_KEY_FILE", key.secretKey().toString(),
+                "AMYTERM_VERIFIER_SIGNING_PUBLIC_KEY_FILES", signingKey.publicKey().toString(),
                 "AMYTERM_VERIFIER_RESTORE_PG_BIN_DIR", pgBin));
         start("verifier-service", verifier, verifierPort);
 
@@ -203,7 +212,18 @@ final class Pipeline {
         ServerProcess process = ServerProcess.start(service, List.of(java(), "-Xmx128m", "-XX:+UseSerialGC",
                 "-jar", jar.toString()), env, logs, logs.resolve(service + ".log"));
         services.add(process);
+        started.put(service, () -> start(service, env, port));
         FreePort.awaitListening(port, Duration.ofSeconds(90), process);
+    }
+
+    /** Kills a service with SIGKILL (no shutdown hook runs), as a crashed node would end. */
+    void kill(String service) {
+        services.stream().filter(s -> s.name().equals(service) && s.isAlive()).forEach(s -> s.stop("KILL"));
+    }
+
+    /** Starts a service again with the configuration it first had. */
+    void startAgain(String service) {
+        started.get(service).run();
     }
 
     private void stopServices() {

@@ -15,6 +15,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.NoSuchUploadException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * An S3 multipart upload fed as an OutputStream: bytes fill a part buffer from the shared
@@ -103,15 +104,32 @@ final class MultipartUpload implements ObjectStore.Upload {
 
     @Override
     public Optional<String> complete() {
+        return S3ObjectStore.call("complete the upload of " + key, () -> Optional.ofNullable(completeWith(null)));
+    }
+
+    @Override
+    public boolean completeIfAbsent() {
         return S3ObjectStore.call("complete the upload of " + key, () -> {
-            finishParts();
-            List<CompletedPart> completed = List.copyOf(parts.values());
-            finished = true;
-            String versionId = s3.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId)
-                    .multipartUpload(m -> m.parts(completed))).versionId();
-            settled = true;
-            return Optional.ofNullable(versionId);
+            try {
+                completeWith("*");
+                return true;
+            } catch (S3Exception e) {
+                if (S3ObjectStore.isPreconditionFailed(e)) {
+                    return false;
+                }
+                throw e;
+            }
         });
+    }
+
+    private String completeWith(String ifNoneMatch) {
+        finishParts();
+        List<CompletedPart> completed = List.copyOf(parts.values());
+        finished = true;
+        String versionId = s3.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId)
+                .ifNoneMatch(ifNoneMatch).multipartUpload(m -> m.parts(completed))).versionId();
+        settled = true;
+        return versionId;
     }
 
     /**

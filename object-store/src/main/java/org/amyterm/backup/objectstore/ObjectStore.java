@@ -22,6 +22,9 @@ public interface ObjectStore {
     /** Writes a small text object (manifest, evidence), replacing any previous one. */
     void putText(String key, String text);
 
+    /** Writes a small text object unless one exists ({@code If-None-Match: *}); false if one did. */
+    boolean putTextIfAbsent(String key, String text);
+
     /** Reads a small text object, or empty if there is none. */
     Optional<String> getText(String key);
 
@@ -29,6 +32,9 @@ public interface ObjectStore {
     InputStream open(String key);
 
     boolean exists(String key);
+
+    /** When the object was last written, or empty if there is none. */
+    Optional<java.time.Instant> lastModified(String key);
 
     /** Every key under the prefix, in key order. */
     List<String> list(String prefix);
@@ -62,6 +68,12 @@ public interface ObjectStore {
 
         /** Finishes the object; returns its version id, if the store keeps versions. */
         Optional<String> complete();
+
+        /**
+         * Finishes the object only if none exists under its key ({@code If-None-Match: *}), so two
+         * writers of one key end with one object; false (the upload is then still to abort) if one did.
+         */
+        boolean completeIfAbsent();
 
         void abort();
 

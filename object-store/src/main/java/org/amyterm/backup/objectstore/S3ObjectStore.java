@@ -99,6 +99,27 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
     }
 
     @Override
+    public boolean putTextIfAbsent(String key, String text) {
+        return call("write " + key, () -> {
+            try {
+                s3.putObject(b -> b.bucket(settings.bucket()).key(key).ifNoneMatch("*")
+                        .contentType("application/json; charset=utf-8"), RequestBody.fromString(text, StandardCharsets.UTF_8));
+                return true;
+            } catch (S3Exception e) {
+                if (isPreconditionFailed(e)) {
+                    return false;
+                }
+                throw e;
+            }
+        });
+    }
+
+    /** 412: the object exists; 409: a concurrent conditional write of the same key is in flight (AWS). */
+    static boolean isPreconditionFailed(S3Exception e) {
+        return e.statusCode() == 412 || e.statusCode() == 409;
+    }
+
+    @Override
     public Optional<String> getText(String key) {
         return call("read " + key, () -> {
             try {
@@ -125,6 +146,23 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
             } catch (S3Exception e) {
                 if (e.statusCode() == 404) {
                     return false;
+                }
+                throw e;
+            }
+        });
+    }
+
+    @Override
+    public Optional<java.time.Instant> lastModified(String key) {
+        return call("look up " + key, () -> {
+            try {
+                return Optional.of(s3.headObject(HeadObjectRequest.builder().bucket(settings.bucket()).key(key).build())
+                        .lastModified());
+            } catch (NoSuchKeyException e) {
+                return Optional.empty();
+            } catch (S3Exception e) {
+                if (e.statusCode() == 404) {
+                    return Optional.empty();
                 }
                 throw e;
             }

@@ -94,6 +94,29 @@ abstract class ObjectStoreContract {
     }
 
     @Test
+    void secondWriterOfAKeyDoesNotReplaceTheFirstObject() throws Exception {
+        // Given two uploads of the same key, as two replicas storing one backup
+        ObjectStore.Upload first = store().startUpload(prefix + "raced", 0);
+        ObjectStore.Upload second = store().startUpload(prefix + "raced", 0);
+        first.stream().write("first".getBytes());
+        second.stream().write("second".getBytes());
+
+        // When both complete only if no object exists, Then the first wins and the second is told
+        assertThat(first.completeIfAbsent()).isTrue();
+        assertThat(second.completeIfAbsent()).isFalse();
+        second.abort();
+        try (InputStream in = store().open(prefix + "raced")) {
+            assertThat(new String(in.readAllBytes())).isEqualTo("first");
+        }
+        assertThat(store().inProgressUploads(prefix)).isEmpty();
+
+        // and a text object written only if absent keeps its first content too
+        assertThat(store().putTextIfAbsent(prefix + "once.json", "1")).isTrue();
+        assertThat(store().putTextIfAbsent(prefix + "once.json", "2")).isFalse();
+        assertThat(store().getText(prefix + "once.json")).contains("1");
+    }
+
+    @Test
     void completedUploadIsNoLongerInProgress() throws Exception {
         try (ObjectStore.Upload upload = store().startUpload(prefix + "done", 0)) {
             upload.stream().write(new byte[partSize() + 1]);
@@ -109,6 +132,9 @@ abstract class ObjectStoreContract {
         assertThat(store().getText(prefix + "manifest.json")).contains("{\"ü\": 1}");
         assertThat(store().getText(prefix + "nothing.json")).isEqualTo(Optional.empty());
         assertThat(store().exists(prefix + "manifest.json")).isTrue();
+        assertThat(store().lastModified(prefix + "manifest.json")).get()
+                .matches(t -> Math.abs(java.time.Duration.between(t, java.time.Instant.now()).toMinutes()) < 5);
+        assertThat(store().lastModified(prefix + "nothing.json")).isEmpty();
     }
 
     @Test

@@ -17,15 +17,56 @@ import java.util.Map;
 public record GpgKey(Path home, Path publicKey, Path secretKey, String fingerprint) {
 
     public static GpgKey generate(Path dir) {
+        return generate(dir, List.of());
+    }
+
+    /** An encryption key made as if today were 2020-01-01, valid one day: long expired. */
+    public static GpgKey generateExpired(Path dir) {
+        return generate(dir, List.of("--faked-system-time", "20200101T000000!"), "1d");
+    }
+
+    private static GpgKey generate(Path dir, List<String> options) {
+        return generate(dir, options, "never");
+    }
+
+    private static GpgKey generate(Path dir, List<String> options, String expires) {
         try {
             Path home = Files.createDirectories(dir.resolve("gnupg"));
             Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwx------"));
-            gpg(home, "--quick-gen-key", "Amy-Term Backup Test <backup@amyterm.test>", "rsa3072", "cert", "never");
+            List<String> gen = new ArrayList<>(options);
+            gen.addAll(List.of("--quick-gen-key", "Amy-Term Backup Test <backup@amyterm.test>", "rsa3072", "cert", expires));
+            gpg(home, gen.toArray(String[]::new));
             String fingerprint = gpg(home, "--list-keys", "--with-colons").lines()
                     .filter(l -> l.startsWith("fpr:")).findFirst().orElseThrow().split(":")[9];
-            gpg(home, "--quick-add-key", fingerprint, "rsa3072", "encr", "never");
+            List<String> add = new ArrayList<>(options);
+            add.addAll(List.of("--quick-add-key", fingerprint, "rsa3072", "encr", expires));
+            gpg(home, add.toArray(String[]::new));
             Path publicKey = dir.resolve("backup-public.asc");
             Path secretKey = dir.resolve("backup-secret.asc");
+            Files.writeString(publicKey, gpg(home, "--armor", "--export", fingerprint));
+            Files.writeString(secretKey, gpg(home, "--armor", "--export-secret-keys", fingerprint));
+            return new GpgKey(home, publicKey, secretKey, fingerprint);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            stopAgent(dir.resolve("gnupg"));
+        }
+    }
+
+    /**
+     * A signing key (the storage service's, for manifests): a primary key that may sign, exported
+     * as {@code signing-public.asc} and {@code signing-secret.asc}.
+     */
+    public static GpgKey generateSigning(Path dir) {
+        try {
+            Path home = Files.createDirectories(dir.resolve("gnupg"));
+            Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwx------"));
+            gpg(home, "--quick-gen-key", "Amy-Term Backup Manifests Test <signing@amyterm.test>", "rsa3072", "sign",
+                    "never");
+            String fingerprint = gpg(home, "--list-keys", "--with-colons", "signing@amyterm.test").lines()
+                    .filter(l -> l.startsWith("fpr:")).findFirst().orElseThrow().split(":")[9];
+            Path publicKey = dir.resolve("signing-public.asc");
+            Path secretKey = dir.resolve("signing-secret.asc");
             Files.writeString(publicKey, gpg(home, "--armor", "--export", fingerprint));
             Files.writeString(secretKey, gpg(home, "--armor", "--export-secret-keys", fingerprint));
             return new GpgKey(home, publicKey, secretKey, fingerprint);

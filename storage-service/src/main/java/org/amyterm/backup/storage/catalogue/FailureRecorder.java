@@ -41,9 +41,11 @@ public class FailureRecorder {
             retries.run(Boolean.class, () -> {
                 store.putText(key, EventJson.writeForPeople(failure));
                 return Boolean.TRUE;
-            }, e -> e instanceof ObjectStoreException s && s.isRetryable(), (first, until) -> LOG.warnf(
-                    "cannot record the failure of backup %s in the bucket yet (%s); retrying until %s",
-                    failure.backupId(), first.getMessage(), until));
+            }, e -> e instanceof ObjectStoreException s && s.isRetryable(), (first, until) -> {
+                LOG.warnf("cannot record the failure of backup %s in the bucket yet (%s); retrying until %s",
+                        failure.backupId(), first.getMessage(), until);
+                return true;
+            });
         }
     }
 }

@@ -15,6 +15,17 @@ public interface StorageConfig {
 
     Encryption encryption();
 
+    Signing signing();
+
+    /** The storage service's own key, which signs every manifest (the verifier trusts its public key). */
+    interface Signing {
+        /** ASCII-armored OpenPGP secret key with the sign usage; not the encryption key. */
+        Path secretKeyFile();
+
+        /** File holding its passphrase; empty for an unprotected key. */
+        java.util.Optional<Path> passphraseFile();
+    }
+
     Retention retention();
 
     Follow follow();
@@ -60,8 +71,11 @@ public interface StorageConfig {
     }
 
     interface Encryption {
-        /** ASCII-armored OpenPGP public key of the recipient (the verifier and the operators hold the private key). */
-        Path publicKeyFile();
+        /**
+         * Comma-separated ASCII-armored OpenPGP public keys of the recipients (operations, escrow …):
+         * each can decrypt every new backup; the verifier and the operators hold the secret keys.
+         */
+        java.util.List<Path> publicKeyFile();
     }
 
     interface Retention {

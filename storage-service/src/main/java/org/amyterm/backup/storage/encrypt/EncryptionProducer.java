@@ -14,6 +14,6 @@ public class EncryptionProducer {
     @Singleton
     @Startup
     OpenPgpEncryption encryption(StorageConfig config) {
-        return new OpenPgpEncryption(RecipientKey.load(config.encryption().publicKeyFile()));
+        return new OpenPgpEncryption(config.encryption().publicKeyFile().stream().map(RecipientKey::load).toList());
     }
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.security.SecureRandom;
 import java.util.Date;
+import java.util.List;
 import org.amyterm.backup.contracts.Manifest;
 import org.bouncycastle.bcpg.SymmetricKeyAlgorithmTags;
 import org.bouncycastle.openpgp.PGPEncryptedDataGenerator;
@@ -14,22 +15,38 @@ import org.bouncycastle.openpgp.operator.jcajce.JcePGPDataEncryptorBuilder;
 import org.bouncycastle.openpgp.operator.jcajce.JcePublicKeyKeyEncryptionMethodGenerator;
 
 /**
- * The encryption stage: OpenPGP, AES-256, SEIPD with a modification detection code, so that
+ * The encryption stage: OpenPGP to every recipient key (operations, escrow …), AES-256, SEIPD
+ * with a modification detection code, so that
  * {@code gpg --decrypt} reads a backup without this software and a flipped or cut byte fails loudly.
  * No OpenPGP compression: the dump is already zstd-compressed.
  */
 public final class OpenPgpEncryption {
     /** JCA's AES is several times faster than BouncyCastle's own (see NOTES). */
     private static final String CIPHER_PROVIDER = "SunJCE";
+    private static final org.bouncycastle.jce.provider.BouncyCastleProvider BC =
+            new org.bouncycastle.jce.provider.BouncyCastleProvider();
 
-    private final RecipientKey recipient;
+    private final List<RecipientKey> recipients;
 
-    public OpenPgpEncryption(RecipientKey recipient) {
-        this.recipient = recipient;
+    public OpenPgpEncryption(List<RecipientKey> recipients) {
+        if (recipients.isEmpty()) {
+            throw new IllegalArgumentException("at least one recipient key is needed (amyterm.storage.encryption.public-key-file)");
+        }
+        this.recipients = List.copyOf(recipients);
     }
 
+    public OpenPgpEncryption(RecipientKey recipient) {
+        this(List.of(recipient));
+    }
+
+    /** The first recipient's fingerprint. */
     public String keyId() {
-        return recipient.fingerprint();
+        return recipients.get(0).fingerprint();
+    }
+
+    /** Every recipient's fingerprint: each of their secret keys opens what is written. */
+    public List<String> recipients() {
+        return recipients.stream().map(RecipientKey::fingerprint).toList();
     }
 
     public String algorithm() {
@@ -46,8 +63,9 @@ public final class OpenPgpEncryption {
                         .setWithIntegrityPacket(true)
                         .setSecureRandom(new SecureRandom())
                         .setProvider(CIPHER_PROVIDER));
-        encrypted.addMethod(new JcePublicKeyKeyEncryptionMethodGenerator(recipient.key())
-                .setProvider(new org.bouncycastle.jce.provider.BouncyCastleProvider()));
+        for (RecipientKey recipient : recipients) {
+            encrypted.addMethod(new JcePublicKeyKeyEncryptionMethodGenerator(recipient.key()).setProvider(BC));
+        }
         try {
             OutputStream encryptedOut = encrypted.open(ciphertext, new byte[1 << 16]);
             PGPLiteralDataGenerator literal = new PGPLiteralDataGenerator();
@@ -65,7 +83,7 @@ public final class OpenPgpEncryption {
                 }
             };
         } catch (PGPException e) {
-            throw new IOException("cannot start OpenPGP encryption to " + recipient + ": " + e.getMessage(), e);
+            throw new IOException("cannot start OpenPGP encryption to " + recipients + ": " + e.getMessage(), e);
         }
     }
 }

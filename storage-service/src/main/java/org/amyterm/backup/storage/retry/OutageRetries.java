@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BiConsumer;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.amyterm.backup.storage.config.StorageConfig;
@@ -45,10 +44,9 @@ public class OutageRetries {
 
     /**
      * Runs {@code action}, repeating it while {@code passing} says its failure may pass and the
-     * window is open; {@code firstFailure} hears of the first such failure and the end of the window.
+     * window is open; {@code firstFailure} hears of each failure until it reports one.
      */
-    public <T> T run(Class<T> type, Supplier<T> action, Predicate<Throwable> passing,
-            BiConsumer<Throwable, Instant> firstFailure) {
+    public <T> T run(Class<T> type, Supplier<T> action, Predicate<Throwable> passing, FirstFailure firstFailure) {
         Instant until = Instant.now().plus(config.window());
         AtomicBoolean reported = new AtomicBoolean();
         long delay = config.initialDelay().toMillis();
@@ -60,13 +58,19 @@ public class OutageRetries {
                 .jitter(Math.max(1, delay / 5), ChronoUnit.MILLIS)
                 .whenException(passing)
                 .beforeRetry(failure -> {
-                    if (reported.compareAndSet(false, true)) {
-                        firstFailure.accept(failure, until);
+                    if (!reported.get() && firstFailure.report(failure, until)) {
+                        reported.set(true);
                     }
                 })
                 .withExponentialBackoff().factor(2).maxDelay(maxDelay().toMillis(), ChronoUnit.MILLIS).done()
                 .done()
                 .build();
         return guard.get(action);
+    }
+
+    /** Hears of a failure that will be retried; returns whether it was reported (later ones are then not offered). */
+    @FunctionalInterface
+    public interface FirstFailure {
+        boolean report(Throwable failure, Instant retryingUntil);
     }
 }

@@ -79,7 +79,7 @@ public class DumpEventsConsumer {
         StageException failure;
         try {
             events.publish(retries.run(BackupStored.class, () -> uploader.store(dump), new IsRetryable(),
-                    (first, until) -> reportFirstFailure((StageException) first, until)));
+                    this::reportFirstFailure));
             return;
         } catch (StageException e) {
             failure = e;
@@ -93,7 +93,13 @@ public class DumpEventsConsumer {
                 : spool));
     }
 
-    private void reportFirstFailure(StageException first, java.time.Instant until) {
+    /** Alerts on the first failure of an outage; another attempt storing the same backup is no outage. */
+    private boolean reportFirstFailure(Throwable failure, java.time.Instant until) {
+        StageException first = (StageException) failure;
+        if (first instanceof EncryptingUploader.StoredByAnotherAttempt) {
+            LOG.info(first.getMessage());
+            return false;
+        }
         try {
             events.publishFailure(first.retryingUntil(until, "retrying until " + until
                     + " (amyterm.storage.retry.window); the spool file is kept meanwhile"));
@@ -101,5 +107,6 @@ public class DumpEventsConsumer {
             // Kafka may be down too: the retries go on, and a give-up is reported in any case
             LOG.warnf("could not report the first store failure of %s: %s", first.backupId(), e.getMessage());
         }
+        return true;
     }
 }

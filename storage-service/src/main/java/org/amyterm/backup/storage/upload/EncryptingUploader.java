@@ -4,6 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
@@ -19,17 +20,23 @@ import org.amyterm.backup.objectstore.ObjectStore;
 import org.amyterm.backup.objectstore.ObjectStoreException;
 import org.amyterm.backup.storage.config.StorageConfig;
 import org.amyterm.backup.storage.encrypt.OpenPgpEncryption;
+import org.amyterm.backup.storage.sign.ManifestSigner;
 import org.amyterm.backup.storage.spool.SpoolPaths;
 import org.jboss.logging.Logger;
 
 /**
  * Stores one completed dump: takes the upload that followed it, or encrypts and uploads the spool
  * file now, then completes the object only if what was read from the spool is exactly what the
- * dump recorded (size and sha256); then writes the manifest and deletes the spool file.
+ * dump recorded (size and sha256) and no other attempt stored it first; then writes the manifest
+ * and its signature and deletes the spool file. Two replicas storing one backup end with one
+ * object and the one manifest that describes it: the object is completed only if absent, and only
+ * the attempt that completed it writes the manifest.
  */
 @ApplicationScoped
 public class EncryptingUploader {
     private static final Logger LOG = Logger.getLogger(EncryptingUploader.class);
+    /** Far longer than writing a signature and a manifest takes after an object is complete. */
+    private static final Duration ABANDONED_AFTER = Duration.ofMinutes(10);
 
     private final ObjectStore store;
     private final ObjectLayout layout;
@@ -39,9 +46,12 @@ public class EncryptingUploader {
     private final FollowedUploads followed;
     private final SpoolPaths spoolPaths;
     private final BackupLocks locks;
+    private final ManifestSigner signer;
 
     public EncryptingUploader(ObjectStore store, ObjectLayout layout, StorageConfig config, OpenPgpEncryption encryption,
-            EncryptedObjectWriter writer, FollowedUploads followed, SpoolPaths spoolPaths, BackupLocks locks) {
+            EncryptedObjectWriter writer, FollowedUploads followed, SpoolPaths spoolPaths, BackupLocks locks,
+            ManifestSigner signer) {
+        this.signer = signer;
         this.store = store;
         this.layout = layout;
         this.config = config;
@@ -59,12 +69,11 @@ public class EncryptingUploader {
     private BackupStored storeOnce(BackupCompleted dump) {
         String manifestKey = layout.manifestKey(dump.database(), dump.backupId());
         Path spool = spoolPaths.complete(dump);
-        Optional<String> existing = call(dump, () -> store.getText(manifestKey));
-        if (existing.isPresent()) {
-            LOG.infof("backup %s of %s is already stored; announcing it again", dump.backupId(), dump.database());
-            deleteSpool(spool, dump);
-            return announce(EventJson.read(existing.get(), Manifest.class), manifestKey);
+        Optional<BackupStored> stored = alreadyStored(dump, manifestKey, spool);
+        if (stored.isPresent()) {
+            return stored.get();
         }
+        removeAbandonedObject(dump);
         Optional<PreparedObject> following = followed.claim(dump.backupId(), dump.database());
         Manifest manifest;
         try (PreparedObject prepared = following.orElseGet(() -> writer.write(dump.backupId(), dump.database(),
@@ -75,17 +84,56 @@ public class EncryptingUploader {
                                 + prepared.spoolBytes() + " bytes; the dump recorded " + dump.spoolSha256() + ", "
                                 + dump.spoolBytes() + " bytes): the upload was aborted; take a new backup");
             }
-            call(dump, prepared.upload()::complete);
+            if (!call(dump, prepared.upload()::completeIfAbsent)) {
+                // another replica (or a lost answer to our own earlier attempt) completed the object first: its manifest follows
+                throw new StoredByAnotherAttempt(dump);
+            }
             manifest = manifest(dump, prepared);
         }
+        String text = EventJson.writeForPeople(manifest);
+        // the signature first: a manifest is never seen without it
         call(dump, () -> {
-            store.putText(manifestKey, EventJson.writeForPeople(manifest));
+            store.putText(layout.manifestSignatureKey(dump.database(), dump.backupId()), signer.sign(text));
             return null;
         });
+        if (!call(dump, () -> store.putTextIfAbsent(manifestKey, text))) {
+            throw new StageException(dump.backupId(), dump.database(), Stage.STORE, FailureReason.INTEGRITY_MISMATCH,
+                    "a manifest appeared for this backup while its object was stored by this attempt; check who writes "
+                            + "to the bucket");
+        }
         deleteSpool(spool, dump);
-        LOG.infof("stored %s (backup %s): %d bytes encrypted to %s%s", dump.database(), dump.backupId(),
-                manifest.object().bytes(), encryption.keyId(), following.isPresent() ? ", uploaded while dumped" : "");
+        LOG.infof("stored %s (backup %s): %d bytes encrypted to %s, manifest signed by %s%s", dump.database(),
+                dump.backupId(), manifest.object().bytes(), encryption.keyId(), signer.fingerprint(),
+                following.isPresent() ? ", uploaded while dumped" : "");
         return announce(manifest, manifestKey);
+    }
+
+    /** A backup whose manifest exists is stored: its spool file is removed and it is announced again. */
+    private Optional<BackupStored> alreadyStored(BackupCompleted dump, String manifestKey, Path spool) {
+        Optional<String> existing = call(dump, () -> store.getText(manifestKey));
+        if (existing.isEmpty()) {
+            return Optional.empty();
+        }
+        LOG.infof("backup %s of %s is already stored; announcing it again", dump.backupId(), dump.database());
+        deleteSpool(spool, dump);
+        return Optional.of(announce(EventJson.read(existing.get(), Manifest.class), manifestKey));
+    }
+
+    /**
+     * An object without a manifest, older than any attempt takes between completing it and writing
+     * its manifest, was left by an attempt that died in between: no manifest describes it, so it is
+     * removed and this attempt stores the backup anew.
+     */
+    private void removeAbandonedObject(BackupCompleted dump) {
+        String key = layout.dumpKey(dump.database(), dump.backupId());
+        Optional<Instant> written = call(dump, () -> store.lastModified(key));
+        if (written.isPresent() && written.get().plus(ABANDONED_AFTER).isBefore(Instant.now())) {
+            LOG.warnf("removing %s: stored at %s by an attempt that wrote no manifest", key, written.get());
+            call(dump, () -> {
+                store.delete(key);
+                return null;
+            });
+        }
     }
 
     private Manifest manifest(BackupCompleted dump, PreparedObject prepared) {
@@ -93,8 +141,7 @@ public class EncryptingUploader {
                 dump.pgServerVersion(), dump.pgDumpVersion(), dump.schemaVersion(), dump.tableRowCounts(),
                 new Manifest.Archive(Manifest.Archive.PG_DUMP_CUSTOM, dump.compression(), dump.archiveBytes(),
                         dump.archiveSha256()),
-                new Manifest.Encryption(Manifest.Encryption.OPENPGP_PUBLIC_KEY, encryption.algorithm(),
-                        encryption.keyId(), null),
+                Manifest.Encryption.publicKey(encryption.algorithm(), encryption.recipients()),
                 new Manifest.StoredObject(layout.dumpKey(dump.database(), dump.backupId()), prepared.ciphertextBytes(),
                         prepared.ciphertextSha256()),
                 dump.startedAt(), dump.finishedAt(), Instant.now());
@@ -146,6 +193,18 @@ public class EncryptingUploader {
             return action.get();
         } catch (ObjectStoreException e) {
             throw EncryptedObjectWriter.failure(dump.backupId(), dump.database(), e);
+        }
+    }
+
+    /**
+     * Another replica, or an earlier attempt whose answer was lost, completed this backup's object
+     * first. Retried like an outage, but without an alert: the next attempt finds its manifest (or,
+     * if that attempt died before writing one, removes the abandoned object and stores anew).
+     */
+    static final class StoredByAnotherAttempt extends StageException {
+        StoredByAnotherAttempt(BackupCompleted dump) {
+            super(dump.backupId(), dump.database(), Stage.STORE, FailureReason.STORE_UNAVAILABLE, "another attempt "
+                    + "stored the object of backup " + dump.backupId() + " first; this one waits for its manifest");
         }
     }
 }

@@ -47,8 +47,10 @@ public class PendingAborts {
             retries.run(Boolean.class, () -> {
                 upload.abort();
                 return Boolean.TRUE;
-            }, e -> e instanceof ObjectStoreException s && s.isRetryable(), (first, until) -> LOG.warnf(
-                    "an upload could not be aborted (%s); retrying until %s", first.getMessage(), until));
+            }, e -> e instanceof ObjectStoreException s && s.isRetryable(), (first, until) -> {
+                LOG.warnf("an upload could not be aborted (%s); retrying until %s", first.getMessage(), until);
+                return true;
+            });
         } catch (RuntimeException e) {
             LOG.warnf("gave up aborting an upload (%s); the orphan-upload sweep will", e.getMessage());
         }

@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Random;
 import org.amyterm.backup.testsupport.GpgKey;
 import org.amyterm.backup.testsupport.TestDirs;
@@ -75,6 +76,37 @@ class OpenPgpEncryptionTest {
         new OpenPgpEncryption(RecipientKey.load(key.publicKey())).encryptingStream(destination, "x").close();
         assertThat(destination.closed).isFalse();
         assertThat(destination.size()).isPositive();
+    }
+
+    @Test
+    void eachOfSeveralRecipientsDecryptsAloneWithGpg() throws Exception {
+        // Given an operations key and an escrow key
+        GpgKey escrow = GpgKey.generate(TestDirs.server("openpgp-escrow"));
+        OpenPgpEncryption encryption = new OpenPgpEncryption(List.of(RecipientKey.load(key.publicKey()),
+                RecipientKey.load(escrow.publicKey())));
+
+        // When a dump is encrypted to both
+        ByteArrayOutputStream ciphertext = new ByteArrayOutputStream();
+        try (OutputStream out = encryption.encryptingStream(ciphertext, "x")) {
+            out.write("the dump".getBytes());
+        }
+
+        // Then each one's gpg, holding only its own secret key, decrypts it
+        Path encrypted = Files.write(dir.resolve("two-recipients.gpg"), ciphertext.toByteArray());
+        for (GpgKey holder : List.of(key, escrow)) {
+            Path decrypted = dir.resolve("decrypted-" + holder.fingerprint());
+            holder.gpg("--output", decrypted.toString(), "--decrypt", encrypted.toString());
+            assertThat(Files.readString(decrypted)).isEqualTo("the dump");
+        }
+        // and both fingerprints are what the manifest will list
+        assertThat(encryption.recipients()).hasSize(2).doesNotHaveDuplicates().allSatisfy(f -> assertThat(f).hasSize(40));
+    }
+
+    @Test
+    void expiredRecipientKeyIsRefusedAtStartUpSayingWhen() {
+        GpgKey expired = GpgKey.generateExpired(TestDirs.server("openpgp-expired"));
+        assertThatThrownBy(() -> RecipientKey.load(expired.publicKey()))
+                .hasMessageContaining("no usable encryption key").hasMessageContaining("expired on 2020-01-02");
     }
 
     @Test

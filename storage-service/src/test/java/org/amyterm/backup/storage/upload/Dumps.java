@@ -32,6 +32,15 @@ final class Dumps {
         return Files.readAllBytes(out);
     }
 
+    /** What {@code gpg --verify} says of a detached signature (it fails unless the signature is good). */
+    static String gpgVerify(String manifest, String signature) throws Exception {
+        Path dir = Files.createTempDirectory(StoreResource.spool.getParent(), "verify");
+        Path file = Files.writeString(dir.resolve("manifest.json"), manifest);
+        Path sig = Files.writeString(dir.resolve("manifest.json.sig"), signature);
+        StoreResource.key.gpg("--import", StoreResource.signingKey.publicKey().toString());
+        return StoreResource.key.gpg("--status-fd", "1", "--verify", sig.toString(), file.toString());
+    }
+
     /** A dump as the backup service writes it: a growing partial spool file, renamed when complete. */
     static final class Dump {
         final String id = BackupId.of(Instant.now(), UUID.randomUUID().toString());

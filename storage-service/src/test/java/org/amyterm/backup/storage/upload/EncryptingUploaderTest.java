@@ -74,11 +74,16 @@ class EncryptingUploaderTest {
         assertThat(manifest.archive().sha256()).isEqualTo(dump.archiveSha256());
         assertThat(manifest.object().sha256()).isEqualTo(stored.ciphertextSha256());
         assertThat(manifest.encryption().keyId()).isEqualTo(stored.keyId()).hasSize(40);
+        assertThat(manifest.encryption().recipients()).hasSize(2).startsWith(stored.keyId());
         byte[] ciphertext = object(stored.objectKey());
         assertThat(ciphertext.length).isEqualTo(manifest.object().bytes());
         assertThat(Dumps.sha256(ciphertext)).isEqualTo(manifest.object().sha256());
         assertThat(Dumps.gpgDecrypt(ciphertext)).isEqualTo(content);
         assertThat(Path.of(dump.spoolFile())).doesNotExist();
+        // and gpg verifies the manifest's detached signature as made by the storage service's key
+        assertThat(Dumps.gpgVerify(store.getText(stored.manifestKey()).orElseThrow(),
+                store.getText(layout.manifestSignatureKey("amyterm", dump.backupId())).orElseThrow()))
+                .contains(StoreResource.signingKey.fingerprint());
     }
 
     @Test
@@ -193,7 +198,7 @@ class EncryptingUploaderTest {
         await().atMost(Duration.ofSeconds(60)).until(() -> events.ofType(BackupStored.TYPE).size() == 2);
         List<String> keys = store.list(layout.backupFolder("amyterm", dump.backupId()));
         assertThat(keys).containsExactlyInAnyOrder(layout.dumpKey("amyterm", dump.backupId()),
-                layout.manifestKey("amyterm", dump.backupId()));
+                layout.manifestKey("amyterm", dump.backupId()), layout.manifestSignatureKey("amyterm", dump.backupId()));
         assertThat(events.ofType(BackupStored.TYPE).stream().map(m -> EventJson.read(m.getPayload(), BackupStored.class).ciphertextSha256())
                 .distinct()).hasSize(1);
     }

@@ -93,7 +93,8 @@ class StoreOutageTest {
         assertThat(stored.backupId()).isEqualTo(dump.id);
         assertThat(Dumps.gpgDecrypt(object(key))).isEqualTo(dump.written());
         assertThat(store.list(layout.backupFolder("amyterm", dump.id)))
-                .containsExactlyInAnyOrder(key, layout.manifestKey("amyterm", dump.id));
+                .containsExactlyInAnyOrder(key, layout.manifestKey("amyterm", dump.id),
+                        layout.manifestSignatureKey("amyterm", dump.id));
         // and the spool file is removed, the aborted follow leaves no upload in progress, and there was one alert
         assertThat(Path.of(completed.spoolFile())).doesNotExist();
         await().atMost(Duration.ofSeconds(60)).until(() -> store.inProgressUploads(layout.root()).isEmpty());

@@ -16,6 +16,9 @@ public class StoreResource implements QuarkusTestResourceLifecycleManager {
     static Path spool;
     static S3ProxyServer s3;
     static GpgKey key;
+    static GpgKey signingKey;
+    /** A second recipient, as an escrow key beside the operations key. */
+    static GpgKey escrowKey;
     /** Small parts, so that a few MiB of test data make a multipart upload of several parts. */
     static final int PART_SIZE = 5 * 1024 * 1024;
 
@@ -25,6 +28,8 @@ public class StoreResource implements QuarkusTestResourceLifecycleManager {
         spool = TestDirs.server("storage-spool");
         if (key == null) {
             key = GpgKey.generate(TestDirs.server("storage-key"));
+            signingKey = GpgKey.generateSigning(TestDirs.server("storage-signing-key"));
+            escrowKey = GpgKey.generate(TestDirs.server("storage-escrow"));
         }
         Map<String, String> config = new HashMap<>();
         config.putAll(InMemoryConnector.switchIncomingChannelsToInMemory("backup-dumps", "backup-failed"));
@@ -35,7 +40,8 @@ public class StoreResource implements QuarkusTestResourceLifecycleManager {
         config.put("amyterm.store.upload.part-size-bytes", Integer.toString(PART_SIZE));
         config.put("amyterm.store.upload.buffer-memory-bytes", Integer.toString(4 * PART_SIZE));
         config.put("amyterm.storage.follow.claim-timeout", "5s");
-        config.put("amyterm.storage.encryption.public-key-file", key.publicKey().toString());
+        config.put("amyterm.storage.encryption.public-key-file", key.publicKey() + "," + escrowKey.publicKey());
+        config.put("amyterm.storage.signing.secret-key-file", signingKey.secretKey().toString());
         // an outage reaches the storing code in seconds, not after the SDK's minutes of retries
         config.put("amyterm.store.retry.max-attempts", "2");
         config.put("amyterm.store.retry.max-backoff", "1s");

@@ -15,6 +15,14 @@ public interface VerifierConfig {
 
     Decryption decryption();
 
+    Signing signing();
+
+    /** Whose manifests are trusted: the storage services' signing public keys (old and new during a rotation). */
+    interface Signing {
+        /** Comma-separated ASCII-armored OpenPGP public key files. */
+        java.util.List<Path> publicKeyFiles();
+    }
+
     Restore restore();
 
     /**
@@ -44,8 +52,11 @@ public interface VerifierConfig {
     }
 
     interface Decryption {
-        /** ASCII-armored OpenPGP secret key that decrypts backups; only the verifier holds it. */
-        Path privateKeyFile();
+        /**
+         * Comma-separated ASCII-armored OpenPGP secret keys that decrypt backups: after a rotation
+         * the new one and the old ones whose backups are still retained. Only the verifier holds them.
+         */
+        java.util.List<Path> privateKeyFile();
 
         /** File holding the secret key's passphrase; empty for an unprotected key. */
         Optional<Path> passphraseFile();

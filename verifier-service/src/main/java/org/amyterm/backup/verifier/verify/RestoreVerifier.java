@@ -22,6 +22,7 @@ import org.amyterm.backup.objectstore.ObjectStore;
 import org.amyterm.backup.objectstore.ObjectStoreException;
 import org.amyterm.backup.verifier.restore.StagingServer;
 import org.amyterm.backup.verifier.restore.StreamingRestore;
+import org.amyterm.backup.verifier.trust.ManifestTrust;
 import org.jboss.logging.Logger;
 
 /**
@@ -38,9 +39,11 @@ public class RestoreVerifier {
     private final StagingServer staging;
     private final StreamingRestore restore;
     private final RestoreChecks checks;
+    private final ManifestTrust trust;
 
     public RestoreVerifier(ObjectStore store, ObjectLayout layout, StagingServer staging, StreamingRestore restore,
-            RestoreChecks checks) {
+            RestoreChecks checks, ManifestTrust trust) {
+        this.trust = trust;
         this.store = store;
         this.layout = layout;
         this.staging = staging;
@@ -59,10 +62,11 @@ public class RestoreVerifier {
             LOG.infof("backup %s of %s already has evidence; not testing it again", stored.backupId(), stored.database());
             return new Outcome(event(EventJson.read(existing.get(), Verification.class), evidenceKey), Optional.empty());
         }
-        Manifest manifest = read(stored, stored.manifestKey()).map(json -> EventJson.read(json, Manifest.class))
+        String manifestText = read(stored, stored.manifestKey())
                 .orElseThrow(() -> new StageException(stored.backupId(), stored.database(), Stage.VERIFY,
                         FailureReason.BACKUP_NOT_FOUND, "manifest " + stored.manifestKey() + " is missing from bucket "
                                 + stored.bucket()));
+        Optional<String> signature = read(stored, layout.manifestSignatureKey(stored.database(), stored.backupId()));
         String database = staging.databaseFor(stored.backupId());
         Instant startedAt = Instant.now();
         List<CheckResult> results;
@@ -70,6 +74,10 @@ public class RestoreVerifier {
         long checkMillis = 0;
         StageException failure = null;
         try {
+            // before a byte of the backup is read: its manifest says what to restore and how to check it
+            String signer = trust.check(stored.backupId(), stored.database(), Stage.VERIFY, manifestText, signature);
+            Manifest manifest = EventJson.read(manifestText, Manifest.class);
+            LOG.debugf("manifest of %s signed by %s", stored.backupId(), signer);
             staging.create(database);
             restore.restore(manifest, database, Stage.VERIFY);
             restoreMillis = Duration.between(startedAt, Instant.now()).toMillis();

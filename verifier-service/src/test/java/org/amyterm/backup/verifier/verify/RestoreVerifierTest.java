@@ -21,6 +21,8 @@ import org.amyterm.backup.contracts.StageFailed;
 import org.amyterm.backup.contracts.Verification;
 import org.amyterm.backup.messaging.RecordedEvents;
 import org.amyterm.backup.objectstore.ObjectStore;
+import org.amyterm.backup.testsupport.GpgKey;
+import org.amyterm.backup.testsupport.TestDirs;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -66,6 +68,24 @@ class RestoreVerifierTest {
         assertThat(evidence.passed()).isTrue();
         assertThat(evidence.pgRestoreVersion()).contains("pg_restore");
         assertThat(stagingDatabases()).isEmpty();
+    }
+
+    @Test
+    void backupsEncryptedToTheOldAndToTheNewKeyBothVerifyAfterARotation() throws Exception {
+        // Given a backup made before the rotation (old key) and one after it (new key)
+        StandardToolBackup before = new StandardToolBackup(StagingResource.key);
+        StandardToolBackup after = new StandardToolBackup(StagingResource.rotatedKey);
+
+        // When both are verified by a verifier holding both secret keys
+        connector.source("backup-stored").send(EventJson.write(before.upload(store, layout, before.counts,
+                StandardToolBackup.sha256(before.encrypted))));
+        connector.source("backup-stored").send(EventJson.write(after.upload(store, layout, after.counts,
+                StandardToolBackup.sha256(after.encrypted))));
+
+        // Then both pass
+        await().atMost(Duration.ofSeconds(90)).until(() -> events.ofType(RestoreVerified.TYPE).size() == 2);
+        assertThat(events.ofType(RestoreVerified.TYPE)).allSatisfy(m ->
+                assertThat(EventJson.read(m.getPayload(), RestoreVerified.class).passed()).isTrue());
     }
 
     @Test
@@ -130,6 +150,71 @@ class RestoreVerifierTest {
         StageFailed failed = events.await(StageFailed.class, StageFailed.TYPE);
         assertThat(failed.reason()).isEqualTo(FailureReason.BACKUP_NOT_FOUND);
         assertThat(failed.message()).contains(ObjectLayout.MANIFEST_FILE);
+    }
+
+    @Test
+    void manifestEditedInTheBucketIsRefusedBeforeAnyRestore() throws Exception {
+        // Given a backup whose object was altered, and whose manifest was edited after signing to match
+        StandardToolBackup backup = new StandardToolBackup();
+        String recorded = StandardToolBackup.sha256(backup.encrypted);
+        backup.tamper();
+        BackupStored stored = backup.upload(store, layout, backup.counts, recorded);
+        String manifest = store.getText(stored.manifestKey()).orElseThrow();
+        store.putText(stored.manifestKey(), manifest.replace(recorded, StandardToolBackup.sha256(backup.encrypted)));
+
+        // When the verifier hears of it
+        connector.source("backup-stored").send(EventJson.write(stored));
+
+        // Then it is refused as untrusted: not the decryption failure a restore attempt would have met
+        assertRefusedUnrestored(backup, "changed after it was signed");
+    }
+
+    @Test
+    void manifestWithoutItsSignatureIsRefusedBeforeAnyRestore() throws Exception {
+        StandardToolBackup backup = new StandardToolBackup();
+        String recorded = StandardToolBackup.sha256(backup.encrypted);
+        backup.tamper();
+        BackupStored stored = backup.upload(store, layout, backup.counts, recorded);
+        store.delete(layout.manifestSignatureKey(StagingResource.SOURCE, backup.backupId));
+
+        connector.source("backup-stored").send(EventJson.write(stored));
+
+        assertRefusedUnrestored(backup, "no signature");
+    }
+
+    @Test
+    void manifestSignedByAnUntrustedKeyIsRefusedBeforeAnyRestore() throws Exception {
+        StandardToolBackup backup = new StandardToolBackup();
+        String recorded = StandardToolBackup.sha256(backup.encrypted);
+        backup.tamper();
+        BackupStored stored = backup.upload(store, layout, backup.counts, recorded, stranger());
+
+        connector.source("backup-stored").send(EventJson.write(stored));
+
+        assertRefusedUnrestored(backup, "not in amyterm.verifier.signing.public-key-files");
+    }
+
+    private void assertRefusedUnrestored(StandardToolBackup backup, String why) {
+        StageFailed failed = events.await(StageFailed.class, StageFailed.TYPE);
+        assertThat(failed.reason()).isEqualTo(FailureReason.MANIFEST_UNTRUSTED);
+        assertThat(failed.retryable()).isFalse();
+        assertThat(failed.message()).contains(why, "nothing of this backup was restored");
+        Verification evidence = EventJson.read(store.getText(layout.verificationKey(StagingResource.SOURCE,
+                backup.backupId)).orElseThrow(), Verification.class);
+        assertThat(evidence.passed()).isFalse();
+        assertThat(evidence.restoreMillis()).isZero();
+        assertThat(evidence.checks()).singleElement().satisfies(c -> assertThat(c.detail()).contains(why));
+        assertThat(stagingDatabases()).isEmpty();
+    }
+
+    private static GpgKey stranger;
+
+    /** A signing key nobody told the verifier to trust. */
+    private static synchronized GpgKey stranger() {
+        if (stranger == null) {
+            stranger = GpgKey.generateSigning(TestDirs.server("stranger"));
+        }
+        return stranger;
     }
 
     private static String stagingDatabases() {

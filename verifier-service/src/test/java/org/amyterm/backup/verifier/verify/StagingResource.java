@@ -18,12 +18,19 @@ public class StagingResource implements QuarkusTestResourceLifecycleManager {
     static PostgresServer postgres;
     static S3ProxyServer s3;
     static GpgKey key;
+    static GpgKey signingKey;
+    /** The key backups are encrypted to after a rotation; {@link #key} is the old one, still held. */
+    static GpgKey rotatedKey;
 
     @Override
     public Map<String, String> start() {
         postgres = TestServers.postgres();
         s3 = TestServers.s3();
-        key = GpgKey.generate(TestDirs.server("verifier-key"));
+        if (key == null) {
+            key = GpgKey.generate(TestDirs.server("verifier-key"));
+            signingKey = GpgKey.generateSigning(TestDirs.server("verifier-trusted-signer"));
+            rotatedKey = GpgKey.generate(TestDirs.server("verifier-rotated"));
+        }
         SampleDatabase.create(postgres, SOURCE, 800);
         Map<String, String> config = new HashMap<>();
         config.putAll(InMemoryConnector.switchIncomingChannelsToInMemory("backup-stored"));
@@ -33,7 +40,8 @@ public class StagingResource implements QuarkusTestResourceLifecycleManager {
         config.put("amyterm.verifier.staging.port", Integer.toString(postgres.port()));
         config.put("amyterm.verifier.staging.user", PostgresServer.SUPERUSER);
         config.put("amyterm.verifier.staging.password", postgres.password());
-        config.put("amyterm.verifier.decryption.private-key-file", key.secretKey().toString());
+        config.put("amyterm.verifier.decryption.private-key-file", rotatedKey.secretKey() + "," + key.secretKey());
+        config.put("amyterm.verifier.signing.public-key-files", signingKey.publicKey().toString());
         config.put("amyterm.verifier.restore.pg-bin-dir", postgres.binDir().toString());
         return config;
     }

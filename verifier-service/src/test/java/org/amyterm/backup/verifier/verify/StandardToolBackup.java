@@ -18,6 +18,7 @@ import org.amyterm.backup.contracts.Manifest;
 import org.amyterm.backup.contracts.NodeRole;
 import org.amyterm.backup.contracts.ObjectLayout;
 import org.amyterm.backup.objectstore.ObjectStore;
+import org.amyterm.backup.testsupport.GpgKey;
 import org.amyterm.backup.testsupport.ServerProcess;
 import org.amyterm.backup.testsupport.TestDirs;
 
@@ -33,13 +34,18 @@ final class StandardToolBackup {
     final Map<String, Long> counts = new LinkedHashMap<>();
 
     StandardToolBackup() throws Exception {
+        this(StagingResource.key);
+    }
+
+    /** A backup encrypted to {@code recipient}. */
+    StandardToolBackup(GpgKey recipient) throws Exception {
         var pg = StagingResource.postgres;
         ServerProcess.run(List.of(pg.binDir().resolve("pg_dump").toString(), "--format=custom", "--compress=0",
                 "--no-owner", "--no-privileges", "--host=" + pg.host(), "--port=" + pg.port(), "--username=postgres",
                 "--file=" + archive, StagingResource.SOURCE), Map.of("PGPASSWORD", pg.password()), dir, Duration.ofMinutes(2));
         ServerProcess.run(List.of("zstd", "-q", "-1", "-f", archive.toString(), "-o", dir.resolve("dump.pgcustom.zst").toString()),
                 Map.of(), dir, Duration.ofMinutes(1));
-        StagingResource.key.gpg("--trust-model", "always", "--recipient", StagingResource.key.fingerprint(), "-z", "0",
+        recipient.gpg("--trust-model", "always", "--recipient", recipient.fingerprint(), "-z", "0",
                 "--cipher-algo", "AES256", "--output", encrypted.toString(), "--encrypt", dir.resolve("dump.pgcustom.zst").toString());
         for (String table : List.of("public.concept", "public.code_system", "public.value_set", "public.atc_code",
                 "public.federation_node", "public.schema_version")) {
@@ -57,6 +63,12 @@ final class StandardToolBackup {
     /** Uploads the object and a manifest (with the given row counts), and returns the BackupStored to send. */
     BackupStored upload(ObjectStore store, ObjectLayout layout, Map<String, Long> manifestCounts, String ciphertextSha256)
             throws Exception {
+        return upload(store, layout, manifestCounts, ciphertextSha256, StagingResource.signingKey);
+    }
+
+    /** As above, with the manifest signed by {@code signer} using gpg (none: unsigned). */
+    BackupStored upload(ObjectStore store, ObjectLayout layout, Map<String, Long> manifestCounts, String ciphertextSha256,
+            GpgKey signer) throws Exception {
         String key = layout.dumpKey(StagingResource.SOURCE, backupId);
         try (ObjectStore.Upload upload = store.startUpload(key, 0)) {
             Files.copy(encrypted, upload.stream());
@@ -70,7 +82,15 @@ final class StandardToolBackup {
                 new Manifest.StoredObject(key, Files.size(encrypted), ciphertextSha256), Instant.now(), Instant.now(),
                 Instant.now());
         String manifestKey = layout.manifestKey(StagingResource.SOURCE, backupId);
-        store.putText(manifestKey, EventJson.write(manifest));
+        String text = EventJson.write(manifest);
+        store.putText(manifestKey, text);
+        if (signer != null) {
+            Path file = Files.writeString(dir.resolve(ObjectLayout.MANIFEST_FILE), text);
+            Path signature = dir.resolve(ObjectLayout.MANIFEST_SIGNATURE_FILE);
+            signer.gpg("--local-user", signer.fingerprint(), "--armor", "--detach-sign", "--output", signature.toString(),
+                    file.toString());
+            store.putText(layout.manifestSignatureKey(StagingResource.SOURCE, backupId), Files.readString(signature));
+        }
         return new BackupStored(backupId, StagingResource.SOURCE, StagingResource.BUCKET, key, null, manifestKey,
                 Files.size(encrypted), ciphertextSha256, StagingResource.key.fingerprint(), "AES-256", "daily", null, Instant.now());
     }
