@@ -14,6 +14,7 @@ public final class TestServers {
     private static PostgresServer postgres;
     private static KafkaBroker kafka;
     private static S3ProxyServer s3;
+    private static KmsServer kms;
 
     private TestServers() {
     }
@@ -40,6 +41,14 @@ public final class TestServers {
             onExit(s3::stop);
         }
         return s3;
+    }
+
+    public static synchronized KmsServer kms() {
+        if (kms == null) {
+            kms = KmsServer.start("kms", s3().accessKey());
+            onExit(kms::stop);
+        }
+        return kms;
     }
 
     /** Registers something to stop before the servers it uses: stopped in reverse order of registration. */

@@ -72,10 +72,33 @@ public interface StorageConfig {
 
     interface Encryption {
         /**
+         * {@code public-key}: OpenPGP to the recipients' public keys. {@code kms}: OpenPGP with a
+         * fresh KMS data key per backup (envelope); the manifest keeps the wrapped key.
+         */
+        @WithDefault("public-key")
+        Mode mode();
+
+        Kms kms();
+
+        enum Mode {
+            PUBLIC_KEY,
+            KMS
+        }
+
+        /** KMS envelope mode: endpoint, region and credentials come from the AWS SDK's standard configuration. */
+        interface Kms {
+            /** The KMS key (id, ARN or alias/…) data keys are generated under; required in kms mode. */
+            java.util.Optional<String> keyId();
+
+            /** A named profile of the SDK's shared configuration for KMS; empty means the default chain. */
+            java.util.Optional<String> profile();
+        }
+
+        /**
          * Comma-separated ASCII-armored OpenPGP public keys of the recipients (operations, escrow …):
          * each can decrypt every new backup; the verifier and the operators hold the secret keys.
          */
-        java.util.List<Path> publicKeyFile();
+        java.util.Optional<java.util.List<Path>> publicKeyFile();
     }
 
     interface Retention {

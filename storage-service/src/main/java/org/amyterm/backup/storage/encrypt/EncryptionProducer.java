@@ -5,6 +5,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import org.amyterm.backup.storage.config.StorageConfig;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.services.kms.KmsClient;
 
 /** The configured encryption, made at start-up: a missing or unusable key stops the service with its reason. */
 @ApplicationScoped
@@ -13,7 +17,25 @@ public class EncryptionProducer {
     @Produces
     @Singleton
     @Startup
-    OpenPgpEncryption encryption(StorageConfig config) {
-        return new OpenPgpEncryption(config.encryption().publicKeyFile().stream().map(RecipientKey::load).toList());
+    BackupEncryption encryption(StorageConfig config) {
+        StorageConfig.Encryption encryption = config.encryption();
+        if (encryption.mode() == StorageConfig.Encryption.Mode.KMS) {
+            String keyId = encryption.kms().keyId().orElseThrow(() -> new IllegalArgumentException(
+                    "amyterm.storage.encryption.kms.key-id is required when amyterm.storage.encryption.mode=kms"));
+            return new KmsEnvelopeEncryption(kms(encryption.kms()), keyId);
+        }
+        return new OpenPgpEncryption(encryption.publicKeyFile().filter(files -> !files.isEmpty())
+                .orElseThrow(() -> new IllegalArgumentException("amyterm.storage.encryption.public-key-file is required "
+                        + "when amyterm.storage.encryption.mode=public-key"))
+                .stream().map(RecipientKey::load).toList());
+    }
+
+    /** Endpoint (AWS_ENDPOINT_URL_KMS), region and credentials from the SDK's standard configuration. */
+    private static KmsClient kms(StorageConfig.Encryption.Kms config) {
+        return KmsClient.builder()
+                .httpClientBuilder(ApacheHttpClient.builder())
+                .credentialsProvider(config.profile().<software.amazon.awssdk.auth.credentials.AwsCredentialsProvider>map(
+                        ProfileCredentialsProvider::create).orElseGet(() -> DefaultCredentialsProvider.builder().build()))
+                .build();
     }
 }

@@ -2,30 +2,15 @@ package org.amyterm.backup.storage.encrypt;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.security.SecureRandom;
-import java.util.Date;
 import java.util.List;
 import org.amyterm.backup.contracts.Manifest;
-import org.bouncycastle.bcpg.SymmetricKeyAlgorithmTags;
-import org.bouncycastle.openpgp.PGPEncryptedDataGenerator;
-import org.bouncycastle.openpgp.PGPException;
-import org.bouncycastle.openpgp.PGPLiteralData;
-import org.bouncycastle.openpgp.PGPLiteralDataGenerator;
-import org.bouncycastle.openpgp.operator.jcajce.JcePGPDataEncryptorBuilder;
 import org.bouncycastle.openpgp.operator.jcajce.JcePublicKeyKeyEncryptionMethodGenerator;
 
 /**
- * The encryption stage: OpenPGP to every recipient key (operations, escrow …), AES-256, SEIPD
- * with a modification detection code, so that
- * {@code gpg --decrypt} reads a backup without this software and a flipped or cut byte fails loudly.
- * No OpenPGP compression: the dump is already zstd-compressed.
+ * Public-key mode: every backup is encrypted to the same recipient keys (operations, escrow …);
+ * the secret key of any one of them opens it. The storage service holds only the public keys.
  */
-public final class OpenPgpEncryption {
-    /** JCA's AES is several times faster than BouncyCastle's own (see NOTES). */
-    private static final String CIPHER_PROVIDER = "SunJCE";
-    private static final org.bouncycastle.jce.provider.BouncyCastleProvider BC =
-            new org.bouncycastle.jce.provider.BouncyCastleProvider();
-
+public final class OpenPgpEncryption implements BackupEncryption {
     private final List<RecipientKey> recipients;
 
     public OpenPgpEncryption(List<RecipientKey> recipients) {
@@ -39,51 +24,34 @@ public final class OpenPgpEncryption {
         this(List.of(recipient));
     }
 
-    /** The first recipient's fingerprint. */
-    public String keyId() {
-        return recipients.get(0).fingerprint();
-    }
-
     /** Every recipient's fingerprint: each of their secret keys opens what is written. */
     public List<String> recipients() {
         return recipients.stream().map(RecipientKey::fingerprint).toList();
     }
 
-    public String algorithm() {
-        return Manifest.Encryption.AES256_SEIPD_MDC;
+    @Override
+    public EncryptionSession start(String backupId, String database) {
+        return new EncryptionSession() {
+            @Override
+            public Manifest.Encryption description() {
+                return Manifest.Encryption.publicKey(Manifest.Encryption.AES256_SEIPD_MDC, recipients());
+            }
+
+            @Override
+            public OutputStream encryptingStream(OutputStream ciphertext, String fileName) throws IOException {
+                return OpenPgpEncryption.this.encryptingStream(ciphertext, fileName);
+            }
+        };
     }
 
-    /**
-     * Wraps {@code ciphertext}: what is written to the returned stream is encrypted into it. Closing
-     * the returned stream finishes the OpenPGP message but leaves {@code ciphertext} open.
-     */
+    /** The stream stage for these recipients (see {@link EncryptionSession#encryptingStream}). */
     public OutputStream encryptingStream(OutputStream ciphertext, String fileName) throws IOException {
-        PGPEncryptedDataGenerator encrypted = new PGPEncryptedDataGenerator(
-                new JcePGPDataEncryptorBuilder(SymmetricKeyAlgorithmTags.AES_256)
-                        .setWithIntegrityPacket(true)
-                        .setSecureRandom(new SecureRandom())
-                        .setProvider(CIPHER_PROVIDER));
-        for (RecipientKey recipient : recipients) {
-            encrypted.addMethod(new JcePublicKeyKeyEncryptionMethodGenerator(recipient.key()).setProvider(BC));
-        }
-        try {
-            OutputStream encryptedOut = encrypted.open(ciphertext, new byte[1 << 16]);
-            PGPLiteralDataGenerator literal = new PGPLiteralDataGenerator();
-            OutputStream plaintext = literal.open(encryptedOut, PGPLiteralData.BINARY, fileName, new Date(), new byte[1 << 16]);
-            return new java.io.FilterOutputStream(plaintext) {
-                @Override
-                public void write(byte[] b, int off, int len) throws IOException {
-                    out.write(b, off, len);
-                }
+        return OpenPgpMessage.open(ciphertext, fileName, recipients.stream()
+                .map(r -> new JcePublicKeyKeyEncryptionMethodGenerator(r.key()).setProvider(OpenPgpMessage.BC)).toList());
+    }
 
-                @Override
-                public void close() throws IOException {
-                    literal.close();
-                    encrypted.close();
-                }
-            };
-        } catch (PGPException e) {
-            throw new IOException("cannot start OpenPGP encryption to " + recipients + ": " + e.getMessage(), e);
-        }
+    @Override
+    public String toString() {
+        return "OpenPgpEncryption" + recipients();
     }
 }

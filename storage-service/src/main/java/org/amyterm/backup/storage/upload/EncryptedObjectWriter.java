@@ -14,12 +14,14 @@ import org.amyterm.backup.contracts.integrity.HashingInputStream;
 import org.amyterm.backup.contracts.integrity.HashingOutputStream;
 import org.amyterm.backup.objectstore.ObjectStore;
 import org.amyterm.backup.objectstore.ObjectStoreException;
-import org.amyterm.backup.storage.encrypt.OpenPgpEncryption;
+import org.amyterm.backup.storage.encrypt.BackupEncryption;
+import org.amyterm.backup.storage.encrypt.EncryptionSession;
 import org.amyterm.backup.storage.spool.GrowingSpoolFile;
 
 /**
  * The storing chain, one pass over the spool: read → hash and count (what the dump recorded) →
- * OpenPGP encryption → hash and count (what the manifest records) → multipart upload. It leaves the
+ * OpenPGP encryption (with this backup's key) → hash and count (what the manifest records) →
+ * multipart upload. It leaves the
  * upload uncompleted: only a matching checksum may complete it. Every failure of the chain is
  * mapped to its StageException here, once.
  */
@@ -27,10 +29,10 @@ import org.amyterm.backup.storage.spool.GrowingSpoolFile;
 public class EncryptedObjectWriter {
     private final ObjectStore store;
     private final ObjectLayout layout;
-    private final OpenPgpEncryption encryption;
+    private final BackupEncryption encryption;
     private final PendingAborts aborts;
 
-    public EncryptedObjectWriter(ObjectStore store, ObjectLayout layout, OpenPgpEncryption encryption,
+    public EncryptedObjectWriter(ObjectStore store, ObjectLayout layout, BackupEncryption encryption,
             PendingAborts aborts) {
         this.store = store;
         this.layout = layout;
@@ -42,15 +44,16 @@ public class EncryptedObjectWriter {
     PreparedObject write(String backupId, String database, long expectedBytes, SpoolSource source) {
         ObjectStore.Upload upload = null;
         try (InputStream spool = source.open()) {
+            EncryptionSession session = encryption.start(backupId, database);
             upload = store.startUpload(layout.dumpKey(database, backupId), expectedBytes);
             HashingInputStream spooled = new HashingInputStream(spool);
             HashingOutputStream ciphertext = new HashingOutputStream(upload.stream());
-            try (OutputStream plaintext = encryption.encryptingStream(ciphertext, backupId + ".pgcustom.zst")) {
+            try (OutputStream plaintext = session.encryptingStream(ciphertext, backupId + ".pgcustom.zst")) {
                 spooled.transferTo(plaintext);
             }
             upload.finishParts();
             return new PreparedObject(upload, spooled.bytes(), spooled.sha256(), ciphertext.bytes(), ciphertext.sha256(),
-                    aborts);
+                    session.description(), aborts);
         } catch (IOException | RuntimeException e) {
             if (upload != null) {
                 aborts.abort(upload);

@@ -19,7 +19,6 @@ import org.amyterm.backup.contracts.StageException;
 import org.amyterm.backup.objectstore.ObjectStore;
 import org.amyterm.backup.objectstore.ObjectStoreException;
 import org.amyterm.backup.storage.config.StorageConfig;
-import org.amyterm.backup.storage.encrypt.OpenPgpEncryption;
 import org.amyterm.backup.storage.sign.ManifestSigner;
 import org.amyterm.backup.storage.spool.SpoolPaths;
 import org.jboss.logging.Logger;
@@ -41,21 +40,18 @@ public class EncryptingUploader {
     private final ObjectStore store;
     private final ObjectLayout layout;
     private final StorageConfig config;
-    private final OpenPgpEncryption encryption;
     private final EncryptedObjectWriter writer;
     private final FollowedUploads followed;
     private final SpoolPaths spoolPaths;
     private final BackupLocks locks;
     private final ManifestSigner signer;
 
-    public EncryptingUploader(ObjectStore store, ObjectLayout layout, StorageConfig config, OpenPgpEncryption encryption,
-            EncryptedObjectWriter writer, FollowedUploads followed, SpoolPaths spoolPaths, BackupLocks locks,
+    public EncryptingUploader(ObjectStore store, ObjectLayout layout, StorageConfig config, EncryptedObjectWriter writer, FollowedUploads followed, SpoolPaths spoolPaths, BackupLocks locks,
             ManifestSigner signer) {
         this.signer = signer;
         this.store = store;
         this.layout = layout;
         this.config = config;
-        this.encryption = encryption;
         this.writer = writer;
         this.followed = followed;
         this.spoolPaths = spoolPaths;
@@ -102,8 +98,9 @@ public class EncryptingUploader {
                             + "to the bucket");
         }
         deleteSpool(spool, dump);
-        LOG.infof("stored %s (backup %s): %d bytes encrypted to %s, manifest signed by %s%s", dump.database(),
-                dump.backupId(), manifest.object().bytes(), encryption.keyId(), signer.fingerprint(),
+        LOG.infof("stored %s (backup %s): %d bytes encrypted (%s, %s), manifest signed by %s%s", dump.database(),
+                dump.backupId(), manifest.object().bytes(), manifest.encryption().mode(), manifest.encryption().keyId(),
+                signer.fingerprint(),
                 following.isPresent() ? ", uploaded while dumped" : "");
         return announce(manifest, manifestKey);
     }
@@ -141,7 +138,7 @@ public class EncryptingUploader {
                 dump.pgServerVersion(), dump.pgDumpVersion(), dump.schemaVersion(), dump.tableRowCounts(),
                 new Manifest.Archive(Manifest.Archive.PG_DUMP_CUSTOM, dump.compression(), dump.archiveBytes(),
                         dump.archiveSha256()),
-                Manifest.Encryption.publicKey(encryption.algorithm(), encryption.recipients()),
+                prepared.encryption(),
                 new Manifest.StoredObject(layout.dumpKey(dump.database(), dump.backupId()), prepared.ciphertextBytes(),
                         prepared.ciphertextSha256()),
                 dump.startedAt(), dump.finishedAt(), Instant.now());

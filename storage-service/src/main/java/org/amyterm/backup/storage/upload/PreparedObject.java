@@ -1,14 +1,16 @@
 package org.amyterm.backup.storage.upload;
 
+import org.amyterm.backup.contracts.Manifest;
 import org.amyterm.backup.objectstore.ObjectStore;
 
 /**
  * An encrypted dump whose every part is uploaded, waiting only for the decision to complete it:
- * the figures of what was read from the spool and what was sent. Closing it aborts the upload
+ * the figures of what was read from the spool and what was sent, and how it was encrypted (no
+ * secret). Closing it aborts the upload
  * unless it was completed.
  */
 record PreparedObject(ObjectStore.Upload upload, long spoolBytes, String spoolSha256, long ciphertextBytes,
-        String ciphertextSha256, PendingAborts aborts) implements AutoCloseable {
+        String ciphertextSha256, Manifest.Encryption encryption, PendingAborts aborts) implements AutoCloseable {
 
     /** Aborts the upload unless it was completed. */
     @Override

@@ -45,7 +45,7 @@ class OpenPgpEncryptionTest {
         Files.write(encrypted, ciphertext.toByteArray());
         key.gpg("--output", decrypted.toString(), "--decrypt", encrypted.toString());
         assertThat(Files.readAllBytes(decrypted)).isEqualTo(plaintext);
-        assertThat(encryption.keyId()).hasSize(40).isNotEqualTo(key.fingerprint());
+        assertThat(encryption.recipients()).singleElement().asString().hasSize(40).isNotEqualTo(key.fingerprint());
         String window = new String(plaintext, 1000, 32, java.nio.charset.StandardCharsets.ISO_8859_1);
         assertThat(new String(ciphertext.toByteArray(), java.nio.charset.StandardCharsets.ISO_8859_1)).doesNotContain(window);
     }

@@ -8,6 +8,7 @@ import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
@@ -86,6 +87,27 @@ final class Dumps {
             return new BackupCompleted(id, "amyterm", BackupReason.MANUAL, NodeRole.CENTRAL, complete.toString(), 5000,
                     "a".repeat(64), all.length, sha256(all), "zstd", "15", "pg_dump 15", "2.3.1",
                     Map.of("public.concept", 3L), Instant.now(), Instant.now());
+        }
+    }
+
+    /**
+     * A spooled dump as pg_dump and zstd leave it: {@code archive} compressed with the zstd tool,
+     * and an event recording both the archive's and the spool file's size and sha256.
+     */
+    static BackupCompleted spooledArchive(byte[] archive) {
+        try {
+            String id = BackupId.of(Instant.now(), UUID.randomUUID().toString());
+            Path raw = Files.write(StoreResource.spool.getParent().resolve(id + ".pgcustom"), archive);
+            Path file = StoreResource.spool.resolve(id + ".pgcustom.zst");
+            org.amyterm.backup.testsupport.ServerProcess.run(List.of("zstd", "-q", "-1", raw.toString(), "-o",
+                    file.toString()), Map.of(), raw.getParent(), java.time.Duration.ofMinutes(1));
+            Files.delete(raw);
+            byte[] spooled = Files.readAllBytes(file);
+            return new BackupCompleted(id, "amyterm", BackupReason.MANUAL, NodeRole.CENTRAL, file.toString(),
+                    archive.length, sha256(archive), spooled.length, sha256(spooled), "zstd", "15", "pg_dump 15", "2.3.1",
+                    Map.of("public.concept", 3L), Instant.now(), Instant.now());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -60,6 +60,14 @@ public interface VerifierConfig {
 
         /** File holding the secret key's passphrase; empty for an unprotected key. */
         Optional<Path> passphraseFile();
+
+        Kms kms();
+
+        /** KMS envelope backups: endpoint, region and credentials come from the AWS SDK's standard configuration. */
+        interface Kms {
+            /** A named profile of the SDK's shared configuration for KMS; empty means the default chain. */
+            Optional<String> profile();
+        }
     }
 
     interface Restore {

@@ -6,13 +6,17 @@ import java.io.InputStream;
 import java.util.Iterator;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.openpgp.PGPCompressedData;
+import org.bouncycastle.openpgp.PGPEncryptedData;
 import org.bouncycastle.openpgp.PGPEncryptedDataList;
 import org.bouncycastle.openpgp.PGPException;
 import org.bouncycastle.openpgp.PGPLiteralData;
+import org.bouncycastle.openpgp.PGPPBEEncryptedData;
 import org.bouncycastle.openpgp.PGPPrivateKey;
 import org.bouncycastle.openpgp.PGPPublicKeyEncryptedData;
 import org.bouncycastle.openpgp.PGPUtil;
 import org.bouncycastle.openpgp.jcajce.JcaPGPObjectFactory;
+import org.bouncycastle.openpgp.operator.jcajce.JcaPGPDigestCalculatorProviderBuilder;
+import org.bouncycastle.openpgp.operator.jcajce.JcePBEDataDecryptorFactoryBuilder;
 import org.bouncycastle.openpgp.operator.jcajce.JcePublicKeyDataDecryptorFactoryBuilder;
 
 /**
@@ -29,24 +33,38 @@ public final class OpenPgpDecryption {
         this.key = key;
     }
 
+    /** A message encrypted to one of the keyring's public keys. */
     public InputStream decryptingStream(InputStream ciphertext) throws IOException, PGPException {
+        return decryptingStream(ciphertext, null);
+    }
+
+    /**
+     * A message encrypted to one of the keyring's public keys or, when {@code passphrase} is given
+     * (KMS envelope mode: the data key), with that passphrase.
+     */
+    public InputStream decryptingStream(InputStream ciphertext, char[] passphrase) throws IOException, PGPException {
         JcaPGPObjectFactory outer = new JcaPGPObjectFactory(PGPUtil.getDecoderStream(ciphertext));
         Object first = outer.nextObject();
         PGPEncryptedDataList list = first instanceof PGPEncryptedDataList l ? l : (PGPEncryptedDataList) outer.nextObject();
         for (Iterator<?> it = list.getEncryptedDataObjects(); it.hasNext();) {
             Object candidate = it.next();
-            if (!(candidate instanceof PGPPublicKeyEncryptedData encrypted)) {
+            InputStream clear;
+            if (candidate instanceof PGPPublicKeyEncryptedData encrypted && passphrase == null) {
+                java.util.Optional<PGPPrivateKey> privateKey = key.privateKey(encrypted.getKeyID());
+                if (privateKey.isEmpty()) {
+                    continue;
+                }
+                requireIntegrityProtected(encrypted);
+                clear = encrypted.getDataStream(new JcePublicKeyDataDecryptorFactoryBuilder()
+                        .setProvider(BC).setContentProvider("SunJCE").build(privateKey.get()));
+            } else if (candidate instanceof PGPPBEEncryptedData encrypted && passphrase != null) {
+                requireIntegrityProtected(encrypted);
+                clear = encrypted.getDataStream(new JcePBEDataDecryptorFactoryBuilder(
+                        new JcaPGPDigestCalculatorProviderBuilder().setProvider(BC).build())
+                        .setProvider(BC).build(passphrase));
+            } else {
                 continue;
             }
-            java.util.Optional<PGPPrivateKey> privateKey = key.privateKey(encrypted.getKeyID());
-            if (privateKey.isEmpty()) {
-                continue;
-            }
-            if (!encrypted.isIntegrityProtected()) {
-                throw new IntegrityException("the backup is not integrity-protected (no MDC): refusing to trust it");
-            }
-            InputStream clear = encrypted.getDataStream(new JcePublicKeyDataDecryptorFactoryBuilder()
-                    .setProvider(BC).setContentProvider("SunJCE").build(privateKey.get()));
             Object message = new JcaPGPObjectFactory(clear).nextObject();
             if (message instanceof PGPCompressedData compressed) {
                 message = new JcaPGPObjectFactory(compressed.getDataStream()).nextObject();
@@ -54,17 +72,24 @@ public final class OpenPgpDecryption {
             if (!(message instanceof PGPLiteralData literal)) {
                 throw new PGPException("unexpected OpenPGP packet " + message.getClass().getSimpleName());
             }
-            return new Verifying(literal.getInputStream(), encrypted);
+            return new Verifying(literal.getInputStream(), (PGPEncryptedData) candidate);
         }
-        throw new PGPException("the backup is not encrypted to any key the verifier holds");
+        throw new PGPException(passphrase == null ? "the backup is not encrypted to any key the verifier holds"
+                : "the backup has no passphrase-encrypted session key for its KMS data key");
+    }
+
+    private static void requireIntegrityProtected(PGPEncryptedData encrypted) throws IntegrityException {
+        if (!encrypted.isIntegrityProtected()) {
+            throw new IntegrityException("the backup is not integrity-protected (no MDC): refusing to trust it");
+        }
     }
 
     /** Checks the MDC when the literal data ends. */
     private static final class Verifying extends FilterInputStream {
-        private final PGPPublicKeyEncryptedData encrypted;
+        private final PGPEncryptedData encrypted;
         private boolean verified;
 
-        Verifying(InputStream in, PGPPublicKeyEncryptedData encrypted) {
+        Verifying(InputStream in, PGPEncryptedData encrypted) {
             super(in);
             this.encrypted = encrypted;
         }

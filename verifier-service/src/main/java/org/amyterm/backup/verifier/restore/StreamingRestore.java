@@ -22,6 +22,7 @@ import org.amyterm.backup.objectstore.ObjectStoreException;
 import org.amyterm.backup.pgtools.PgClientProcess;
 import org.amyterm.backup.verifier.config.VerifierConfig;
 import org.amyterm.backup.verifier.decrypt.DecryptionKey;
+import org.amyterm.backup.verifier.decrypt.KmsDataKeys;
 import org.amyterm.backup.verifier.decrypt.OpenPgpDecryption;
 import org.bouncycastle.openpgp.PGPException;
 
@@ -42,7 +43,10 @@ public class StreamingRestore {
     private final VerifierConfig config;
     private final OpenPgpDecryption decryption;
 
-    public StreamingRestore(ObjectStore store, StagingServer staging, VerifierConfig config) {
+    private final KmsDataKeys kms;
+
+    public StreamingRestore(ObjectStore store, StagingServer staging, VerifierConfig config, KmsDataKeys kms) {
+        this.kms = kms;
         this.store = store;
         this.staging = staging;
         this.config = config;
@@ -60,9 +64,12 @@ public class StreamingRestore {
 
     /** Restores into {@code targetDatabase}, which must exist and be empty. */
     public void restore(Manifest manifest, String targetDatabase, Stage stage) {
+        char[] passphrase = Manifest.Encryption.KMS_ENVELOPE.equals(manifest.encryption().mode())
+                ? kms.passphrase(manifest, stage) : null;
         try (InputStream object = store.open(manifest.object().key())) {
             HashingInputStream ciphertext = new HashingInputStream(object);
-            HashingInputStream archive = new HashingInputStream(new ZstdInputStream(decryption.decryptingStream(ciphertext)));
+            HashingInputStream archive = new HashingInputStream(new ZstdInputStream(
+                    decryption.decryptingStream(ciphertext, passphrase)));
             if (config.restore().mode() == VerifierConfig.Mode.file) {
                 restoreThroughFile(manifest, targetDatabase, stage, ciphertext, archive);
             } else {
@@ -74,7 +81,8 @@ public class StreamingRestore {
         } catch (PGPException e) {
             throw new StageException(manifest.backupId(), manifest.database(), stage, FailureReason.DECRYPTION_FAILED,
                     "cannot decrypt " + manifest.object().key() + ": " + e.getMessage()
-                            + " (is amyterm.verifier.decryption.private-key-file the key of " + manifest.encryption().keyId() + "?)", e);
+                            + (passphrase != null ? "" : " (does amyterm.verifier.decryption.private-key-file hold a key of "
+                                    + manifest.encryption().recipients() + "?)"), e);
         } catch (ObjectStoreException e) {
             throw new StageException(manifest.backupId(), manifest.database(), stage,
                     e.isRetryable() ? FailureReason.STORE_UNAVAILABLE : FailureReason.BACKUP_NOT_FOUND, e.getMessage(), e);
@@ -90,6 +98,10 @@ public class StreamingRestore {
             Thread.currentThread().interrupt();
             throw new StageException(manifest.backupId(), manifest.database(), stage, FailureReason.UNEXPECTED,
                     "the verifier was stopped during the restore", e);
+        } finally {
+            if (passphrase != null) {
+                java.util.Arrays.fill(passphrase, '\0');
+            }
         }
     }
 

@@ -23,6 +23,7 @@ import org.amyterm.backup.messaging.RecordedEvents;
 import org.amyterm.backup.objectstore.ObjectStore;
 import org.amyterm.backup.testsupport.GpgKey;
 import org.amyterm.backup.testsupport.TestDirs;
+import org.amyterm.backup.testsupport.TestServers;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -86,6 +87,21 @@ class RestoreVerifierTest {
         await().atMost(Duration.ofSeconds(90)).until(() -> events.ofType(RestoreVerified.TYPE).size() == 2);
         assertThat(events.ofType(RestoreVerified.TYPE)).allSatisfy(m ->
                 assertThat(EventJson.read(m.getPayload(), RestoreVerified.class).passed()).isTrue());
+    }
+
+    @Test
+    void kmsEnvelopeBackupMadeWithKmsAndGpgIsUnwrappedRestoredAndChecked() throws Exception {
+        // Given a backup whose passphrase is a KMS data key bound to it (made with the KMS API and gpg)
+        StandardToolBackup backup = new StandardToolBackup(TestServers.kms());
+        BackupStored stored = backup.upload(store, layout, backup.counts, StandardToolBackup.sha256(backup.encrypted));
+
+        // When the verifier, allowed only kms:Decrypt, hears of it
+        connector.source("backup-stored").send(EventJson.write(stored));
+
+        // Then it unwraps the key under the backup's context, restores and passes every check
+        RestoreVerified verified = events.await(RestoreVerified.class, RestoreVerified.TYPE);
+        assertThat(verified.passed()).as(verified.checks().toString()).isTrue();
+        assertThat(stagingDatabases()).isEmpty();
     }
 
     @Test

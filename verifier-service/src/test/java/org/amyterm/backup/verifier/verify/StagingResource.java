@@ -42,6 +42,9 @@ public class StagingResource implements QuarkusTestResourceLifecycleManager {
         config.put("amyterm.verifier.staging.password", postgres.password());
         config.put("amyterm.verifier.decryption.private-key-file", rotatedKey.secretKey() + "," + key.secretKey());
         config.put("amyterm.verifier.signing.public-key-files", signingKey.publicKey().toString());
+        // KMS-envelope backups: the verifier's own principal, allowed kms:Decrypt only
+        TestServers.kms().configureSdk(TestDirs.server("verifier-kms-sdk"));
+        config.put("amyterm.verifier.decryption.kms.profile", org.amyterm.backup.testsupport.KmsServer.VERIFIER_PROFILE);
         config.put("amyterm.verifier.restore.pg-bin-dir", postgres.binDir().toString());
         return config;
     }

@@ -18,7 +18,15 @@ import org.amyterm.backup.contracts.Manifest;
 import org.amyterm.backup.contracts.NodeRole;
 import org.amyterm.backup.contracts.ObjectLayout;
 import org.amyterm.backup.objectstore.ObjectStore;
+import org.amyterm.backup.contracts.KmsEnvelope;
 import org.amyterm.backup.testsupport.GpgKey;
+import org.amyterm.backup.testsupport.KmsServer;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.kms.model.DataKeySpec;
+import software.amazon.awssdk.services.kms.model.GenerateDataKeyResponse;
 import org.amyterm.backup.testsupport.ServerProcess;
 import org.amyterm.backup.testsupport.TestDirs;
 
@@ -32,6 +40,7 @@ final class StandardToolBackup {
     final Path archive = dir.resolve("dump.pgcustom");
     final Path encrypted = dir.resolve(ObjectLayout.DUMP_FILE);
     final Map<String, Long> counts = new LinkedHashMap<>();
+    private final Manifest.Encryption encryption;
 
     StandardToolBackup() throws Exception {
         this(StagingResource.key);
@@ -39,14 +48,47 @@ final class StandardToolBackup {
 
     /** A backup encrypted to {@code recipient}. */
     StandardToolBackup(GpgKey recipient) throws Exception {
+        dumpAndCompress();
+        recipient.gpg("--trust-model", "always", "--recipient", recipient.fingerprint(), "-z", "0",
+                "--cipher-algo", "AES256", "--output", encrypted.toString(), "--encrypt", dir.resolve("dump.pgcustom.zst").toString());
+        encryption = new Manifest.Encryption(Manifest.Encryption.OPENPGP_PUBLIC_KEY, Manifest.Encryption.AES256_SEIPD_MDC,
+                recipient.fingerprint(), null);
+    }
+
+    /**
+     * A KMS-envelope backup made as the runbook reads it: a data key from KMS (as the storage
+     * service's principal, GenerateDataKey only) under this backup's context, its base64 the
+     * passphrase of {@code gpg --symmetric}.
+     */
+    StandardToolBackup(KmsServer kms) throws Exception {
+        dumpAndCompress();
+        Map<String, String> context = KmsEnvelope.context(backupId, StagingResource.SOURCE);
+        var credentials = kms.storageCredentials();
+        GenerateDataKeyResponse key;
+        try (KmsClient client = KmsClient.builder().endpointOverride(java.net.URI.create(kms.endpoint()))
+                .region(Region.US_EAST_1).credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
+                        credentials.accessKeyId(), credentials.secretAccessKey()))).build()) {
+            key = client.generateDataKey(b -> b.keyId(KmsServer.ALIAS).keySpec(DataKeySpec.AES_256).encryptionContext(context));
+        }
+        Path passphrase = Files.writeString(dir.resolve("passphrase"),
+                new String(KmsEnvelope.passphrase(key.plaintext().asByteArray())));
+        ServerProcess.run(List.of("gpg", "--batch", "--yes", "--no-tty", "--pinentry-mode", "loopback", "--passphrase-file",
+                passphrase.toString(), "--symmetric", "-z", "0", "--cipher-algo", "AES256", "--output", encrypted.toString(),
+                dir.resolve("dump.pgcustom.zst").toString()), Map.of("GNUPGHOME", StagingResource.key.home().toString()),
+                dir, Duration.ofMinutes(1));
+        Files.delete(passphrase);
+        encryption = new Manifest.Encryption(Manifest.Encryption.KMS_ENVELOPE, Manifest.Encryption.AES256_SEIPD_MDC,
+                key.keyId(), java.util.Base64.getEncoder().encodeToString(key.ciphertextBlob().asByteArray()), List.of(),
+                context);
+    }
+
+    private void dumpAndCompress() throws Exception {
         var pg = StagingResource.postgres;
         ServerProcess.run(List.of(pg.binDir().resolve("pg_dump").toString(), "--format=custom", "--compress=0",
                 "--no-owner", "--no-privileges", "--host=" + pg.host(), "--port=" + pg.port(), "--username=postgres",
                 "--file=" + archive, StagingResource.SOURCE), Map.of("PGPASSWORD", pg.password()), dir, Duration.ofMinutes(2));
         ServerProcess.run(List.of("zstd", "-q", "-1", "-f", archive.toString(), "-o", dir.resolve("dump.pgcustom.zst").toString()),
                 Map.of(), dir, Duration.ofMinutes(1));
-        recipient.gpg("--trust-model", "always", "--recipient", recipient.fingerprint(), "-z", "0",
-                "--cipher-algo", "AES256", "--output", encrypted.toString(), "--encrypt", dir.resolve("dump.pgcustom.zst").toString());
         for (String table : List.of("public.concept", "public.code_system", "public.value_set", "public.atc_code",
                 "public.federation_node", "public.schema_version")) {
             counts.put(table, Long.parseLong(pg.psql(StagingResource.SOURCE, "SELECT count(*) FROM " + table)));
@@ -77,8 +119,7 @@ final class StandardToolBackup {
         Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, backupId, StagingResource.SOURCE, BackupReason.MANUAL,
                 NodeRole.CENTRAL, "15", "pg_dump", "2.3.1", manifestCounts,
                 new Manifest.Archive(Manifest.Archive.PG_DUMP_CUSTOM, "zstd", Files.size(archive), sha256(archive)),
-                new Manifest.Encryption(Manifest.Encryption.OPENPGP_PUBLIC_KEY, Manifest.Encryption.AES256_SEIPD_MDC,
-                        StagingResource.key.fingerprint(), null),
+                encryption,
                 new Manifest.StoredObject(key, Files.size(encrypted), ciphertextSha256), Instant.now(), Instant.now(),
                 Instant.now());
         String manifestKey = layout.manifestKey(StagingResource.SOURCE, backupId);
@@ -92,7 +133,7 @@ final class StandardToolBackup {
             store.putText(layout.manifestSignatureKey(StagingResource.SOURCE, backupId), Files.readString(signature));
         }
         return new BackupStored(backupId, StagingResource.SOURCE, StagingResource.BUCKET, key, null, manifestKey,
-                Files.size(encrypted), ciphertextSha256, StagingResource.key.fingerprint(), "AES-256", "daily", null, Instant.now());
+                Files.size(encrypted), ciphertextSha256, encryption.keyId(), "AES-256", "daily", null, Instant.now());
     }
 
     static String sha256(Path file) throws Exception {
