@@ -47,6 +47,19 @@ final class ServiceClient {
         return List.of(EventJson.read(json, BackupSummary[].class));
     }
 
+    /** Runs retention now (or only says what it would delete); the storage service's report. */
+    JsonNode retention(boolean dryRun) {
+        HttpRequest request = HttpRequest.newBuilder(storageService.resolve("/retention?dryRun=" + dryRun))
+                .timeout(Duration.ofMinutes(30)).POST(HttpRequest.BodyPublishers.noBody()).build();
+        String json = send(request, "the storage service", storageService).orElseThrow(
+                () -> new CliException(ExitCode.UNAVAILABLE, "the storage service has no retention API (404)"));
+        try {
+            return new ObjectMapper().readTree(json);
+        } catch (IOException e) {
+            throw new CliException(ExitCode.UNAVAILABLE, "the storage service sent unreadable JSON: " + e.getMessage());
+        }
+    }
+
     JsonNode status() {
         String json = send(get(storageService.resolve("/catalogue/status")), "the storage service", storageService)
                 .orElse("[]");

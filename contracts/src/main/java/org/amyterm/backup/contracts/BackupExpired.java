@@ -3,13 +3,17 @@ package org.amyterm.backup.contracts;
 import java.time.Instant;
 import java.util.List;
 
-/** Retention deleted a backup's objects, and why. */
+/**
+ * Retention deleted a backup's objects: which ({@code deletedKeys}), why (for people) and by which
+ * rule (a stable code, e.g. {@code age:daily:35d}; absent in older events).
+ */
 public record BackupExpired(
         String backupId,
         String database,
         List<String> deletedKeys,
         String why,
-        Instant expiredAt) implements BackupEvent {
+        Instant expiredAt,
+        String rule) implements BackupEvent {
 
     public static final String TYPE = "org.amyterm.backup.expired.v1";
 

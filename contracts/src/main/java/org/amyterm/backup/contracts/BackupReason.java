@@ -14,6 +14,14 @@ public enum BackupReason {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
+    /**
+     * The retention class a backup taken for this reason belongs to: scheduled backups are
+     * {@code daily}; the others keep their reason's name, so each class has its own retention.
+     */
+    public String retentionClass() {
+        return this == SCHEDULED ? "daily" : code();
+    }
+
     @JsonCreator
     public static BackupReason fromCode(String code) {
         return Arrays.stream(values())

@@ -26,6 +26,6 @@ final class Samples {
                 new RestoreVerified(ID, "amyterm", false, 1234, checks, "k/verification.json", T),
                 new RestoreCompleted(ID, "amyterm", "amterm_db", NodeRole.CENTRAL, "ops", 999, checks, T),
                 StageFailed.of(ID, "amyterm", Stage.DUMP, FailureReason.SOURCE_UNREACHABLE, "server down", T),
-                new BackupExpired(ID, "amyterm", List.of("a", "b"), "older than 90 days", T));
+                new BackupExpired(ID, "amyterm", List.of("a", "b"), "older than 90 days", T, "age:daily:90d"));
     }
 }

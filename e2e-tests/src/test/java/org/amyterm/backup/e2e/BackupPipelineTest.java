@@ -125,6 +125,12 @@ class BackupPipelineTest {
         assertThat(show.out()).contains("PASSED", objectKey);
         Pipeline.CliRun status = pipeline.cli("status");
         assertThat(status.out()).contains(Pipeline.DATABASE, backup.backupId());
+
+        // and a retention dry run keeps it (and everything else this young)
+        Pipeline.CliRun retention = pipeline.cli("retention", "--dry-run", "--json");
+        assertThat(retention.exit()).as(retention.err()).isZero();
+        assertThat(retention.out()).contains("\"dryRun\":true", backup.backupId(), "keep:last-known-good")
+                .doesNotContain("would-delete");
     }
 
     @Test

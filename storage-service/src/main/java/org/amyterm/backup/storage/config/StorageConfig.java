@@ -101,14 +101,57 @@ public interface StorageConfig {
         java.util.Optional<java.util.List<Path>> publicKeyFile();
     }
 
+    /** Which backups are deleted, and when (RetentionPolicy); procedure section 2: 30 to 90 days by policy. */
     interface Retention {
-        /** The retention class recorded for new backups. */
-        @WithDefault("daily")
-        String retentionClass();
+        /** Days a scheduled (daily) backup is kept. */
+        @WithDefault("35")
+        int dailyDays();
 
-        /** Days a backup is kept (procedure: 30 to 90, policy-driven). */
+        /** Days a backup taken before an upgrade is kept. */
         @WithDefault("90")
-        int days();
+        int preUpgradeDays();
+
+        /** Days a backup taken before a federation release is kept. */
+        @WithDefault("90")
+        int preFederationReleaseDays();
+
+        /** Days a manual backup is kept. */
+        @WithDefault("35")
+        int manualDays();
+
+        /** The newest verified backups kept per database whatever their age. */
+        @WithDefault("3")
+        int keepAtLeast();
+
+        Gfs gfs();
+
+        /** When retention runs (Quartz cron, seconds first); {@code off} disables the schedule. */
+        @WithDefault("0 30 3 * * ?")
+        String cron();
+
+        /** Grandfather-father-son: also keep the newest verified backup of each recent day, week and month. */
+        interface Gfs {
+            @WithDefault("false")
+            boolean enabled();
+
+            @WithDefault("7")
+            int days();
+
+            @WithDefault("4")
+            int weeks();
+
+            @WithDefault("12")
+            int months();
+        }
+
+        default int daysOf(String retentionClass) {
+            return switch (retentionClass) {
+                case "pre-upgrade" -> preUpgradeDays();
+                case "pre-federation-release" -> preFederationReleaseDays();
+                case "manual" -> manualDays();
+                default -> dailyDays();
+            };
+        }
     }
 
     /** Uploading a dump while it is written (after BackupStarted). */

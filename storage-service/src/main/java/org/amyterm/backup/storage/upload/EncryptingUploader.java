@@ -146,10 +146,11 @@ public class EncryptingUploader {
 
     private BackupStored announce(Manifest manifest, String manifestKey) {
         Instant storedAt = manifest.storedAt() == null ? Instant.now() : manifest.storedAt();
+        String retentionClass = manifest.reason() == null ? "daily" : manifest.reason().retentionClass();
         return new BackupStored(manifest.backupId(), manifest.database(), store.bucket(), manifest.object().key(), null,
                 manifestKey, manifest.object().bytes(), manifest.object().sha256(), manifest.encryption().keyId(),
-                manifest.encryption().algorithm(), config.retention().retentionClass(),
-                storedAt.plus(config.retention().days(), ChronoUnit.DAYS), storedAt);
+                manifest.encryption().algorithm(), retentionClass,
+                storedAt.plus(config.retention().daysOf(retentionClass), ChronoUnit.DAYS), storedAt);
     }
 
     /**

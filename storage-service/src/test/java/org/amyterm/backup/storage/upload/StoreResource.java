@@ -36,6 +36,7 @@ public class StoreResource implements QuarkusTestResourceLifecycleManager {
         config.putAll(InMemoryConnector.switchOutgoingChannelsToInMemory("events"));
         config.putAll(s3.storeConfig(BUCKET));
         config.put("quarkus.log.category.\"software.amazon\".level", "WARN");
+        config.put("quarkus.http.test-port", "0"); // a free port: another JVM may hold 8081
         config.put("amyterm.storage.spool-dir", spool.toString());
         config.put("amyterm.store.upload.part-size-bytes", Integer.toString(PART_SIZE));
         config.put("amyterm.store.upload.buffer-memory-bytes", Integer.toString(4 * PART_SIZE));

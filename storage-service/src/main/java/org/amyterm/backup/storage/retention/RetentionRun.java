@@ -1,0 +1,99 @@
+package org.amyterm.backup.storage.retention;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.amyterm.backup.contracts.BackupExpired;
+import org.amyterm.backup.contracts.FailureReason;
+import org.amyterm.backup.contracts.ObjectLayout;
+import org.amyterm.backup.contracts.Stage;
+import org.amyterm.backup.contracts.StageException;
+import org.amyterm.backup.messaging.EventPublisher;
+import org.amyterm.backup.objectstore.BackupCatalogue;
+import org.amyterm.backup.objectstore.ObjectStore;
+import org.amyterm.backup.objectstore.ObjectStoreException;
+import org.amyterm.backup.storage.config.StorageConfig;
+import org.jboss.logging.Logger;
+
+/**
+ * Applies the retention policy to every database in the bucket: each backup to delete loses its
+ * whole folder (the manifest last, so a half-done deletion is finished by the next run) and a
+ * BackupExpired says what went, why and by which rule; a deletion that fails raises StageFailed
+ * (stage {@code retention}) and the run goes on. A dry run deletes nothing and reports the same.
+ */
+@ApplicationScoped
+public class RetentionRun {
+    private static final Logger LOG = Logger.getLogger(RetentionRun.class);
+
+    private final BackupCatalogue catalogue;
+    private final ObjectStore store;
+    private final ObjectLayout layout;
+    private final EventPublisher events;
+    private final RetentionPolicy policy;
+
+    public RetentionRun(BackupCatalogue catalogue, ObjectStore store, ObjectLayout layout, EventPublisher events,
+            StorageConfig config) {
+        this.catalogue = catalogue;
+        this.store = store;
+        this.layout = layout;
+        this.events = events;
+        this.policy = new RetentionPolicy(config.retention());
+    }
+
+    /** One line of the report: a backup, and what was (or, in a dry run, would be) done with it. */
+    public record Entry(String database, String backupId, String state, String action, String rule, String why) {
+    }
+
+    /** What a run decided and did. */
+    public record Report(boolean dryRun, Instant asOf, int deleted, int kept, int failed, List<Entry> backups) {
+    }
+
+    public Report run(Instant now, boolean dryRun) {
+        List<Entry> entries = new ArrayList<>();
+        int deleted = 0;
+        int failed = 0;
+        for (String database : catalogue.databases()) {
+            for (RetentionPolicy.Decision decision : policy.decide(catalogue.list(database), now)) {
+                String action = decision.delete() ? (dryRun ? "would-delete" : "deleted") : "kept";
+                if (decision.delete() && !dryRun) {
+                    try {
+                        delete(decision, now);
+                        deleted++;
+                    } catch (StageException e) {
+                        events.publishFailure(e);
+                        action = "delete-failed";
+                        failed++;
+                    }
+                }
+                entries.add(new Entry(database, decision.backup().backupId(), decision.backup().state().name(), action,
+                        decision.rule(), decision.why()));
+            }
+        }
+        int kept = (int) entries.stream().filter(e -> e.action().equals("kept")).count();
+        LOG.infof("retention%s as of %s: %d deleted, %d kept, %d failed", dryRun ? " (dry run)" : "", now,
+                dryRun ? entries.size() - kept : deleted, kept, failed);
+        return new Report(dryRun, now, deleted, kept, failed, entries);
+    }
+
+    private void delete(RetentionPolicy.Decision decision, Instant now) {
+        String database = decision.backup().database();
+        String backupId = decision.backup().backupId();
+        String manifest = layout.manifestKey(database, backupId);
+        try {
+            List<String> keys = new ArrayList<>(store.list(layout.backupFolder(database, backupId)));
+            keys.sort(Comparator.comparing(manifest::equals)); // the manifest last
+            for (String key : keys) {
+                store.delete(key);
+            }
+            events.publish(new BackupExpired(backupId, database, keys, decision.why(), now, decision.rule()));
+            LOG.infof("expired backup %s of %s (%s): %s", backupId, database, decision.rule(), decision.why());
+        } catch (ObjectStoreException e) {
+            throw new StageException(backupId, database, Stage.RETENTION, e.isRetryable()
+                    ? FailureReason.STORE_UNAVAILABLE : FailureReason.STORE_REJECTED, "retention could not delete backup "
+                            + backupId + " (" + decision.rule() + "): " + e.getMessage()
+                            + "; the next run tries again", e);
+        }
+    }
+}
