@@ -13,6 +13,19 @@ public interface StorageConfig {
     @WithDefault("/var/spool/amyterm-backup")
     Path spoolDir();
 
+    Spool spool();
+
+    /** Watching the spool's free space (SpoolSpaceWatch). */
+    interface Spool {
+        /** Below this share of free space on the spool's file system, an alert (AT-STORE-007) says so, once. */
+        @WithDefault("10")
+        int minFreePercent();
+
+        /** How often the free space is checked (and the gauge updated). */
+        @WithDefault("1m")
+        Duration checkEvery();
+    }
+
     Encryption encryption();
 
     Signing signing();

@@ -5,6 +5,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.amyterm.backup.contracts.BackupExpired;
 import org.amyterm.backup.contracts.FailureReason;
 import org.amyterm.backup.contracts.ObjectLayout;
@@ -15,6 +17,7 @@ import org.amyterm.backup.objectstore.BackupCatalogue;
 import org.amyterm.backup.objectstore.ObjectStore;
 import org.amyterm.backup.objectstore.ObjectStoreException;
 import org.amyterm.backup.storage.config.StorageConfig;
+import org.amyterm.backup.storage.metrics.StorageMetrics;
 import org.jboss.logging.Logger;
 
 /**
@@ -32,9 +35,11 @@ public class RetentionRun {
     private final ObjectLayout layout;
     private final EventPublisher events;
     private final RetentionPolicy policy;
+    private final StorageMetrics metrics;
 
     public RetentionRun(BackupCatalogue catalogue, ObjectStore store, ObjectLayout layout, EventPublisher events,
-            StorageConfig config) {
+            StorageConfig config, StorageMetrics metrics) {
+        this.metrics = metrics;
         this.catalogue = catalogue;
         this.store = store;
         this.layout = layout;
@@ -54,12 +59,17 @@ public class RetentionRun {
         List<Entry> entries = new ArrayList<>();
         int deleted = 0;
         int failed = 0;
+        Map<String, long[]> retained = new TreeMap<>();
+        for (String retentionClass : List.of("daily", "pre-upgrade", "pre-federation-release", "manual")) {
+            retained.put(retentionClass, new long[2]);
+        }
         for (String database : catalogue.databases()) {
             for (RetentionPolicy.Decision decision : policy.decide(catalogue.list(database), now)) {
                 String action = decision.delete() ? (dryRun ? "would-delete" : "deleted") : "kept";
                 if (decision.delete() && !dryRun) {
                     try {
                         delete(decision, now);
+                        metrics.deleted(RetentionPolicy.retentionClass(decision.backup()), decision.rule());
                         deleted++;
                     } catch (StageException e) {
                         events.publishFailure(e);
@@ -67,9 +77,18 @@ public class RetentionRun {
                         failed++;
                     }
                 }
+                if (!action.equals("deleted") && decision.backup().manifest() != null) {
+                    long[] figures = retained.computeIfAbsent(RetentionPolicy.retentionClass(decision.backup()),
+                            c -> new long[2]);
+                    figures[0]++;
+                    figures[1] += decision.backup().manifest().object().bytes();
+                }
                 entries.add(new Entry(database, decision.backup().backupId(), decision.backup().state().name(), action,
                         decision.rule(), decision.why()));
             }
+        }
+        if (!dryRun) {
+            retained.forEach((retentionClass, figures) -> metrics.retained(retentionClass, figures[0], figures[1]));
         }
         int kept = (int) entries.stream().filter(e -> e.action().equals("kept")).count();
         LOG.infof("retention%s as of %s: %d deleted, %d kept, %d failed", dryRun ? " (dry run)" : "", now,

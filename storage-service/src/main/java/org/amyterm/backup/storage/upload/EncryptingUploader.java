@@ -19,6 +19,7 @@ import org.amyterm.backup.contracts.StageException;
 import org.amyterm.backup.objectstore.ObjectStore;
 import org.amyterm.backup.objectstore.ObjectStoreException;
 import org.amyterm.backup.storage.config.StorageConfig;
+import org.amyterm.backup.storage.metrics.StorageMetrics;
 import org.amyterm.backup.storage.sign.ManifestSigner;
 import org.amyterm.backup.storage.spool.SpoolPaths;
 import org.jboss.logging.Logger;
@@ -45,10 +46,13 @@ public class EncryptingUploader {
     private final SpoolPaths spoolPaths;
     private final BackupLocks locks;
     private final ManifestSigner signer;
+    private final StorageMetrics metrics;
 
-    public EncryptingUploader(ObjectStore store, ObjectLayout layout, StorageConfig config, EncryptedObjectWriter writer, FollowedUploads followed, SpoolPaths spoolPaths, BackupLocks locks,
-            ManifestSigner signer) {
+    public EncryptingUploader(ObjectStore store, ObjectLayout layout, StorageConfig config, EncryptedObjectWriter writer,
+            FollowedUploads followed, SpoolPaths spoolPaths, BackupLocks locks, ManifestSigner signer,
+            StorageMetrics metrics) {
         this.signer = signer;
+        this.metrics = metrics;
         this.store = store;
         this.layout = layout;
         this.config = config;
@@ -63,6 +67,7 @@ public class EncryptingUploader {
     }
 
     private BackupStored storeOnce(BackupCompleted dump) {
+        Instant started = Instant.now();
         String manifestKey = layout.manifestKey(dump.database(), dump.backupId());
         Path spool = spoolPaths.complete(dump);
         Optional<BackupStored> stored = alreadyStored(dump, manifestKey, spool);
@@ -98,6 +103,8 @@ public class EncryptingUploader {
                             + "to the bucket");
         }
         deleteSpool(spool, dump);
+        metrics.stored(dump.database(), dump.reason().retentionClass(), manifest.object().bytes(),
+                Duration.between(started, Instant.now()), following.isPresent());
         LOG.infof("stored %s (backup %s): %d bytes encrypted (%s, %s), manifest signed by %s%s", dump.database(),
                 dump.backupId(), manifest.object().bytes(), manifest.encryption().mode(), manifest.encryption().keyId(),
                 signer.fingerprint(),

@@ -50,6 +50,9 @@ class EncryptingUploaderTest {
     @Inject
     ObjectLayout layout;
 
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry registry;
+
     private RecordedEvents events;
 
     @BeforeEach
@@ -63,6 +66,7 @@ class EncryptingUploaderTest {
         // Given a spooled dump
         byte[] content = Dumps.randomBytes(300_000);
         BackupCompleted dump = Dumps.spooled(content);
+        double uploadedBefore = uploadedBytes();
 
         // When its BackupCompleted arrives
         send(dump);
@@ -80,6 +84,8 @@ class EncryptingUploaderTest {
         assertThat(Dumps.sha256(ciphertext)).isEqualTo(manifest.object().sha256());
         assertThat(Dumps.gpgDecrypt(ciphertext)).isEqualTo(content);
         assertThat(Path.of(dump.spoolFile())).doesNotExist();
+        // and the upload is counted in the metrics
+        assertThat(uploadedBytes() - uploadedBefore).isEqualTo(manifest.object().bytes());
         // and gpg verifies the manifest's detached signature as made by the storage service's key
         assertThat(Dumps.gpgVerify(store.getText(stored.manifestKey()).orElseThrow(),
                 store.getText(layout.manifestSignatureKey("amyterm", dump.backupId())).orElseThrow()))
@@ -277,6 +283,11 @@ class EncryptingUploaderTest {
         connector.source("backup-failed").send(EventJson.write(failed));
         await().atMost(Duration.ofSeconds(30)).until(() -> store.exists(layout.failureKey("amyterm", backupId)));
         assertThat(store.getText(layout.failureKey("amyterm", backupId)).orElseThrow()).contains("pg_dump died");
+    }
+
+    private double uploadedBytes() {
+        return registry.find("amyterm.storage.uploaded").tag("database", "amyterm").counters().stream()
+                .mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
     }
 
     private void send(BackupEvent event) {
