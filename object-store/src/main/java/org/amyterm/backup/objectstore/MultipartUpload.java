@@ -61,7 +61,7 @@ final class MultipartUpload implements ObjectStore.Upload {
     }
 
     static MultipartUpload start(S3Client s3, String bucket, String key, UploadSettings settings, PartBuffers buffers,
-            Executor executor, long expectedBytes) {
+            Executor executor, long expectedBytes, ObjectLock lock) {
         PartSizing sizing = new PartSizing(settings.partSizeBytes(), (int) Math.min(Integer.MAX_VALUE,
                 buffers.budgetBytes() / 2), expectedBytes);
         if (expectedBytes > sizing.capacityBytes()) {
@@ -69,8 +69,8 @@ final class MultipartUpload implements ObjectStore.Upload {
                     + PartSizing.MAX_PARTS + " parts with the largest part amyterm.store.upload.buffer-memory-bytes allows ("
                     + buffers.budgetBytes() / 2 + " bytes): raise it (and the heap) before storing " + key, false, null);
         }
-        String uploadId = s3.createMultipartUpload(b -> b.bucket(bucket).key(key)
-                .contentType("application/pgp-encrypted")).uploadId();
+        String uploadId = s3.createMultipartUpload(b -> lock.apply(b.bucket(bucket).key(key)
+                .contentType("application/pgp-encrypted"))).uploadId();
         return new MultipartUpload(s3, bucket, key, uploadId, settings, buffers, sizing, executor);
     }
 

@@ -17,13 +17,31 @@ public interface ObjectStore {
      * Starts a streaming upload whose memory stays bounded whatever the object's size.
      * {@code expectedBytes} (0 if unknown) sizes the parts; the object may end up larger or smaller.
      */
-    Upload startUpload(String key, long expectedBytes);
+    default Upload startUpload(String key, long expectedBytes) {
+        return startUpload(key, expectedBytes, null);
+    }
+
+    /**
+     * As above; with Object Lock configured, the object cannot be deleted before {@code retainUntil}
+     * (null: no date).
+     */
+    Upload startUpload(String key, long expectedBytes, java.time.Instant retainUntil);
 
     /** Writes a small text object (manifest, evidence), replacing any previous one. */
-    void putText(String key, String text);
+    default void putText(String key, String text) {
+        putText(key, text, null);
+    }
 
     /** Writes a small text object unless one exists ({@code If-None-Match: *}); false if one did. */
-    boolean putTextIfAbsent(String key, String text);
+    default boolean putTextIfAbsent(String key, String text) {
+        return putTextIfAbsent(key, text, null);
+    }
+
+    /** As above, locked until {@code retainUntil} where Object Lock is configured (null: no date). */
+    boolean putTextIfAbsent(String key, String text, java.time.Instant retainUntil);
+
+    /** {@link #putText}, locked until {@code retainUntil} where Object Lock is configured (null: no date). */
+    void putText(String key, String text, java.time.Instant retainUntil);
 
     /** Reads a small text object, or empty if there is none. */
     Optional<String> getText(String key);
@@ -37,7 +55,19 @@ public interface ObjectStore {
     Optional<java.time.Instant> lastModified(String key);
 
     /** Every key under the prefix, in key order. */
-    List<String> list(String prefix);
+    default List<String> list(String prefix) {
+        return listObjects(prefix).stream().map(StoredObjectInfo::key).toList();
+    }
+
+    /** Every object under the prefix, in key order, with its ETag (which changes when the object does). */
+    List<StoredObjectInfo> listObjects(String prefix);
+
+    /** The "folders" right under the prefix (keys cut at the next '/'), in key order. */
+    List<String> childPrefixes(String prefix);
+
+    /** An object as a listing shows it. */
+    record StoredObjectInfo(String key, String eTag, long size) {
+    }
 
     void delete(String key);
 

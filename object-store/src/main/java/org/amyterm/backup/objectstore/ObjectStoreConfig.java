@@ -34,7 +34,23 @@ public interface ObjectStoreConfig {
     default S3Settings settings() {
         return new S3Settings(endpoint(), region(), bucket(), pathStyle(), new UploadSettings(upload().partSizeBytes(),
                 upload().concurrency(), upload().bufferMemoryBytes(), upload().partTimeout()),
-                new RetrySettings(retry().maxAttempts(), retry().maxBackoff()));
+                new RetrySettings(retry().maxAttempts(), retry().maxBackoff()),
+                switch (objectLock().mode()) {
+                    case "none" -> Optional.empty();
+                    case "governance" -> Optional.of(software.amazon.awssdk.services.s3.model.ObjectLockMode.GOVERNANCE);
+                    case "compliance" -> Optional.of(software.amazon.awssdk.services.s3.model.ObjectLockMode.COMPLIANCE);
+                    default -> throw new IllegalArgumentException("amyterm.store.object-lock.mode must be none, governance "
+                            + "or compliance, was " + objectLock().mode());
+                });
+    }
+
+    ObjectLock objectLock();
+
+    /** S3 Object Lock, for a bucket made with it: what is stored cannot be deleted before its retain-until date. */
+    interface ObjectLock {
+        /** {@code none}, {@code governance} (privileged users may still delete) or {@code compliance} (nobody may). */
+        @WithDefault("none")
+        String mode();
     }
 
     Retry retry();

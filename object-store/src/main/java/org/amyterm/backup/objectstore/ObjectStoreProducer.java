@@ -35,4 +35,8 @@ public class ObjectStoreProducer {
     BackupCatalogue catalogue(S3ObjectStore store, ObjectLayout layout) {
         return new BackupCatalogue(store, layout);
     }
+
+    void close(@Disposes BackupCatalogue catalogue) {
+        catalogue.close();
+    }
 }

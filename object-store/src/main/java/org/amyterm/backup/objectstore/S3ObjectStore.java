@@ -3,6 +3,7 @@ package org.amyterm.backup.objectstore;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -23,7 +24,6 @@ import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.NoSuchUploadException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
-import software.amazon.awssdk.services.s3.model.S3Object;
 
 /** The object store over the S3 API (AWS S3, MinIO, Ceph, S3Proxy …) with the AWS SDK v2. */
 public final class S3ObjectStore implements ObjectStore, AutoCloseable {
@@ -87,23 +87,29 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
     }
 
     @Override
-    public Upload startUpload(String key, long expectedBytes) {
+    public Upload startUpload(String key, long expectedBytes, Instant retainUntil) {
         return call("start the upload of " + key, () -> MultipartUpload.start(s3, settings.bucket(), key,
-                settings.upload(), partBuffers, partSenders, expectedBytes));
+                settings.upload(), partBuffers, partSenders, expectedBytes, lock(retainUntil)));
     }
 
     @Override
-    public void putText(String key, String text) {
-        call("write " + key, () -> s3.putObject(b -> b.bucket(settings.bucket()).key(key)
-                .contentType("application/json; charset=utf-8"), RequestBody.fromString(text, StandardCharsets.UTF_8)));
+    public void putText(String key, String text, Instant retainUntil) {
+        call("write " + key, () -> s3.putObject(b -> lock(retainUntil).apply(b.bucket(settings.bucket()).key(key)
+                .contentType("application/json; charset=utf-8")), RequestBody.fromString(text, StandardCharsets.UTF_8)));
+    }
+
+    /** The Object Lock of an object retained until {@code retainUntil}, if the bucket is so configured. */
+    private ObjectLock lock(Instant retainUntil) {
+        return settings.objectLock().isPresent() && retainUntil != null
+                ? new ObjectLock(settings.objectLock().get(), retainUntil) : ObjectLock.NONE;
     }
 
     @Override
-    public boolean putTextIfAbsent(String key, String text) {
+    public boolean putTextIfAbsent(String key, String text, Instant retainUntil) {
         return call("write " + key, () -> {
             try {
-                s3.putObject(b -> b.bucket(settings.bucket()).key(key).ifNoneMatch("*")
-                        .contentType("application/json; charset=utf-8"), RequestBody.fromString(text, StandardCharsets.UTF_8));
+                s3.putObject(b -> lock(retainUntil).apply(b.bucket(settings.bucket()).key(key).ifNoneMatch("*")
+                        .contentType("application/json; charset=utf-8")), RequestBody.fromString(text, StandardCharsets.UTF_8));
                 return true;
             } catch (S3Exception e) {
                 if (isPreconditionFailed(e)) {
@@ -170,13 +176,24 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
     }
 
     @Override
-    public List<String> list(String prefix) {
+    public List<StoredObjectInfo> listObjects(String prefix) {
         return call("list " + prefix, () -> {
-            List<String> keys = new ArrayList<>();
+            List<StoredObjectInfo> objects = new ArrayList<>();
             s3.listObjectsV2Paginator(ListObjectsV2Request.builder().bucket(settings.bucket()).prefix(prefix).build())
-                    .contents().stream().map(S3Object::key).forEach(keys::add);
-            keys.sort(null);
-            return keys;
+                    .contents().forEach(o -> objects.add(new StoredObjectInfo(o.key(), o.eTag(), o.size() == null ? 0 : o.size())));
+            objects.sort(java.util.Comparator.comparing(StoredObjectInfo::key));
+            return objects;
+        });
+    }
+
+    @Override
+    public List<String> childPrefixes(String prefix) {
+        return call("list " + prefix, () -> {
+            List<String> prefixes = new ArrayList<>();
+            s3.listObjectsV2Paginator(ListObjectsV2Request.builder().bucket(settings.bucket()).prefix(prefix).delimiter("/")
+                    .build()).commonPrefixes().forEach(p -> prefixes.add(p.prefix()));
+            prefixes.sort(null);
+            return prefixes;
         });
     }
 

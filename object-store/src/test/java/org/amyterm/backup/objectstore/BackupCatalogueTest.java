@@ -69,6 +69,27 @@ class BackupCatalogueTest {
     }
 
     @Test
+    void aChangedFileIsReadAgainAndAFreshCatalogueGivesTheSameAnswer() {
+        // Given a stored backup the catalogue has listed (and so read)
+        String id = backup("2026-11-05T01:30:00Z", null);
+        assertThat(catalogue.list("amyterm")).singleElement().extracting(BackupSummary::state)
+                .isEqualTo(BackupSummary.State.STORED);
+
+        // When its restore test writes evidence, and then the evidence is rewritten as failed
+        store.putText(layout.verificationKey("amyterm", id), EventJson.write(new Verification(1, id, "amyterm", true, "s",
+                "pg_restore", Instant.now(), Instant.now(), 5, 1, java.util.List.of())));
+        assertThat(catalogue.list("amyterm").get(0).state()).isEqualTo(BackupSummary.State.VERIFIED);
+        store.putText(layout.verificationKey("amyterm", id), EventJson.write(new Verification(1, id, "amyterm", false, "s",
+                "pg_restore", Instant.now(), Instant.now(), 5, 1, java.util.List.of())));
+
+        // Then the same catalogue sees each change, and one made afresh agrees with it
+        assertThat(catalogue.list("amyterm").get(0).state()).isEqualTo(BackupSummary.State.VERIFICATION_FAILED);
+        try (BackupCatalogue fresh = new BackupCatalogue(store, layout)) {
+            assertThat(fresh.list("amyterm")).isEqualTo(catalogue.list("amyterm"));
+        }
+    }
+
+    @Test
     void anUploadWithoutManifestIsNotYetABackup() {
         String id = BackupId.of(Instant.now(), "partial");
         store.putText(layout.dumpKey("amyterm", id), "ciphertext");

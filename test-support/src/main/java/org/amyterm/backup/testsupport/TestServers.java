@@ -15,6 +15,7 @@ public final class TestServers {
     private static KafkaBroker kafka;
     private static S3ProxyServer s3;
     private static KmsServer kms;
+    private static S3MockServer s3mock;
 
     private TestServers() {
     }
@@ -41,6 +42,14 @@ public final class TestServers {
             onExit(s3::stop);
         }
         return s3;
+    }
+
+    public static synchronized S3MockServer s3mock() {
+        if (s3mock == null) {
+            s3mock = S3MockServer.start("s3mock");
+            onExit(s3mock::stop);
+        }
+        return s3mock;
     }
 
     public static synchronized KmsServer kms() {

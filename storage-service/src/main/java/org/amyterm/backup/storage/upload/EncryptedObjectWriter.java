@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.file.NoSuchFileException;
+import java.time.Instant;
 import org.amyterm.backup.contracts.FailureReason;
 import org.amyterm.backup.contracts.ObjectLayout;
 import org.amyterm.backup.contracts.Stage;
@@ -40,12 +41,15 @@ public class EncryptedObjectWriter {
         this.aborts = aborts;
     }
 
-    /** The spool opened by {@code source}, encrypted and uploaded in full; the caller completes or closes it. */
-    PreparedObject write(String backupId, String database, long expectedBytes, SpoolSource source) {
+    /**
+     * The spool opened by {@code source}, encrypted and uploaded in full (locked until
+     * {@code retainUntil} where Object Lock is on); the caller completes or closes it.
+     */
+    PreparedObject write(String backupId, String database, long expectedBytes, Instant retainUntil, SpoolSource source) {
         ObjectStore.Upload upload = null;
         try (InputStream spool = source.open()) {
             EncryptionSession session = encryption.start(backupId, database);
-            upload = store.startUpload(layout.dumpKey(database, backupId), expectedBytes);
+            upload = store.startUpload(layout.dumpKey(database, backupId), expectedBytes, retainUntil);
             HashingInputStream spooled = new HashingInputStream(spool);
             HashingOutputStream ciphertext = new HashingOutputStream(upload.stream());
             try (OutputStream plaintext = session.encryptingStream(ciphertext, backupId + ".pgcustom.zst")) {

@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import org.amyterm.backup.contracts.BackupCompleted;
 import org.amyterm.backup.contracts.BackupStored;
@@ -20,6 +19,7 @@ import org.amyterm.backup.objectstore.ObjectStore;
 import org.amyterm.backup.objectstore.ObjectStoreException;
 import org.amyterm.backup.storage.config.StorageConfig;
 import org.amyterm.backup.storage.metrics.StorageMetrics;
+import org.amyterm.backup.storage.retention.RetainUntil;
 import org.amyterm.backup.storage.sign.ManifestSigner;
 import org.amyterm.backup.storage.spool.SpoolPaths;
 import org.jboss.logging.Logger;
@@ -47,10 +47,12 @@ public class EncryptingUploader {
     private final BackupLocks locks;
     private final ManifestSigner signer;
     private final StorageMetrics metrics;
+    private final RetainUntil retainUntil;
 
     public EncryptingUploader(ObjectStore store, ObjectLayout layout, StorageConfig config, EncryptedObjectWriter writer,
             FollowedUploads followed, SpoolPaths spoolPaths, BackupLocks locks, ManifestSigner signer,
-            StorageMetrics metrics) {
+            StorageMetrics metrics, RetainUntil retainUntil) {
+        this.retainUntil = retainUntil;
         this.signer = signer;
         this.metrics = metrics;
         this.store = store;
@@ -77,8 +79,9 @@ public class EncryptingUploader {
         removeAbandonedObject(dump);
         Optional<PreparedObject> following = followed.claim(dump.backupId(), dump.database());
         Manifest manifest;
+        Instant lockedUntil = retainUntil.of(dump.reason(), dump.startedAt());
         try (PreparedObject prepared = following.orElseGet(() -> writer.write(dump.backupId(), dump.database(),
-                dump.spoolBytes(), () -> Files.newInputStream(spool)))) {
+                dump.spoolBytes(), lockedUntil, () -> Files.newInputStream(spool)))) {
             if (!prepared.spoolSha256().equals(dump.spoolSha256()) || prepared.spoolBytes() != dump.spoolBytes()) {
                 throw new StageException(dump.backupId(), dump.database(), Stage.STORE, FailureReason.INTEGRITY_MISMATCH,
                         "spool file " + spool + " is not what the dump wrote (read sha256 " + prepared.spoolSha256() + ", "
@@ -94,10 +97,10 @@ public class EncryptingUploader {
         String text = EventJson.writeForPeople(manifest);
         // the signature first: a manifest is never seen without it
         call(dump, () -> {
-            store.putText(layout.manifestSignatureKey(dump.database(), dump.backupId()), signer.sign(text));
+            store.putText(layout.manifestSignatureKey(dump.database(), dump.backupId()), signer.sign(text), lockedUntil);
             return null;
         });
-        if (!call(dump, () -> store.putTextIfAbsent(manifestKey, text))) {
+        if (!call(dump, () -> store.putTextIfAbsent(manifestKey, text, lockedUntil))) {
             throw new StageException(dump.backupId(), dump.database(), Stage.STORE, FailureReason.INTEGRITY_MISMATCH,
                     "a manifest appeared for this backup while its object was stored by this attempt; check who writes "
                             + "to the bucket");
@@ -156,8 +159,8 @@ public class EncryptingUploader {
         String retentionClass = manifest.reason() == null ? "daily" : manifest.reason().retentionClass();
         return new BackupStored(manifest.backupId(), manifest.database(), store.bucket(), manifest.object().key(), null,
                 manifestKey, manifest.object().bytes(), manifest.object().sha256(), manifest.encryption().keyId(),
-                manifest.encryption().algorithm(), retentionClass,
-                storedAt.plus(config.retention().daysOf(retentionClass), ChronoUnit.DAYS), storedAt);
+                manifest.encryption().algorithm(), retentionClass, retainUntil.of(manifest.reason(), manifest.dumpStartedAt() == null
+                        ? storedAt : manifest.dumpStartedAt()), storedAt);
     }
 
     /**

@@ -20,6 +20,7 @@ import org.amyterm.backup.contracts.Stage;
 import org.amyterm.backup.contracts.StageException;
 import org.amyterm.backup.storage.config.StorageConfig;
 import org.amyterm.backup.storage.spool.GrowingSpoolFile;
+import org.amyterm.backup.storage.retention.RetainUntil;
 import org.amyterm.backup.storage.spool.SpoolPaths;
 import org.jboss.logging.Logger;
 
@@ -38,6 +39,7 @@ public class FollowedUploads {
     private final EncryptedObjectWriter writer;
     private final SpoolPaths spoolPaths;
     private final StorageConfig.Follow config;
+    private final RetainUntil retainUntil;
     private final ExecutorService followers = Executors.newCachedThreadPool(task -> {
         Thread thread = new Thread(task, "spool-follower");
         thread.setDaemon(true);
@@ -55,7 +57,9 @@ public class FollowedUploads {
         }
     };
 
-    public FollowedUploads(EncryptedObjectWriter writer, SpoolPaths spoolPaths, StorageConfig config) {
+    public FollowedUploads(EncryptedObjectWriter writer, SpoolPaths spoolPaths, StorageConfig config,
+            RetainUntil retainUntil) {
+        this.retainUntil = retainUntil;
         this.writer = writer;
         this.spoolPaths = spoolPaths;
         this.config = config.follow();
@@ -80,6 +84,7 @@ public class FollowedUploads {
         try {
             // the final size is unknown: parts start small and grow (PartSizing)
             upload.complete(writer.write(started.backupId(), started.database(), 0,
+                    retainUntil.of(started.reason(), started.startedAt()),
                     () -> GrowingSpoolFile.open(partial, complete, config.idleTimeout())));
         } catch (StageException e) {
             LOG.infof("stopped following the dump of %s (backup %s): %s", started.database(), started.backupId(),

@@ -1,0 +1,116 @@
+package org.amyterm.backup.objectstore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.amyterm.backup.contracts.BackupId;
+import org.amyterm.backup.contracts.BackupReason;
+import org.amyterm.backup.contracts.BackupSummary;
+import org.amyterm.backup.contracts.CheckResult;
+import org.amyterm.backup.contracts.EventJson;
+import org.amyterm.backup.contracts.Manifest;
+import org.amyterm.backup.contracts.NodeRole;
+import org.amyterm.backup.contracts.ObjectLayout;
+import org.amyterm.backup.contracts.Verification;
+import org.amyterm.backup.testsupport.S3ProxyServer;
+import org.amyterm.backup.testsupport.TestServers;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * Not part of the test suite (its name matches no surefire pattern): {@code bench/catalogue} runs
+ * it. Lists a database of {@code -Dbench.backups} (10,000) verified backups on S3Proxy with a fresh
+ * catalogue (every file read) and then again (listing only), and prints the times. It asserts what
+ * was listed, never how long it took.
+ */
+class CatalogueBenchmark {
+
+    @Test
+    void listTenThousandBackups() throws Exception {
+        int count = Integer.getInteger("bench.backups", 10_000);
+        S3ProxyServer s3 = TestServers.s3();
+        S3Client client = S3Client.builder().endpointOverride(URI.create(s3.endpoint())).region(Region.US_EAST_1)
+                .forcePathStyle(true)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(s3.accessKey(), s3.secretKey())))
+                .build();
+        S3ObjectStore store = new S3ObjectStore(client, new S3Settings(Optional.of(URI.create(s3.endpoint())), "us-east-1",
+                "bench-catalogue", true, new UploadSettings(S3Settings.MIN_PART_SIZE, 2, 3L * S3Settings.MIN_PART_SIZE,
+                        Duration.ofMinutes(1))));
+        store.createBucketIfMissing();
+        ObjectLayout layout = new ObjectLayout("bench-" + UUID.randomUUID().toString().substring(0, 8));
+
+        Instant filling = Instant.now();
+        fill(store, layout, count);
+        System.out.printf("bench: wrote %d backups (manifest and evidence each) in %d ms%n", count,
+                Duration.between(filling, Instant.now()).toMillis());
+
+        try (BackupCatalogue fresh = new BackupCatalogue(store, layout)) {
+            long cold = time(() -> assertThat(fresh.list("amyterm")).hasSize(count)
+                    .allMatch(b -> b.state() == BackupSummary.State.VERIFIED));
+            List<Long> warm = new ArrayList<>();
+            for (int run = 0; run < 5; run++) {
+                warm.add(time(() -> assertThat(fresh.list("amyterm")).hasSize(count)));
+            }
+            List<Long> listing = new ArrayList<>();
+            for (int run = 0; run < 5; run++) {
+                listing.add(time(() -> assertThat(fresh.objectsOf("amyterm")).hasSize(2 * count)));
+            }
+            long flat = time(() -> assertThat(store.listObjects(layout.databasePrefix("amyterm"))).hasSize(2 * count));
+            warm.sort(null);
+            listing.sort(null);
+            System.out.printf("bench: list %d backups: fresh replica %d ms; then %d ms (best of 5), %d ms (median)%n",
+                    count, cold, warm.get(0), warm.get(2));
+            System.out.printf("bench: of which the bucket listing (months side by side) %d ms (best), %d ms (median); "
+                    + "the catalogue's own work about %d ms; one flat listing of the same keys %d ms%n",
+                    listing.get(0), listing.get(2), warm.get(2) - listing.get(2), flat);
+        }
+    }
+
+    private static void fill(ObjectStore store, ObjectLayout layout, int count) throws Exception {
+        ExecutorService writers = Executors.newFixedThreadPool(16);
+        try {
+            List<Future<?>> writes = new ArrayList<>();
+            Instant first = Instant.parse("2000-01-01T01:30:00Z");
+            for (int i = 0; i < count; i++) {
+                Instant at = first.plus(Duration.ofDays(1).multipliedBy(i / 4)).plusSeconds(i % 4);
+                String id = BackupId.of(at, "bench-" + i);
+                writes.add(writers.submit(() -> {
+                    store.putText(layout.manifestKey("amyterm", id), EventJson.writeForPeople(new Manifest(1, id, "amyterm",
+                            BackupReason.SCHEDULED, NodeRole.CENTRAL, "15.18", "pg_dump (PostgreSQL) 15.18", "2.3.1",
+                            Map.of("public.concept", 123456L, "public.value_set", 789L, "public.atc_code", 6543L),
+                            new Manifest.Archive(Manifest.Archive.PG_DUMP_CUSTOM, "zstd", 123456789, "a".repeat(64)),
+                            Manifest.Encryption.publicKey(Manifest.Encryption.AES256_SEIPD_MDC, List.of("F".repeat(40))),
+                            new Manifest.StoredObject(layout.dumpKey("amyterm", id), 12345678, "b".repeat(64)), at, at, at)));
+                    store.putText(layout.verificationKey("amyterm", id), EventJson.writeForPeople(new Verification(1, id,
+                            "amyterm", true, "amyterm_verify_x", "pg_restore (PostgreSQL) 15.18", at, at, 61234, 512,
+                            List.of(CheckResult.pass("row-counts", "3 tables"), CheckResult.pass("schema-version", "2.3.1")))));
+                    return null;
+                }));
+            }
+            for (Future<?> write : writes) {
+                write.get();
+            }
+        } finally {
+            writers.shutdown();
+        }
+    }
+
+    private static long time(Runnable action) {
+        long start = System.nanoTime();
+        action.run();
+        return (System.nanoTime() - start) / 1_000_000;
+    }
+}
