@@ -101,12 +101,16 @@ final class BackupCommand implements Callable<Integer> {
 
     /** Where a backup in the bucket stands against what the operator waits for. */
     static Outcome outcome(BackupSummary backup, Until until) {
-        boolean failed = backup.state() == BackupSummary.State.FAILED || (until == Until.verified
-                && (backup.state() == BackupSummary.State.VERIFICATION_FAILED || backup.failure() != null));
+        boolean failed = backup.state() == BackupSummary.State.FAILED && givenUp(backup.failure())
+                || backup.state() == BackupSummary.State.EXPIRED
+                || (until == Until.verified && (backup.state() == BackupSummary.State.VERIFICATION_FAILED
+                        || givenUp(backup.failure())));
         if (failed) {
             return Outcome.FAILED;
         }
-        return until == Until.stored || backup.state() == BackupSummary.State.VERIFIED ? Outcome.REACHED : Outcome.WAITING;
+        boolean stored = backup.manifest() != null;
+        return until == Until.stored && stored || backup.state() == BackupSummary.State.VERIFIED ? Outcome.REACHED
+                : Outcome.WAITING;
     }
 
     private int failed(BackupSummary backup, PrintWriter out) {
@@ -127,11 +131,17 @@ final class BackupCommand implements Callable<Integer> {
 
     static String progress(BackupSummary backup) {
         return switch (backup.state()) {
-            case FAILED -> "failed";
-            case STORED -> backup.failure() != null ? "failed" : "stored";
+            case FAILED -> givenUp(backup.failure()) ? "failed" : "retrying";
+            case STORED -> givenUp(backup.failure()) ? "failed" : "stored";
             case VERIFIED -> "verified";
             case VERIFICATION_FAILED -> "failed";
+            case EXPIRED -> "expired";
         };
+    }
+
+    /** A recorded failure that ends the wait: not one a stage reported while it kept retrying (an outage ridden out). */
+    private static boolean givenUp(StageFailed failure) {
+        return failure != null && !failure.stillRetrying();
     }
 
     private static void pause() {

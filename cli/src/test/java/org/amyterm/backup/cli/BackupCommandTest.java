@@ -43,6 +43,19 @@ class BackupCommandTest {
                 .isEqualTo(Outcome.FAILED);
     }
 
+    @Test
+    void aFailureStillBeingRetriedDoesNotEndTheWait() {
+        // Given a store outage reported while the storage service keeps retrying
+        StageFailed retrying = new StageFailed(ID, "amyterm", Stage.STORE, FailureReason.STORE_UNAVAILABLE, "S3 down", true,
+                Instant.EPOCH, Instant.EPOCH.plusSeconds(3600));
+        // Then waiting goes on, before the backup is stored and after (the outage was ridden out)
+        assertThat(BackupCommand.outcome(summary(null, null, retrying), Until.stored)).isEqualTo(Outcome.WAITING);
+        assertThat(BackupCommand.outcome(summary(manifest(), null, retrying), Until.verified)).isEqualTo(Outcome.WAITING);
+        assertThat(BackupCommand.outcome(summary(manifest(), evidence(true), retrying), Until.verified))
+                .isEqualTo(Outcome.REACHED);
+        assertThat(BackupCommand.progress(summary(null, null, retrying))).isEqualTo("retrying");
+    }
+
     private static BackupSummary summary(Manifest manifest, Verification verification, StageFailed failure) {
         return new BackupSummary(ID, "amyterm", BackupSummary.stateOf(manifest, verification), manifest, verification, failure);
     }

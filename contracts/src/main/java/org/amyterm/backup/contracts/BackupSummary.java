@@ -1,8 +1,8 @@
 package org.amyterm.backup.contracts;
 
 /**
- * One backup as the catalogue sees it in the bucket: its manifest, its evidence and its last
- * failure, whichever exist. This is what the catalogue API returns and the CLI shows.
+ * One backup as the catalogue sees it in the bucket: its manifest, its evidence, its last failure
+ * and, once retention deleted it, the record of that, whichever exist. This is what the catalogue API returns and the CLI shows.
  */
 public record BackupSummary(
         String backupId,
@@ -10,12 +10,18 @@ public record BackupSummary(
         State state,
         Manifest manifest,
         Verification verification,
-        StageFailed failure) {
+        StageFailed failure,
+        BackupExpired expired) {
 
     public BackupSummary {
         BackupId.requireValid(backupId);
         Require.text(database, "database");
         Require.present(state, "state");
+    }
+
+    public BackupSummary(String backupId, String database, State state, Manifest manifest, Verification verification,
+            StageFailed failure) {
+        this(backupId, database, state, manifest, verification, failure, null);
     }
 
     /** How far a backup got. */
@@ -27,7 +33,13 @@ public record BackupSummary(
         /** Restored and checked, and every check passed: a candidate for last known good. */
         VERIFIED,
         /** Restored or attempted, and a check failed. */
-        VERIFICATION_FAILED;
+        VERIFICATION_FAILED,
+        /** Deleted by retention: only the record of its expiry is left. */
+        EXPIRED;
+    }
+
+    public static State stateOf(Manifest manifest, Verification verification, BackupExpired expired) {
+        return manifest == null && expired != null ? State.EXPIRED : stateOf(manifest, verification);
     }
 
     public static State stateOf(Manifest manifest, Verification verification) {

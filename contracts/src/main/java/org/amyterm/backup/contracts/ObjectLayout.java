@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
 /**
  * Where a backup lives in the bucket: {@code <prefix>/<database>/<yyyy>/<mm>/<dd>/<backupId>/},
  * holding the encrypted dump, {@code manifest.json} with its signature {@code manifest.json.sig}, and
- * once checked {@code verification.json};
+ * once checked {@code verification.json}; once retention deleted it, only {@code expired.json};
  * {@code failure.json} records the last stage failure of a backup that did not get that far.
  */
 public record ObjectLayout(String prefix) {
@@ -20,6 +20,8 @@ public record ObjectLayout(String prefix) {
     public static final String MANIFEST_SIGNATURE_FILE = "manifest.json.sig";
     public static final String VERIFICATION_FILE = "verification.json";
     public static final String FAILURE_FILE = "failure.json";
+    /** What retention leaves of a deleted backup: its BackupExpired, so the catalogue can say it expired and why. */
+    public static final String EXPIRED_FILE = "expired.json";
 
     private static final Pattern DATABASE = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,62}");
 
@@ -59,6 +61,10 @@ public record ObjectLayout(String prefix) {
 
     public String verificationKey(String database, String backupId) {
         return backupFolder(database, backupId) + VERIFICATION_FILE;
+    }
+
+    public String expiredKey(String database, String backupId) {
+        return backupFolder(database, backupId) + EXPIRED_FILE;
     }
 
     public String failureKey(String database, String backupId) {

@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.amyterm.backup.contracts.BackupExpired;
 import org.amyterm.backup.contracts.BackupSummary;
 import org.amyterm.backup.contracts.EventJson;
 import org.amyterm.backup.contracts.Manifest;
@@ -111,6 +112,7 @@ public final class BackupCatalogue implements AutoCloseable {
                     case ObjectLayout.MANIFEST_FILE -> files.manifest = read(object, Manifest.class);
                     case ObjectLayout.VERIFICATION_FILE -> files.verification = read(object, Verification.class);
                     case ObjectLayout.FAILURE_FILE -> files.failure = read(object, StageFailed.class);
+                    case ObjectLayout.EXPIRED_FILE -> files.expired = read(object, BackupExpired.class);
                     default -> { }
                 }
             });
@@ -119,12 +121,13 @@ public final class BackupCatalogue implements AutoCloseable {
         for (Files files : byBackup.values()) {
             Manifest manifest = get(files.manifest);
             StageFailed failure = get(files.failure);
-            if (manifest == null && failure == null) {
+            BackupExpired expired = get(files.expired);
+            if (manifest == null && failure == null && expired == null) {
                 continue; // an upload in progress, not yet a backup
             }
             Verification verification = get(files.verification);
             result.add(new BackupSummary(files.location.backupId(), files.location.database(),
-                    BackupSummary.stateOf(manifest, verification), manifest, verification, failure));
+                    BackupSummary.stateOf(manifest, verification, expired), manifest, verification, failure, expired));
         }
         result.sort(Comparator.comparing(BackupSummary::backupId).reversed());
         return result;
@@ -148,6 +151,7 @@ public final class BackupCatalogue implements AutoCloseable {
         CompletableFuture<Manifest> manifest;
         CompletableFuture<Verification> verification;
         CompletableFuture<StageFailed> failure;
+        CompletableFuture<BackupExpired> expired;
 
         Files(ObjectLayout.Location location) {
             this.location = location;

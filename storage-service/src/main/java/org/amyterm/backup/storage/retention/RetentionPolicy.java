@@ -35,8 +35,12 @@ public final class RetentionPolicy {
     public record Decision(BackupSummary backup, boolean delete, String rule, String why) {
     }
 
-    /** Decides for every backup of one database ({@code backups} newest first, as the catalogue lists them). */
-    public List<Decision> decide(List<BackupSummary> backups, Instant now) {
+    /**
+     * Decides for every backup of one database ({@code all} newest first, as the catalogue lists
+     * them); those already expired are not decided again.
+     */
+    public List<Decision> decide(List<BackupSummary> all, Instant now) {
+        List<BackupSummary> backups = all.stream().filter(b -> b.state() != BackupSummary.State.EXPIRED).toList();
         List<Decision> decisions = new ArrayList<>();
         if (backups.isEmpty()) {
             return decisions;

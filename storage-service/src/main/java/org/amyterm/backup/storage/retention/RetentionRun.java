@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.amyterm.backup.contracts.BackupExpired;
+import org.amyterm.backup.contracts.EventJson;
 import org.amyterm.backup.contracts.FailureReason;
 import org.amyterm.backup.contracts.ObjectLayout;
 import org.amyterm.backup.contracts.Stage;
@@ -22,8 +23,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Applies the retention policy to every database in the bucket: each backup to delete loses its
- * whole folder (the manifest last, so a half-done deletion is finished by the next run) and a
- * BackupExpired says what went, why and by which rule; a deletion that fails raises StageFailed
+ * whole folder (the manifest last, so a half-done deletion is finished by the next run), which
+ * keeps only {@code expired.json}, and a BackupExpired says what went, why and by which rule; a deletion that fails raises StageFailed
  * (stage {@code retention}) and the run goes on. A dry run deletes nothing and reports the same.
  */
 @ApplicationScoped
@@ -101,12 +102,17 @@ public class RetentionRun {
         String backupId = decision.backup().backupId();
         String manifest = layout.manifestKey(database, backupId);
         try {
+            String tombstone = layout.expiredKey(database, backupId);
             List<String> keys = new ArrayList<>(store.list(layout.backupFolder(database, backupId)));
+            keys.remove(tombstone);
             keys.sort(Comparator.comparing(manifest::equals)); // the manifest last
             for (String key : keys) {
                 store.delete(key);
             }
-            events.publish(new BackupExpired(backupId, database, keys, decision.why(), now, decision.rule()));
+            BackupExpired expired = new BackupExpired(backupId, database, keys, decision.why(), now, decision.rule());
+            // what is left: the record of the deletion, so the catalogue says it expired, when and why
+            store.putText(tombstone, EventJson.writeForPeople(expired));
+            events.publish(expired);
             LOG.infof("expired backup %s of %s (%s): %s", backupId, database, decision.rule(), decision.why());
         } catch (ObjectStoreException e) {
             throw new StageException(backupId, database, Stage.RETENTION, e.isRetryable()

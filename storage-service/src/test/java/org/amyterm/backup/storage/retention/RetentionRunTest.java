@@ -43,6 +43,9 @@ class RetentionRunTest {
     @Inject
     RetentionRun retention;
 
+    @Inject
+    org.amyterm.backup.objectstore.BackupCatalogue catalogue;
+
     @TestHTTPResource("/retention")
     URI retentionApi;
 
@@ -85,10 +88,16 @@ class RetentionRunTest {
         // When retention runs for real
         retention.run(now, false);
 
-        // Then both old folders are gone entirely, each announced once with what went and why
+        // Then of both old folders only the record of their expiry is left, and the catalogue says so
         for (BackupSummary gone : List.of(old1, old2)) {
-            assertThat(store.list(layout.backupFolder(database, gone.backupId()))).isEmpty();
+            assertThat(store.list(layout.backupFolder(database, gone.backupId())))
+                    .containsExactly(layout.expiredKey(database, gone.backupId()));
+            assertThat(catalogue.find(database, gone.backupId())).get().satisfies(b -> {
+                assertThat(b.state()).isEqualTo(BackupSummary.State.EXPIRED);
+                assertThat(b.expired().rule()).isEqualTo("age:daily:35d");
+            });
         }
+        // and each was announced once with what went and why
         List<BackupExpired> expired = events.ofType(BackupExpired.TYPE).stream()
                 .map(m -> EventJson.read(m.getPayload(), BackupExpired.class)).filter(e -> e.database().equals(database))
                 .toList();
@@ -101,6 +110,14 @@ class RetentionRunTest {
         for (BackupSummary kept : List.of(recent.get(0), recent.get(1), recent.get(2), preUpgrade, pending)) {
             assertThat(store.exists(layout.manifestKey(database, kept.backupId()))).as(kept.backupId()).isTrue();
         }
+
+        // and a second run finds nothing more to delete in that database, and announces nothing
+        events.clear();
+        RetentionRun.Report again = retention.run(now, false);
+        assertThat(again.backups()).filteredOn(e -> e.database().equals(database))
+                .noneMatch(e -> e.action().equals("deleted")).hasSize(5);
+        assertThat(events.ofType(BackupExpired.TYPE).stream().map(m -> EventJson.read(m.getPayload(), BackupExpired.class))
+                .filter(e -> e.database().equals(database))).isEmpty();
     }
 
     @Test
