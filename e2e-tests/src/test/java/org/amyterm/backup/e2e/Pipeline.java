@@ -179,7 +179,11 @@ final class Pipeline {
                 // a killed replica's partitions move on within seconds, and its leftovers are swept soon
                 "KAFKA_SESSION_TIMEOUT_MS", "10000",
                 "AMYTERM_STORAGE_SWEEP_FIRST_AFTER", "5s",
-                "AMYTERM_STORAGE_SWEEP_EVERY", "5s"));
+                "AMYTERM_STORAGE_SWEEP_EVERY", "5s",
+                // a replica killed after completing an object but before its manifest: its object is
+                // taken as abandoned after 15 s, not 10 min
+                "AMYTERM_STORAGE_RETRY_ABANDONED_OBJECT_AGE", "15s",
+                "AMYTERM_STORAGE_RETRY_INITIAL_DELAY", "2s"));
         start("storage-service", storage, storagePort);
 
         int verifierPort = FreePort.next();

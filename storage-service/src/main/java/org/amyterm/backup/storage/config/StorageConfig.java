@@ -81,6 +81,14 @@ public interface StorageConfig {
          */
         @WithDefault("true")
         boolean keepSpoolOnGiveUp();
+
+        /**
+         * An object without a manifest this old was left by an attempt that died between completing
+         * it and writing the manifest: it is removed and the backup stored anew. Far longer than
+         * writing a manifest takes, so another replica's object is never taken for one.
+         */
+        @WithDefault("10m")
+        Duration abandonedObjectAge();
     }
 
     interface Encryption {

@@ -35,8 +35,6 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class EncryptingUploader {
     private static final Logger LOG = Logger.getLogger(EncryptingUploader.class);
-    /** Far longer than writing a signature and a manifest takes after an object is complete. */
-    private static final Duration ABANDONED_AFTER = Duration.ofMinutes(10);
 
     private final ObjectStore store;
     private final ObjectLayout layout;
@@ -128,13 +126,13 @@ public class EncryptingUploader {
 
     /**
      * An object without a manifest, older than any attempt takes between completing it and writing
-     * its manifest, was left by an attempt that died in between: no manifest describes it, so it is
-     * removed and this attempt stores the backup anew.
+     * its manifest ({@code amyterm.storage.retry.abandoned-object-age}), was left by an attempt that
+     * died in between: no manifest describes it, so it is removed and this attempt stores the backup anew.
      */
     private void removeAbandonedObject(BackupCompleted dump) {
         String key = layout.dumpKey(dump.database(), dump.backupId());
         Optional<Instant> written = call(dump, () -> store.lastModified(key));
-        if (written.isPresent() && written.get().plus(ABANDONED_AFTER).isBefore(Instant.now())) {
+        if (written.isPresent() && written.get().plus(config.retry().abandonedObjectAge()).isBefore(Instant.now())) {
             LOG.warnf("removing %s: stored at %s by an attempt that wrote no manifest", key, written.get());
             call(dump, () -> {
                 store.delete(key);

@@ -5,8 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.smallrye.reactive.messaging.memory.InMemoryConnector;
-import jakarta.enterprise.inject.Any;
 import jakarta.inject.Inject;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.amyterm.backup.contracts.BackupCompleted;
-import org.amyterm.backup.contracts.BackupEvent;
 import org.amyterm.backup.contracts.BackupId;
 import org.amyterm.backup.contracts.BackupReason;
 import org.amyterm.backup.contracts.BackupStarted;
@@ -25,41 +22,19 @@ import org.amyterm.backup.contracts.EventJson;
 import org.amyterm.backup.contracts.FailureReason;
 import org.amyterm.backup.contracts.Manifest;
 import org.amyterm.backup.contracts.NodeRole;
-import org.amyterm.backup.contracts.ObjectLayout;
 import org.amyterm.backup.contracts.Stage;
 import org.amyterm.backup.contracts.StageFailed;
 import org.amyterm.backup.messaging.IncomingEvents;
-import org.amyterm.backup.messaging.RecordedEvents;
-import org.amyterm.backup.objectstore.ObjectStore;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The storage service against S3Proxy: what it stores, what it refuses, and that it stores once. */
 @QuarkusTest
 @QuarkusTestResource(StoreResource.class)
-class EncryptingUploaderTest {
+class EncryptingUploaderTest extends StorageServiceTest {
     private static final int PART = StoreResource.PART_SIZE;
 
     @Inject
-    @Any
-    InMemoryConnector connector;
-
-    @Inject
-    ObjectStore store;
-
-    @Inject
-    ObjectLayout layout;
-
-    @Inject
     io.micrometer.core.instrument.MeterRegistry registry;
-
-    private RecordedEvents events;
-
-    @BeforeEach
-    void clear() {
-        events = new RecordedEvents(connector.sink("events"));
-        events.clear();
-    }
 
     @Test
     void spooledDumpIsStoredEncryptedWithItsManifestAndTheSpoolIsEmptied() throws Exception {
@@ -290,14 +265,5 @@ class EncryptingUploaderTest {
                 .mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
     }
 
-    private void send(BackupEvent event) {
-        connector.source("backup-dumps").send(IncomingEvents.of(event));
-    }
-
-    private byte[] object(String key) throws Exception {
-        try (var in = store.open(key)) {
-            return in.readAllBytes();
-        }
-    }
 
 }

@@ -8,9 +8,6 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import io.smallrye.reactive.messaging.memory.InMemoryConnector;
-import jakarta.enterprise.inject.Any;
-import jakarta.inject.Inject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
@@ -21,14 +18,9 @@ import org.amyterm.backup.contracts.BackupStored;
 import org.amyterm.backup.contracts.EventJson;
 import org.amyterm.backup.contracts.KmsEnvelope;
 import org.amyterm.backup.contracts.Manifest;
-import org.amyterm.backup.contracts.ObjectLayout;
-import org.amyterm.backup.messaging.IncomingEvents;
-import org.amyterm.backup.messaging.RecordedEvents;
-import org.amyterm.backup.objectstore.ObjectStore;
 import org.amyterm.backup.testsupport.KmsServer;
 import org.amyterm.backup.testsupport.TestDirs;
 import org.amyterm.backup.testsupport.TestServers;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -46,7 +38,7 @@ import software.amazon.awssdk.services.kms.model.KmsException;
 @QuarkusTest
 @QuarkusTestResource(StoreResource.class)
 @TestProfile(KmsModeTest.KmsMode.class)
-class KmsModeTest {
+class KmsModeTest extends StorageServiceTest {
 
     /** Encryption through the KMS stand-in, as the storage service's own principal. */
     public static class KmsMode implements QuarkusTestProfile {
@@ -78,24 +70,6 @@ class KmsModeTest {
         public void stop() {
             // the stand-in is shared by the JVM and stops with it
         }
-    }
-
-    @Inject
-    @Any
-    InMemoryConnector connector;
-
-    @Inject
-    ObjectStore store;
-
-    @Inject
-    ObjectLayout layout;
-
-    private RecordedEvents events;
-
-    @BeforeEach
-    void clear() {
-        events = new RecordedEvents(connector.sink("events"));
-        events.clear();
     }
 
     @Test
@@ -173,7 +147,7 @@ class KmsModeTest {
 
     private BackupStored store(BackupCompleted dump) {
         events.clear();
-        connector.source("backup-dumps").send(IncomingEvents.of(dump));
+        send(dump);
         return events.await(BackupStored.class, BackupStored.TYPE);
     }
 

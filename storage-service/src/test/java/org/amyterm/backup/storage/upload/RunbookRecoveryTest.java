@@ -4,19 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.smallrye.reactive.messaging.memory.InMemoryConnector;
-import jakarta.enterprise.inject.Any;
-import jakarta.inject.Inject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import org.amyterm.backup.contracts.BackupCompleted;
 import org.amyterm.backup.contracts.BackupStored;
-import org.amyterm.backup.messaging.IncomingEvents;
-import org.amyterm.backup.messaging.RecordedEvents;
 import org.amyterm.backup.testsupport.TestDirs;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,25 +19,13 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @QuarkusTestResource(StoreResource.class)
-class RunbookRecoveryTest {
-    @Inject
-    @Any
-    InMemoryConnector connector;
-
-    private RecordedEvents events;
-
-    @BeforeEach
-    void clear() {
-        events = new RecordedEvents(connector.sink("events"));
-        events.clear();
-    }
-
+class RunbookRecoveryTest extends StorageServiceTest {
     @Test
     void runbookCommandsRecoverTheExactArchiveOfAPublicKeyBackup() throws Exception {
         // Given a backup stored by the service
         byte[] archive = Dumps.randomBytes(700_000);
         BackupCompleted dump = Dumps.spooledArchive(archive);
-        connector.source("backup-dumps").send(IncomingEvents.of(dump));
+        send(dump);
         BackupStored stored = events.await(BackupStored.class, BackupStored.TYPE);
 
         // When an operator follows the runbook with the bucket, gpg and the operations secret key

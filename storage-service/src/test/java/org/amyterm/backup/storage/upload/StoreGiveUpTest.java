@@ -7,9 +7,6 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import io.smallrye.reactive.messaging.memory.InMemoryConnector;
-import jakarta.enterprise.inject.Any;
-import jakarta.inject.Inject;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -18,9 +15,6 @@ import org.amyterm.backup.contracts.BackupStored;
 import org.amyterm.backup.contracts.EventJson;
 import org.amyterm.backup.contracts.FailureReason;
 import org.amyterm.backup.contracts.StageFailed;
-import org.amyterm.backup.messaging.IncomingEvents;
-import org.amyterm.backup.messaging.RecordedEvents;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,7 +24,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(StoreResource.class)
 @TestProfile(StoreGiveUpTest.ShortWindowAndNoBucket.class)
-class StoreGiveUpTest {
+class StoreGiveUpTest extends StorageServiceTest {
 
     /** A retry window of seconds, and a bucket that does not exist. */
     public static class ShortWindowAndNoBucket implements QuarkusTestProfile {
@@ -42,18 +36,6 @@ class StoreGiveUpTest {
         }
     }
 
-    @Inject
-    @Any
-    InMemoryConnector connector;
-
-    private RecordedEvents events;
-
-    @BeforeEach
-    void clear() {
-        events = new RecordedEvents(connector.sink("events"));
-        events.clear();
-    }
-
     @Test
     void outageLongerThanTheWindowAlertsTwiceAndKeepsTheSpoolFile() {
         // Given a spooled dump, and the object store down for longer than the retry window
@@ -61,7 +43,7 @@ class StoreGiveUpTest {
         StoreResource.s3.stop();
         try {
             // When its BackupCompleted arrives
-            connector.source("backup-dumps").send(IncomingEvents.of(dump));
+            send(dump);
 
             // Then a first alert says it is retrying, and a second that it gave up and kept the spool file
             await().atMost(Duration.ofSeconds(90)).until(() -> failures().size() == 2);
@@ -84,7 +66,7 @@ class StoreGiveUpTest {
         BackupCompleted dump = Dumps.spooled(Dumps.randomBytes(1000));
 
         // When its BackupCompleted arrives
-        connector.source("backup-dumps").send(IncomingEvents.of(dump));
+        send(dump);
 
         // Then one alert says the store refused it, not retryable, and the spool file is kept
         await().atMost(Duration.ofSeconds(60)).until(() -> failures().size() == 1);

@@ -5,51 +5,24 @@ import static org.awaitility.Awaitility.await;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.smallrye.reactive.messaging.memory.InMemoryConnector;
-import jakarta.enterprise.inject.Any;
-import jakarta.inject.Inject;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 import org.amyterm.backup.contracts.BackupCompleted;
-import org.amyterm.backup.contracts.BackupEvent;
 import org.amyterm.backup.contracts.BackupId;
 import org.amyterm.backup.contracts.BackupStored;
 import org.amyterm.backup.contracts.EventJson;
 import org.amyterm.backup.contracts.FailureReason;
-import org.amyterm.backup.contracts.ObjectLayout;
 import org.amyterm.backup.contracts.Stage;
 import org.amyterm.backup.contracts.StageFailed;
-import org.amyterm.backup.messaging.IncomingEvents;
-import org.amyterm.backup.messaging.RecordedEvents;
-import org.amyterm.backup.objectstore.ObjectStore;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The object store goes away in the middle of an upload and comes back a minute later: nothing is lost. */
 @QuarkusTest
 @QuarkusTestResource(StoreResource.class)
-class StoreOutageTest {
+class StoreOutageTest extends StorageServiceTest {
     private static final int PART = StoreResource.PART_SIZE;
-
-    @Inject
-    @Any
-    InMemoryConnector connector;
-
-    @Inject
-    ObjectStore store;
-
-    @Inject
-    ObjectLayout layout;
-
-    private RecordedEvents events;
-
-    @BeforeEach
-    void clear() {
-        events = new RecordedEvents(connector.sink("events"));
-        events.clear();
-    }
 
     @Test
     void storeDownForAMinuteMidUploadIsRiddenOutAndTheBackupStoredExactlyOnce() throws Exception {
@@ -104,13 +77,4 @@ class StoreOutageTest {
         await().atMost(Duration.ofSeconds(60)).until(() -> store.exists(layout.failureKey("amyterm", otherBackup)));
     }
 
-    private void send(BackupEvent event) {
-        connector.source("backup-dumps").send(IncomingEvents.of(event));
-    }
-
-    private byte[] object(String key) throws Exception {
-        try (var in = store.open(key)) {
-            return in.readAllBytes();
-        }
-    }
 }
