@@ -55,8 +55,9 @@ public interface VerifierConfig {
         /**
          * Comma-separated ASCII-armored OpenPGP secret keys that decrypt backups: after a rotation
          * the new one and the old ones whose backups are still retained. Only the verifier holds them.
+         * Empty only where every backup is in KMS envelope mode.
          */
-        java.util.List<Path> privateKeyFile();
+        Optional<java.util.List<Path>> privateKeyFile();
 
         /** File holding the secret key's passphrase; empty for an unprotected key. */
         Optional<Path> passphraseFile();

@@ -33,7 +33,7 @@ public final class DecryptionKey {
         return load(List.of(keyFile), passphraseFile);
     }
 
-    /** Every file's keys; they share one passphrase (or none). */
+    /** Every file's keys; they share one passphrase (or none). No file: only KMS-envelope backups can be read. */
     public static DecryptionKey load(List<Path> keyFiles, Optional<Path> passphraseFile) {
         char[] passphrase;
         try {
@@ -49,9 +49,6 @@ public final class DecryptionKey {
             } catch (IOException | PGPException e) {
                 throw new IllegalArgumentException("cannot read the OpenPGP secret key " + keyFile + ": " + e.getMessage(), e);
             }
-        }
-        if (keys.isEmpty()) {
-            throw new IllegalArgumentException("amyterm.verifier.decryption.private-key-file names no key");
         }
         return new DecryptionKey(keys, passphrase);
     }

@@ -54,7 +54,7 @@ public class StreamingRestore {
             throw new IllegalArgumentException("amyterm.verifier.restore.jobs must be at least 1, was "
                     + config.restore().jobs());
         }
-        this.decryption = new OpenPgpDecryption(DecryptionKey.load(config.decryption().privateKeyFile(),
+        this.decryption = new OpenPgpDecryption(DecryptionKey.load(config.decryption().privateKeyFile().orElse(List.of()),
                 config.decryption().passphraseFile()));
     }
 
