@@ -83,9 +83,11 @@ final class Pipeline {
 
     static synchronized Pipeline get() {
         if (running == null) {
-            running = new Pipeline();
-            running.startServices();
-            TestServers.beforeShutdown(running::stopServices);
+            Pipeline pipeline = new Pipeline();
+            // registered first: a service that fails to start must not leave the others running
+            TestServers.beforeShutdown(pipeline::stopServices);
+            pipeline.startServices();
+            running = pipeline;
         }
         return running;
     }
