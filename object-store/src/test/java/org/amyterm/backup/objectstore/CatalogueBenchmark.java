@@ -32,8 +32,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * Not part of the test suite (its name matches no surefire pattern): {@code bench/catalogue} runs
- * it. Lists a database of {@code -Dbench.backups} (10,000) verified backups on S3Proxy (or, with
- * {@code -Dbench.server=s3mock}, on S3Mock) with a fresh
+ * it. Lists a database of {@code -Dbench.backups} (10,000) verified backups on S3Proxy with a fresh
  * catalogue (every file read) and then again (listing only), and prints the times. It asserts what
  * was listed, never how long it took.
  */
@@ -42,22 +41,13 @@ class CatalogueBenchmark {
     @Test
     void listTenThousandBackups() throws Exception {
         int count = Integer.getInteger("bench.backups", 10_000);
-        String server = System.getProperty("bench.server", "s3proxy");
-        String endpoint;
-        AwsBasicCredentials credentials;
-        if (server.equals("s3mock")) {
-            endpoint = TestServers.s3mock().endpoint();
-            credentials = AwsBasicCredentials.create("any", "any");
-        } else {
-            S3ProxyServer s3 = TestServers.s3();
-            endpoint = s3.endpoint();
-            credentials = AwsBasicCredentials.create(s3.accessKey(), s3.secretKey());
-        }
-        System.out.printf("bench: S3 server %s%n", server);
-        S3Client client = S3Client.builder().endpointOverride(URI.create(endpoint)).region(Region.US_EAST_1)
-                .forcePathStyle(true).credentialsProvider(StaticCredentialsProvider.create(credentials)).build();
-        S3ObjectStore store = new S3ObjectStore(client, new S3Settings(Optional.of(URI.create(endpoint)), "us-east-1",
-                "bench-catalogue-" + UUID.randomUUID().toString().substring(0, 8), true, new UploadSettings(S3Settings.MIN_PART_SIZE, 2, 3L * S3Settings.MIN_PART_SIZE,
+        S3ProxyServer s3 = TestServers.s3();
+        S3Client client = S3Client.builder().endpointOverride(URI.create(s3.endpoint())).region(Region.US_EAST_1)
+                .forcePathStyle(true)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(s3.accessKey(), s3.secretKey())))
+                .build();
+        S3ObjectStore store = new S3ObjectStore(client, new S3Settings(Optional.of(URI.create(s3.endpoint())), "us-east-1",
+                "bench-catalogue", true, new UploadSettings(S3Settings.MIN_PART_SIZE, 2, 3L * S3Settings.MIN_PART_SIZE,
                         Duration.ofMinutes(1))));
         store.createBucketIfMissing();
         ObjectLayout layout = new ObjectLayout("bench-" + UUID.randomUUID().toString().substring(0, 8));
