@@ -122,8 +122,7 @@ class RestoreVerifierTest {
     void alteredObjectFailsDecryptionAndIsRecordedAsFailedEvidence() throws Exception {
         // Given a backup whose stored object had one byte changed after its checksum was recorded
         StandardToolBackup backup = new StandardToolBackup();
-        String recorded = StandardToolBackup.sha256(backup.encrypted);
-        backup.tamper();
+        String recorded = backup.tamperAfterItsChecksumWasRecorded();
         BackupStored stored = backup.upload(store, layout, backup.counts, recorded);
 
         connector.source("backup-stored").send(EventJson.write(stored));
@@ -172,8 +171,7 @@ class RestoreVerifierTest {
     void manifestEditedInTheBucketIsRefusedBeforeAnyRestore() throws Exception {
         // Given a backup whose object was altered, and whose manifest was edited after signing to match
         StandardToolBackup backup = new StandardToolBackup();
-        String recorded = StandardToolBackup.sha256(backup.encrypted);
-        backup.tamper();
+        String recorded = backup.tamperAfterItsChecksumWasRecorded();
         BackupStored stored = backup.upload(store, layout, backup.counts, recorded);
         String manifest = store.getText(stored.manifestKey()).orElseThrow();
         store.putText(stored.manifestKey(), manifest.replace(recorded, StandardToolBackup.sha256(backup.encrypted)));
@@ -188,8 +186,7 @@ class RestoreVerifierTest {
     @Test
     void manifestWithoutItsSignatureIsRefusedBeforeAnyRestore() throws Exception {
         StandardToolBackup backup = new StandardToolBackup();
-        String recorded = StandardToolBackup.sha256(backup.encrypted);
-        backup.tamper();
+        String recorded = backup.tamperAfterItsChecksumWasRecorded();
         BackupStored stored = backup.upload(store, layout, backup.counts, recorded);
         store.delete(layout.manifestSignatureKey(StagingResource.SOURCE, backup.backupId));
 
@@ -201,8 +198,7 @@ class RestoreVerifierTest {
     @Test
     void manifestSignedByAnUntrustedKeyIsRefusedBeforeAnyRestore() throws Exception {
         StandardToolBackup backup = new StandardToolBackup();
-        String recorded = StandardToolBackup.sha256(backup.encrypted);
-        backup.tamper();
+        String recorded = backup.tamperAfterItsChecksumWasRecorded();
         BackupStored stored = backup.upload(store, layout, backup.counts, recorded, stranger());
 
         connector.source("backup-stored").send(EventJson.write(stored));

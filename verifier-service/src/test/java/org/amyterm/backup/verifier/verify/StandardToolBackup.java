@@ -95,8 +95,18 @@ final class StandardToolBackup {
         }
     }
 
+    /**
+     * Flips one byte in the middle of the encrypted file after its checksum was recorded, as an
+     * attacker with write access to the bucket would; returns the checksum recorded before.
+     */
+    String tamperAfterItsChecksumWasRecorded() throws Exception {
+        String recorded = sha256(encrypted);
+        tamper();
+        return recorded;
+    }
+
     /** Flips one byte in the middle of the encrypted file. */
-    void tamper() throws Exception {
+    private void tamper() throws Exception {
         byte[] bytes = Files.readAllBytes(encrypted);
         bytes[bytes.length / 2] ^= 0x40;
         Files.write(encrypted, bytes);
