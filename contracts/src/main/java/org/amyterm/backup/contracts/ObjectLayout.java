@@ -29,8 +29,12 @@ public record ObjectLayout(String prefix) {
         prefix = prefix == null ? "" : prefix.replaceAll("^/+|/+$", "");
     }
 
+    public static boolean isDatabaseName(String database) {
+        return database != null && DATABASE.matcher(database).matches();
+    }
+
     public static String requireDatabaseName(String database) {
-        if (database == null || !DATABASE.matcher(database).matches()) {
+        if (!isDatabaseName(database)) {
             throw new IllegalArgumentException("'" + database
                     + "' is not a usable database name (letters, digits, _ . -; at most 63 characters)");
         }

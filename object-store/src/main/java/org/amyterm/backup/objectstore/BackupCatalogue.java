@@ -1,16 +1,23 @@
 package org.amyterm.backup.objectstore;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeSet;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 import org.amyterm.backup.contracts.BackupExpired;
 import org.amyterm.backup.contracts.BackupSummary;
 import org.amyterm.backup.contracts.EventJson;
@@ -18,67 +25,205 @@ import org.amyterm.backup.contracts.Manifest;
 import org.amyterm.backup.contracts.ObjectLayout;
 import org.amyterm.backup.contracts.StageFailed;
 import org.amyterm.backup.contracts.Verification;
+import org.jboss.logging.Logger;
 
 /**
  * What backups exist, read from the bucket alone: any replica can rebuild it at any time. A
- * listing (one request per 1,000 keys) says which files each backup has; a manifest, evidence or
+ * listing (one request per month folder) says which files each backup has; a manifest, evidence or
  * failure is read once and then kept while its ETag stays the same, so a later listing costs only
  * the listing. A fresh replica reads what it has not seen, several files at a time.
+ *
+ * <p>Months before last month are <em>settled</em>: their backups change only when retention expires
+ * one (which calls {@link #forget}), an operator re-verifies one or someone edits the bucket by
+ * hand. {@link #list} answers for them from their last listing and lists them again in the
+ * background once that is older than {@code settledRelistAfter}, or before answering once it is
+ * older than {@code settledMaxAge}; so years of backups list in a few requests. The current and the
+ * previous month are listed on every call. {@link #listNow} lists every month: what decisions use.
  */
 public final class BackupCatalogue implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(BackupCatalogue.class);
     /** Parsed files kept; beyond this the least recently used go (about 1 KiB each). */
     private static final int CACHED_FILES = 30_000;
+    /** Folder listings kept (a database's months over 20 years is 240); beyond this the oldest go. */
+    private static final int CACHED_LISTINGS = 5_000;
     private static final int PARALLEL_READS = 8;
 
     private final ObjectStore store;
     private final ObjectLayout layout;
+    private final Duration settledRelistAfter;
+    private final Duration settledMaxAge;
+    private final Clock clock;
     private final Map<String, Parsed> cache = new LinkedHashMap<>(1024, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Parsed> eldest) {
             return size() > CACHED_FILES;
         }
     };
+    /** Month folder prefix to its backups as last listed; a year folder prefix to its month folders. */
+    private final ConcurrentHashMap<String, Listed<List<BackupSummary>>> months = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Listed<List<String>>> years = new ConcurrentHashMap<>();
+    private final Set<String> relisting = ConcurrentHashMap.newKeySet();
+    /** Reads files and nothing else, so none of them ever waits on another task. */
     private final ExecutorService readers;
+    /** Lists folders; a month's listing then waits on the readers for the files it has not seen. */
+    private final ExecutorService listers;
+    /** One thread for background relisting, which waits on the listers and readers like a caller. */
+    private final ExecutorService relister;
 
-    public BackupCatalogue(ObjectStore store, ObjectLayout layout) {
+    public BackupCatalogue(ObjectStore store, ObjectLayout layout, Duration settledRelistAfter, Duration settledMaxAge) {
+        this(store, layout, settledRelistAfter, settledMaxAge, Clock.systemUTC());
+    }
+
+    BackupCatalogue(ObjectStore store, ObjectLayout layout, Duration settledRelistAfter, Duration settledMaxAge,
+            Clock clock) {
+        if (settledMaxAge.compareTo(settledRelistAfter) < 0) {
+            throw new IllegalArgumentException("amyterm.store.catalogue.settled-max-age (" + settledMaxAge
+                    + ") must not be shorter than settled-relist-after (" + settledRelistAfter + ")");
+        }
         this.store = store;
         this.layout = layout;
+        this.settledRelistAfter = settledRelistAfter;
+        this.settledMaxAge = settledMaxAge;
+        this.clock = clock;
         AtomicInteger threads = new AtomicInteger();
-        this.readers = Executors.newFixedThreadPool(PARALLEL_READS, task -> {
-            Thread thread = new Thread(task, "catalogue-reader-" + threads.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.readers = Executors.newFixedThreadPool(PARALLEL_READS, task -> daemon(task, "catalogue-reader-"
+                + threads.incrementAndGet()));
+        this.listers = Executors.newFixedThreadPool(PARALLEL_READS, task -> daemon(task, "catalogue-lister-"
+                + threads.incrementAndGet()));
+        this.relister = Executors.newSingleThreadExecutor(task -> daemon(task, "catalogue-relister"));
+    }
+
+    private static Thread daemon(Runnable task, String name) {
+        Thread thread = new Thread(task, name);
+        thread.setDaemon(true);
+        return thread;
     }
 
     private record Parsed(String eTag, Object value) {
     }
 
+    /** A folder's content as listed at {@code listedAt}; {@code fingerprint} tells whether a new listing differs. */
+    private record Listed<T>(T value, String fingerprint, Instant listedAt) {
+    }
+
     /** Databases with at least one backup folder. */
     public List<String> databases() {
-        TreeSet<String> names = new TreeSet<>();
-        for (String key : store.list(layout.root())) {
-            layout.parse(key).ifPresent(location -> names.add(location.database()));
+        return store.childPrefixes(layout.root()).stream()
+                .map(prefix -> prefix.substring(layout.root().length(), prefix.length() - 1))
+                .filter(ObjectLayout::isDatabaseName)
+                .toList();
+    }
+
+    /** The database's backups, newest first; months before last month as described above. */
+    public List<BackupSummary> list(String database) {
+        return list(database, false);
+    }
+
+    /** The database's backups, newest first, every month listed now: for retention and the last known good. */
+    public List<BackupSummary> listNow(String database) {
+        return list(database, true);
+    }
+
+    /** After a change this catalogue made itself (retention expired the backup): its month is listed again. */
+    public void forget(String database, String backupId) {
+        String folder = layout.backupFolder(database, backupId);
+        String month = folder.substring(0, layout.databasePrefix(database).length() + "yyyy/mm/".length());
+        months.computeIfPresent(month, (k, known) -> new Listed<>(known.value(), known.fingerprint(), Instant.EPOCH));
+    }
+
+    private List<BackupSummary> list(String database, boolean everyMonth) {
+        YearMonth lastMonth = YearMonth.from(clock.instant().atZone(ZoneOffset.UTC)).minusMonths(1);
+        List<CompletableFuture<List<String>>> monthFolders = store.childPrefixes(layout.databasePrefix(database)).stream()
+                .map(year -> CompletableFuture.supplyAsync(() -> view(years, year,
+                        !everyMonth && settled(year, lastMonth, true), known -> {
+                            List<String> found = store.childPrefixes(year);
+                            return new Listed<>(found, String.join("\n", found), clock.instant());
+                        }), listers))
+                .toList();
+        List<CompletableFuture<List<BackupSummary>>> backups = new ArrayList<>();
+        for (CompletableFuture<List<String>> year : monthFolders) {
+            for (String month : get(year)) {
+                backups.add(CompletableFuture.supplyAsync(() -> view(months, month,
+                        !everyMonth && settled(month, lastMonth, false), known -> relistMonth(month, known)), listers));
+            }
         }
-        return List.copyOf(names);
+        List<BackupSummary> result = new ArrayList<>();
+        backups.forEach(month -> result.addAll(get(month)));
+        result.sort(Comparator.comparing(BackupSummary::backupId).reversed());
+        return result;
+    }
+
+    /** Whether a year folder ({@code .../2024/}) or month folder ({@code .../2024/03/}) is before last month. */
+    private boolean settled(String folder, YearMonth lastMonth, boolean year) {
+        String[] parts = folder.split("/");
+        try {
+            if (year) {
+                return Integer.parseInt(parts[parts.length - 1]) < lastMonth.getYear();
+            }
+            return YearMonth.of(Integer.parseInt(parts[parts.length - 2]), Integer.parseInt(parts[parts.length - 1]))
+                    .isBefore(lastMonth);
+        } catch (RuntimeException notDigits) {
+            return false; // not a folder of the layout: always listed
+        }
     }
 
     /**
-     * The database's backups, newest first. Its months are listed side by side (a listing returns
-     * 1,000 keys a request, one after the other), so years of backups list in a few round trips.
+     * The folder's content: listed now, or for a settled folder from its last listing (relisted in
+     * the background when that is old). A listing replaces the one kept only if nothing replaced it
+     * meanwhile, so a relisting that started before {@link #forget} cannot bring the old one back.
      */
-    public List<BackupSummary> list(String database) {
-        return summaries(objectsOf(database));
+    private <T> T view(ConcurrentHashMap<String, Listed<T>> views, String folder, boolean settled,
+            UnaryOperator<Listed<T>> relist) {
+        Listed<T> known = views.get(folder);
+        Instant now = clock.instant();
+        if (settled && known != null && !known.listedAt().isBefore(now.minus(settledMaxAge))) {
+            if (known.listedAt().isBefore(now.minus(settledRelistAfter)) && relisting.add(folder)) {
+                relister.execute(() -> {
+                    try {
+                        keep(views, folder, known, relist.apply(known));
+                    } catch (RuntimeException e) {
+                        LOG.warnf("could not list %s again (the next listing tries again): %s", folder, e.getMessage());
+                    } finally {
+                        relisting.remove(folder);
+                    }
+                });
+            }
+            return known.value();
+        }
+        Listed<T> fresh = relist.apply(known);
+        keep(views, folder, known, fresh);
+        return fresh.value();
     }
 
-    /** Every object of the database's backups: each year's months listed side by side. */
+    private <T> void keep(ConcurrentHashMap<String, Listed<T>> views, String folder, Listed<T> known, Listed<T> fresh) {
+        boolean kept = known == null ? views.putIfAbsent(folder, fresh) == null : views.replace(folder, known, fresh);
+        if (kept && views.size() > CACHED_LISTINGS) {
+            views.entrySet().stream().min(Comparator.comparing(e -> e.getValue().listedAt()))
+                    .ifPresent(oldest -> views.remove(oldest.getKey(), oldest.getValue()));
+        }
+    }
+
+    /** Lists a month folder; its backups are summarised again only if a key or an ETag changed. */
+    private Listed<List<BackupSummary>> relistMonth(String month, Listed<List<BackupSummary>> known) {
+        Instant listedAt = clock.instant();
+        List<ObjectStore.StoredObjectInfo> objects = store.listObjects(month);
+        StringBuilder fingerprint = new StringBuilder(objects.size() * 100);
+        objects.forEach(o -> fingerprint.append(o.key()).append(' ').append(o.eTag()).append('\n'));
+        String print = fingerprint.toString();
+        if (known != null && known.fingerprint().equals(print)) {
+            return new Listed<>(known.value(), known.fingerprint(), listedAt);
+        }
+        return new Listed<>(summaries(objects), print, listedAt);
+    }
+
+    /** Every object of the database's backups, each month listed now (what {@code bench/catalogue} times). */
     List<ObjectStore.StoredObjectInfo> objectsOf(String database) {
         List<CompletableFuture<List<String>>> years = store.childPrefixes(layout.databasePrefix(database)).stream()
-                .map(year -> CompletableFuture.supplyAsync(() -> store.childPrefixes(year), readers)).toList();
+                .map(year -> CompletableFuture.supplyAsync(() -> store.childPrefixes(year), listers)).toList();
         List<CompletableFuture<List<ObjectStore.StoredObjectInfo>>> months = new ArrayList<>();
         for (CompletableFuture<List<String>> year : years) {
             for (String month : get(year)) {
-                months.add(CompletableFuture.supplyAsync(() -> store.listObjects(month), readers));
+                months.add(CompletableFuture.supplyAsync(() -> store.listObjects(month), listers));
             }
         }
         List<ObjectStore.StoredObjectInfo> objects = new ArrayList<>();
@@ -86,12 +231,11 @@ public final class BackupCatalogue implements AutoCloseable {
         return objects;
     }
 
-    /** Finds a backup without knowing its database: lists the keys, reads only that backup's files. */
+    /** Finds a backup without knowing its database: its folder is looked for in each database. */
     public Optional<BackupSummary> find(String backupId) {
-        List<ObjectStore.StoredObjectInfo> objects = store.listObjects(layout.root()).stream()
-                .filter(o -> layout.parse(o.key()).map(l -> l.backupId().equals(backupId)).orElse(false))
-                .toList();
-        return summaries(objects).stream().findFirst();
+        List<CompletableFuture<Optional<BackupSummary>>> found = databases().stream()
+                .map(database -> CompletableFuture.supplyAsync(() -> find(database, backupId), listers)).toList();
+        return found.stream().map(BackupCatalogue::get).flatMap(Optional::stream).findFirst();
     }
 
     public Optional<BackupSummary> find(String database, String backupId) {
@@ -100,7 +244,7 @@ public final class BackupCatalogue implements AutoCloseable {
 
     /** The newest backup whose restore test passed: what "restore to last known good" uses. */
     public Optional<BackupSummary> lastKnownGood(String database) {
-        return list(database).stream().filter(b -> b.state() == BackupSummary.State.VERIFIED).findFirst();
+        return listNow(database).stream().filter(b -> b.state() == BackupSummary.State.VERIFIED).findFirst();
     }
 
     private List<BackupSummary> summaries(List<ObjectStore.StoredObjectInfo> objects) {
@@ -130,7 +274,7 @@ public final class BackupCatalogue implements AutoCloseable {
                     BackupSummary.stateOf(manifest, verification, expired), manifest, verification, failure, expired));
         }
         result.sort(Comparator.comparing(BackupSummary::backupId).reversed());
-        return result;
+        return List.copyOf(result);
     }
 
     /** The file's content (null if it has none), failing as the read failed (an ObjectStoreException, say). */
@@ -178,6 +322,8 @@ public final class BackupCatalogue implements AutoCloseable {
 
     @Override
     public void close() {
+        relister.shutdownNow();
+        listers.shutdownNow();
         readers.shutdownNow();
     }
 }

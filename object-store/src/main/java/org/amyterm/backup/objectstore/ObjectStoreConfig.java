@@ -53,6 +53,19 @@ public interface ObjectStoreConfig {
         String mode();
     }
 
+    Catalogue catalogue();
+
+    /** How the catalogue treats months before last month, whose backups rarely change (see BackupCatalogue). */
+    interface Catalogue {
+        /** A settled month's listing older than this is listed again in the background after answering from it. */
+        @WithDefault("1m")
+        java.time.Duration settledRelistAfter();
+
+        /** A settled month's listing older than this is listed again before answering. */
+        @WithDefault("15m")
+        java.time.Duration settledMaxAge();
+    }
+
     Retry retry();
 
     /** The SDK's retries of one request; longer outages are the caller's to ride out (see amyterm.storage.retry). */

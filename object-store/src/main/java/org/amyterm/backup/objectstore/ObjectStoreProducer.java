@@ -32,8 +32,9 @@ public class ObjectStoreProducer {
 
     @Produces
     @Singleton
-    BackupCatalogue catalogue(S3ObjectStore store, ObjectLayout layout) {
-        return new BackupCatalogue(store, layout);
+    BackupCatalogue catalogue(S3ObjectStore store, ObjectLayout layout, ObjectStoreConfig config) {
+        return new BackupCatalogue(store, layout, config.catalogue().settledRelistAfter(),
+                config.catalogue().settledMaxAge());
     }
 
     void close(@Disposes BackupCatalogue catalogue) {

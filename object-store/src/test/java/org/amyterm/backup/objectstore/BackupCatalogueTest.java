@@ -3,10 +3,17 @@ package org.amyterm.backup.objectstore;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.amyterm.backup.contracts.BackupExpired;
 import org.amyterm.backup.contracts.BackupId;
 import org.amyterm.backup.contracts.BackupReason;
 import org.amyterm.backup.contracts.BackupSummary;
@@ -21,6 +28,7 @@ import org.amyterm.backup.contracts.StageFailed;
 import org.amyterm.backup.contracts.Verification;
 import org.amyterm.backup.testsupport.S3ProxyServer;
 import org.amyterm.backup.testsupport.TestServers;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -32,7 +40,10 @@ import software.amazon.awssdk.services.s3.S3Client;
 class BackupCatalogueTest {
     private static S3ObjectStore store;
     private final ObjectLayout layout = new ObjectLayout("cat-" + UUID.randomUUID());
-    private final BackupCatalogue catalogue = new BackupCatalogue(store, layout);
+    private final SettableClock clock = new SettableClock(Instant.parse("2026-11-28T09:00:00Z"));
+    private final BackupCatalogue catalogue = new BackupCatalogue(store, layout, RELIST_AFTER, MAX_AGE, clock);
+    private static final Duration RELIST_AFTER = Duration.ofMinutes(1);
+    private static final Duration MAX_AGE = Duration.ofMinutes(15);
 
     @BeforeAll
     static void connect() {
@@ -65,7 +76,79 @@ class BackupCatalogueTest {
                 org.assertj.core.groups.Tuple.tuple(verified, BackupSummary.State.VERIFIED));
         assertThat(catalogue.lastKnownGood("amyterm")).map(BackupSummary::backupId).contains(verified);
         assertThat(catalogue.find(stored)).map(BackupSummary::database).contains("amyterm");
+        store.putText(layout.root() + ".retention/last-run", "not a database");
         assertThat(catalogue.databases()).containsExactly("amyterm");
+    }
+
+    @Test
+    void aBackupIsFoundInWhicheverDatabaseHoldsIt() {
+        backup("2026-11-01T01:30:00Z", true);
+        String id = BackupId.of(Instant.parse("2026-11-02T01:30:00Z"), "other");
+        store.putText(layout.failureKey("regional-1", id), EventJson.write(StageFailed.of(id, "regional-1",
+                Stage.DUMP, FailureReason.SOURCE_UNREACHABLE, "down", Instant.now())));
+
+        assertThat(catalogue.find(id)).map(BackupSummary::database).contains("regional-1");
+        assertThat(catalogue.find(BackupId.of(Instant.parse("2026-11-02T01:30:00Z"), "none"))).isEmpty();
+    }
+
+    @Test
+    void aSettledMonthAnswersFromItsListingAndCatchesUpWithinItsMaximumAge() {
+        // Given a verified backup from August and one from this month, both listed
+        String august = backup("2026-08-10T01:30:00Z", true);
+        String november = backup("2026-11-10T01:30:00Z", true);
+        assertThat(catalogue.list("amyterm")).allMatch(b -> b.state() == BackupSummary.State.VERIFIED);
+
+        // When both restore tests are found failed on a second run, written to the bucket by another process
+        evidence(august, false);
+        evidence(november, false);
+
+        // Then this month shows it at once, August from its listing until that is a minute old, and
+        // listNow (what retention and the last known good use) at once
+        assertThat(states()).containsExactly(BackupSummary.State.VERIFICATION_FAILED, BackupSummary.State.VERIFIED);
+        assertThat(catalogue.listNow("amyterm")).extracting(BackupSummary::state)
+                .containsOnly(BackupSummary.State.VERIFICATION_FAILED);
+
+        // And a listing of August older than a minute is renewed in the background, one older than
+        // fifteen minutes before answering
+        evidence(august, true);
+        clock.advance(Duration.ofMinutes(2));
+        states();
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> states().get(1) == BackupSummary.State.VERIFIED);
+        evidence(august, false);
+        clock.advance(Duration.ofMinutes(16));
+        assertThat(states()).containsExactly(BackupSummary.State.VERIFICATION_FAILED,
+                BackupSummary.State.VERIFICATION_FAILED);
+    }
+
+    @Test
+    void aFreshCatalogueReadsYearsOfMonthsWithoutWaitingOnItself() {
+        // Given twenty months with a verified backup each, more months than the catalogue has threads
+        for (int month = 0; month < 20; month++) {
+            backup(java.time.YearMonth.of(2025, 1).plusMonths(month).atDay(3) + "T01:30:00Z", true);
+        }
+
+        // When a fresh catalogue lists them (every month listed and every file read side by side)
+        // Then it answers (a month's listing waiting on its file reads never blocks the readers)
+        List<BackupSummary.State> states = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+                Duration.ofMinutes(2), this::states, "the catalogue's own tasks deadlocked");
+        assertThat(states).hasSize(20).containsOnly(BackupSummary.State.VERIFIED);
+    }
+
+    @Test
+    void aBackupThisCatalogueForgetsIsListedAgainAtOnce() {
+        // Given a settled backup, listed
+        String old = backup("2025-03-10T01:30:00Z", true);
+        assertThat(states()).containsExactly(BackupSummary.State.VERIFIED);
+
+        // When retention expires it (its files go, expired.json stays) and tells the catalogue
+        store.delete(layout.manifestKey("amyterm", old));
+        store.delete(layout.verificationKey("amyterm", old));
+        store.putText(layout.expiredKey("amyterm", old), EventJson.write(new BackupExpired(old, "amyterm", List.of(),
+                "older than 35 days", clock.instant(), "daily")));
+        catalogue.forget("amyterm", old);
+
+        // Then the next listing says so
+        assertThat(states()).containsExactly(BackupSummary.State.EXPIRED);
     }
 
     @Test
@@ -84,7 +167,7 @@ class BackupCatalogueTest {
 
         // Then the same catalogue sees each change, and one made afresh agrees with it
         assertThat(catalogue.list("amyterm").get(0).state()).isEqualTo(BackupSummary.State.VERIFICATION_FAILED);
-        try (BackupCatalogue fresh = new BackupCatalogue(store, layout)) {
+        try (BackupCatalogue fresh = new BackupCatalogue(store, layout, RELIST_AFTER, MAX_AGE, clock)) {
             assertThat(fresh.list("amyterm")).isEqualTo(catalogue.list("amyterm"));
         }
     }
@@ -94,6 +177,43 @@ class BackupCatalogueTest {
         String id = BackupId.of(Instant.now(), "partial");
         store.putText(layout.dumpKey("amyterm", id), "ciphertext");
         assertThat(catalogue.find(id)).isEmpty();
+    }
+
+    private List<BackupSummary.State> states() {
+        return catalogue.list("amyterm").stream().map(BackupSummary::state).toList();
+    }
+
+    private void evidence(String id, boolean passed) {
+        store.putText(layout.verificationKey("amyterm", id), EventJson.write(new Verification(1, id, "amyterm", passed,
+                "s", "pg_restore", Instant.now(), Instant.now(), 5, 1, List.of(new CheckResult("row-counts", passed, "")))));
+    }
+
+    /** A clock the test moves, for the ages of listings. */
+    private static final class SettableClock extends Clock {
+        private final AtomicReference<Instant> now;
+
+        SettableClock(Instant start) {
+            this.now = new AtomicReference<>(start);
+        }
+
+        void advance(Duration by) {
+            now.updateAndGet(t -> t.plus(by));
+        }
+
+        @Override
+        public Instant instant() {
+            return now.get();
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            throw new UnsupportedOperationException("the catalogue reads instants only");
+        }
     }
 
     private String backup(String at, Boolean passed) {

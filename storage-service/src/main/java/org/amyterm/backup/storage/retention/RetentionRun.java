@@ -65,7 +65,7 @@ public class RetentionRun {
             retained.put(retentionClass, new long[2]);
         }
         for (String database : catalogue.databases()) {
-            for (RetentionPolicy.Decision decision : policy.decide(catalogue.list(database), now)) {
+            for (RetentionPolicy.Decision decision : policy.decide(catalogue.listNow(database), now)) {
                 String action = decision.delete() ? (dryRun ? "would-delete" : "deleted") : "kept";
                 if (decision.delete() && !dryRun) {
                     try {
@@ -119,6 +119,8 @@ public class RetentionRun {
                     ? FailureReason.STORE_UNAVAILABLE : FailureReason.STORE_REJECTED, "retention could not delete backup "
                             + backupId + " (" + decision.rule() + "): " + e.getMessage()
                             + "; the next run tries again", e);
+        } finally {
+            catalogue.forget(database, backupId); // even half deleted, its month no longer looks as it did
         }
     }
 }
