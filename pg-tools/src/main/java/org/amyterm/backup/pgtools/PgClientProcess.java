@@ -35,9 +35,21 @@ public final class PgClientProcess implements AutoCloseable {
     }
 
     public static PgClientProcess start(List<String> command, Optional<String> password) throws IOException {
+        return start(command, password, Map.of());
+    }
+
+    /**
+     * Starts the program with {@code environment} added to its environment: libpq's {@code PGDATABASE},
+     * say, which libpq takes as a database name only, where {@code --dbname} would read a name
+     * containing {@code =} or starting {@code postgresql://} as a whole connection string.
+     */
+    public static PgClientProcess start(List<String> command, Optional<String> password, Map<String, String> environment)
+            throws IOException {
         ProcessBuilder builder = new ProcessBuilder(command);
         Map<String, String> env = builder.environment();
         env.remove("PGPASSWORD");
+        env.remove("PGDATABASE");
+        env.putAll(environment);
         password.ifPresent(p -> env.put("PGPASSWORD", p));
         env.put("PGAPPNAME", "amyterm-backup");
         return new PgClientProcess(builder.start());

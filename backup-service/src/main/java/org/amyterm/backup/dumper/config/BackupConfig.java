@@ -19,6 +19,19 @@ public interface BackupConfig {
 
     Dump dump();
 
+    Requests requests();
+
+    /** Requests read off {@code backup.requests}. */
+    interface Requests {
+        /**
+         * A request that reaches the consumer later than this after it was made is refused and
+         * reported, not run: a replay (a new consumer group, an offset reset) never dumps production
+         * for requests nobody is waiting for any more.
+         */
+        @WithDefault("1h")
+        Duration staleAfter();
+    }
+
     /** The PostgreSQL server whose databases are backed up. */
     interface Source {
         @WithDefault("127.0.0.1")

@@ -55,8 +55,9 @@ public class DumpRunner {
         Instant startedAt = Instant.now();
         SpoolFile spool = createSpool(request);
         try (SourceSnapshot snapshot = SourceSnapshot.open(source, database, backupId)) {
-            List<String> command = PgDumpCommand.of(config.dump().pgBinDir(), source, database, snapshot.snapshotId());
-            try (PgClientProcess pgDump = PgClientProcess.start(command, source.password());
+            List<String> command = PgDumpCommand.of(config.dump().pgBinDir(), source, snapshot.snapshotId());
+            try (PgClientProcess pgDump = PgClientProcess.start(command, source.password(),
+                    PgDumpCommand.environment(database));
                     OutputStream file = spool.open()) {
                 HashingOutputStream written = new HashingOutputStream(file);
                 HashingInputStream archive = new HashingInputStream(pgDump.stdout());

@@ -3,10 +3,12 @@ package org.amyterm.backup.dumper.request;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.faulttolerance.api.RetryWhen;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
 import org.amyterm.backup.contracts.BackupRequested;
 import org.amyterm.backup.contracts.EventJson;
 import org.amyterm.backup.contracts.IsRetryable;
 import org.amyterm.backup.contracts.StageException;
+import org.amyterm.backup.dumper.config.BackupConfig;
 import org.amyterm.backup.dumper.dump.DumpRunner;
 import org.amyterm.backup.messaging.EventPublisher;
 import org.eclipse.microprofile.faulttolerance.Retry;
@@ -15,7 +17,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Takes backup requests off {@code backup.requests}: dump, then announce the dump. A request that
- * cannot be read is rejected to the dead-letter topic; a dump that fails becomes a StageFailed.
+ * cannot be read is rejected to the dead-letter topic; one that may not run (see
+ * {@link RequestAdmission}) and a dump that fails each become a StageFailed.
  */
 @ApplicationScoped
 public class BackupRequestConsumer {
@@ -24,10 +27,12 @@ public class BackupRequestConsumer {
     private final DumpAttempts attempts;
     private final EventPublisher events;
     private final RecentBackups recent = new RecentBackups(10_000);
+    private final RequestAdmission admission;
 
-    public BackupRequestConsumer(DumpAttempts attempts, EventPublisher events) {
+    public BackupRequestConsumer(DumpAttempts attempts, EventPublisher events, BackupConfig config) {
         this.attempts = attempts;
         this.events = events;
+        this.admission = new RequestAdmission(config.source().databases(), config.requests().staleAfter());
     }
 
     @Incoming("backup-requests")
@@ -37,6 +42,13 @@ public class BackupRequestConsumer {
         if (!recent.firstTime(request.backupId())) {
             LOG.infof("backup %s of %s was already taken; ignoring the repeated request", request.backupId(),
                     request.database());
+            return;
+        }
+        try {
+            admission.check(request, Instant.now());
+        } catch (StageException refused) {
+            LOG.warn(refused.getMessage());
+            events.publishFailure(refused);
             return;
         }
         try {
