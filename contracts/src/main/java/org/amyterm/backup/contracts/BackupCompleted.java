@@ -25,7 +25,8 @@ public record BackupCompleted(
         String schemaVersion,
         Map<String, Long> tableRowCounts,
         Instant startedAt,
-        Instant finishedAt) implements BackupEvent {
+        Instant finishedAt,
+        DumpDetails dumpDetails) implements BackupEvent {
 
     public static final String TYPE = "org.amyterm.backup.completed.v1";
 
@@ -43,6 +44,15 @@ public record BackupCompleted(
         tableRowCounts = tableRowCounts == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(tableRowCounts));
         Require.present(startedAt, "startedAt");
         Require.present(finishedAt, "finishedAt");
+    }
+
+    /** A dump described as before {@code dumpDetails} existed. */
+    public BackupCompleted(String backupId, String database, BackupReason reason, NodeRole nodeRole, String spoolFile,
+            long archiveBytes, String archiveSha256, long spoolBytes, String spoolSha256, String compression,
+            String pgServerVersion, String pgDumpVersion, String schemaVersion, Map<String, Long> tableRowCounts,
+            Instant startedAt, Instant finishedAt) {
+        this(backupId, database, reason, nodeRole, spoolFile, archiveBytes, archiveSha256, spoolBytes, spoolSha256,
+                compression, pgServerVersion, pgDumpVersion, schemaVersion, tableRowCounts, startedAt, finishedAt, null);
     }
 
     @Override

@@ -25,7 +25,8 @@ public record Manifest(
         StoredObject object,
         Instant dumpStartedAt,
         Instant dumpFinishedAt,
-        Instant storedAt) {
+        Instant storedAt,
+        DumpDetails dumpDetails) {
 
     public static final int FORMAT_VERSION = 1;
 
@@ -39,6 +40,15 @@ public record Manifest(
         Require.present(archive, "archive");
         Require.present(encryption, "encryption");
         Require.present(object, "object");
+    }
+
+    /** A manifest as written before {@code dumpDetails} existed. */
+    public Manifest(int formatVersion, String backupId, String database, BackupReason reason, NodeRole nodeRole,
+            String pgServerVersion, String pgDumpVersion, String schemaVersion, Map<String, Long> tableRowCounts,
+            Archive archive, Encryption encryption, StoredObject object, Instant dumpStartedAt, Instant dumpFinishedAt,
+            Instant storedAt) {
+        this(formatVersion, backupId, database, reason, nodeRole, pgServerVersion, pgDumpVersion, schemaVersion,
+                tableRowCounts, archive, encryption, object, dumpStartedAt, dumpFinishedAt, storedAt, null);
     }
 
     /** The pg_dump archive before compression and encryption: what {@code pg_restore} reads. */

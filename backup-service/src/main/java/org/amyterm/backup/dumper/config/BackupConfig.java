@@ -5,13 +5,25 @@ import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
-/** Configuration of the backup service; every property is described in docs/configuration.md. */
+/**
+ * Configuration of the backup service; every property is described in docs/configuration.md.
+ * Databases come in two forms: {@code source.*} (one server, its databases with the defaults) and
+ * {@code servers.<name>.*} with {@code databases.<name>.*} (each database its own settings).
+ * {@link SourceDatabases} checks both at start-up.
+ */
 @ConfigMapping(prefix = "amyterm.backup")
 public interface BackupConfig {
 
     Source source();
+
+    /** PostgreSQL servers by a name of the operator's choosing; databases name theirs. */
+    Map<String, Server> servers();
+
+    /** Databases to back up, by database name. */
+    Map<String, Database> databases();
 
     Spool spool();
 
@@ -21,18 +33,7 @@ public interface BackupConfig {
 
     Requests requests();
 
-    /** Requests read off {@code backup.requests}. */
-    interface Requests {
-        /**
-         * A request that reaches the consumer later than this after it was made is refused and
-         * reported, not run: a replay (a new consumer group, an offset reset) never dumps production
-         * for requests nobody is waiting for any more.
-         */
-        @WithDefault("1h")
-        Duration staleAfter();
-    }
-
-    /** The PostgreSQL server whose databases are backed up. */
+    /** The one-server form: a server named {@code default}. */
     interface Source {
         @WithDefault("127.0.0.1")
         String host();
@@ -49,8 +50,50 @@ public interface BackupConfig {
          */
         Optional<String> password();
 
-        /** The databases the schedule backs up, and the only ones a request may name. */
-        List<String> databases();
+        /** Databases on this server, each with the defaults of {@code databases.<name>.*}. */
+        Optional<List<String>> databases();
+    }
+
+    /** One PostgreSQL server. The password comes from a file, an environment variable or PGPASSFILE. */
+    interface Server {
+        String host();
+
+        @WithDefault("5432")
+        int port();
+
+        String user();
+
+        /** A file holding the password (a mounted secret); read at each connection, so a rotated one is used. */
+        Optional<Path> passwordFile();
+
+        /** The name of an environment variable holding the password. */
+        Optional<String> passwordEnv();
+    }
+
+    /** One database to back up. */
+    interface Database {
+        /** The name of its server under {@code servers}; may be left out when one server is configured. */
+        Optional<String> server();
+
+        /** central or regional; unset means read by {@code dump.node-role-query} at each dump. */
+        Optional<String> nodeRole();
+
+        /** Quartz cron (seconds first) of its scheduled backup; unset means {@code schedule.cron}; {@code off} disables it. */
+        Optional<String> schedule();
+
+        /** Retention class of its scheduled backups (recorded in the manifest); the storage service's rules apply to it. */
+        @WithDefault("daily")
+        String retentionClass();
+
+        /** Check profile of its restore test (recorded in the manifest): {@code generic} or {@code amyterm}. */
+        @WithDefault("generic")
+        String checkProfile();
+
+        /** Schemas left out of the dump (pg_dump patterns: letters, digits, _ and the wildcards * ?). */
+        Optional<List<String>> excludeSchemas();
+
+        /** Tables left out of the dump ({@code schema.table}, the same patterns). */
+        Optional<List<String>> excludeTables();
     }
 
     interface Spool {
@@ -60,9 +103,16 @@ public interface BackupConfig {
     }
 
     interface Schedule {
-        /** Quartz-style cron expression (seconds first) for the daily full backup; "off" disables it. */
+        /** Quartz-style cron expression (seconds first) of each database's daily full backup; "off" disables it. */
         @WithDefault("0 30 1 * * ?")
         String cron();
+
+        /**
+         * Scheduled requests are spread over this window after the cron time, each database at its
+         * own fixed offset (the same on every replica), so many databases do not start at once.
+         */
+        @WithDefault("5m")
+        Duration jitter();
     }
 
     interface Dump {
@@ -74,6 +124,17 @@ public interface BackupConfig {
         @WithDefault("6h")
         Duration timeout();
 
+        /**
+         * How long pg_dump (its {@code --lock-wait-timeout}) and the row counts wait for a table lock
+         * held by someone else (a long ALTER TABLE, say) before the dump fails as retryable.
+         */
+        @WithDefault("5m")
+        Duration lockWaitTimeout();
+
+        /** How long connecting to the source server may take. */
+        @WithDefault("10s")
+        Duration connectTimeout();
+
         /** SQL returning the application's schema version (one row, one column); empty to skip. */
         @WithDefault("SELECT version FROM schema_version ORDER BY applied_at DESC, version DESC LIMIT 1")
         String schemaVersionQuery();
@@ -82,7 +143,29 @@ public interface BackupConfig {
         @WithDefault("SELECT role FROM federation_node WHERE is_self LIMIT 1")
         String nodeRoleQuery();
 
-        /** Directory of the PostgreSQL client binaries; empty means the PATH. */
+        /** Directory of the PostgreSQL client binaries, tried first; empty means the other places only. */
         Optional<Path> pgBinDir();
+
+        /** Directories of the client binaries by major version ({@code pg-bin-dirs.16=/opt/pg16/bin}). */
+        Map<String, Path> pgBinDirs();
+
+        /** Where installed client binaries are looked for, {@code {major}} standing for each major version. */
+        @WithDefault("/usr/lib/postgresql/{major}/bin")
+        String pgBinDirPattern();
+
+        /** Whether the pg_dump found on the PATH is a candidate too; false uses the directories above only. */
+        @WithDefault("true")
+        boolean pgBinFromPath();
+    }
+
+    /** Requests read off {@code backup.requests}. */
+    interface Requests {
+        /**
+         * A request that reaches the consumer later than this after it was made is refused and
+         * reported, not run: a replay (a new consumer group, an offset reset) never dumps production
+         * for requests nobody is waiting for any more.
+         */
+        @WithDefault("1h")
+        Duration staleAfter();
     }
 }

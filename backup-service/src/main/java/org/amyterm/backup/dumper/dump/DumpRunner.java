@@ -11,7 +11,14 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Consumer;
+import jakarta.annotation.PreDestroy;
+import org.amyterm.backup.contracts.DumpDetails;
+import org.amyterm.backup.dumper.config.SourceDatabase;
+import org.amyterm.backup.dumper.config.SourceDatabases;
+import org.amyterm.backup.dumper.config.SourceServer;
 import org.amyterm.backup.dumper.config.BackupConfig;
 import org.amyterm.backup.contracts.BackupCompleted;
 import org.amyterm.backup.contracts.BackupRequested;
@@ -38,58 +45,86 @@ public class DumpRunner {
     static final String COMPRESSION = "zstd";
 
     private final BackupConfig config;
-    private final SourceEndpoint source;
-    private final String pgDumpVersion;
+    private final SourceDatabases databases;
+    private final PgDumpBinaries binaries;
+    /** Compresses pg_dump's output to the spool: its own threads, not the common pool. */
+    private final ExecutorService copiers = Executors.newFixedThreadPool(2, task -> {
+        Thread thread = new Thread(task, "dump-copy");
+        thread.setDaemon(true);
+        return thread;
+    });
 
-    public DumpRunner(BackupConfig config) {
+    public DumpRunner(BackupConfig config, SourceDatabases databases) {
         this.config = config;
-        this.source = new SourceEndpoint(config.source().host(), config.source().port(), config.source().user(),
-                config.source().password());
-        this.pgDumpVersion = PgClientProcess.version(config.dump().pgBinDir(), "pg_dump");
+        this.databases = databases;
+        this.binaries = new PgDumpBinaries(config.dump().pgBinDir(), config.dump().pgBinDirs(),
+                config.dump().pgBinDirPattern(), config.dump().pgBinFromPath());
+    }
+
+    @PreDestroy
+    void stop() {
+        copiers.shutdownNow();
     }
 
     /** Dumps; {@code announce} is told once the spool file is being written. */
     public BackupCompleted dump(BackupRequested request, Consumer<BackupStarted> announce) {
         String database = request.database();
         String backupId = request.backupId();
+        SourceDatabase configured = databases.get(database).orElseThrow(() -> new StageException(backupId, database,
+                Stage.DUMP, FailureReason.REQUEST_REFUSED, "database '" + database + "' is not configured for backup"));
+        SourceServer server = configured.server();
         Instant startedAt = Instant.now();
         SpoolFile spool = createSpool(request);
-        try (SourceSnapshot snapshot = SourceSnapshot.open(source, database, backupId)) {
-            List<String> command = PgDumpCommand.of(config.dump().pgBinDir(), source, snapshot.snapshotId());
-            try (PgClientProcess pgDump = PgClientProcess.start(command, source.password(),
+        try (SourceSnapshot snapshot = SourceSnapshot.open(server, database, backupId, config.dump().connectTimeout(),
+                config.dump().lockWaitTimeout(), config.dump().timeout())) {
+            PgDumpBinaries.Installed pgDump = pgDumpFor(snapshot.serverMajor(), server, request);
+            List<String> options = PgDumpCommand.options(configured, config.dump().lockWaitTimeout());
+            List<String> command = PgDumpCommand.of(pgDump.binDir(), server, snapshot.snapshotId(), options);
+            try (PgClientProcess process = PgClientProcess.start(command, server.password(),
                     PgDumpCommand.environment(database));
                     OutputStream file = spool.open()) {
                 HashingOutputStream written = new HashingOutputStream(file);
-                HashingInputStream archive = new HashingInputStream(pgDump.stdout());
-                CompletableFuture<Void> copy = CompletableFuture.runAsync(() -> copyCompressed(archive, written));
+                HashingInputStream archive = new HashingInputStream(process.stdout());
+                CompletableFuture<Void> copy = CompletableFuture.runAsync(() -> copyCompressed(archive, written), copiers);
+                // a spool that cannot be written stops pg_dump at once, instead of leaving it blocked on a full pipe
+                copy.whenComplete((done, failure) -> {
+                    if (failure != null) {
+                        process.close();
+                    }
+                });
                 announce.accept(new BackupStarted(backupId, database, request.reason(), spool.partialPath().toString(),
                         COMPRESSION, startedAt));
                 String serverVersion = snapshot.serverVersion();
                 String schemaVersion = snapshot.optionalValue(config.dump().schemaVersionQuery()).orElse(null);
-                NodeRole role = NodeRole.fromCode(snapshot.optionalValue(config.dump().nodeRoleQuery()).orElse(null));
-                Map<String, Long> counts = snapshot.rowCounts();
-                int exit = pgDump.await(config.dump().timeout());
+                NodeRole role = configured.nodeRole().isPresent() ? configured.nodeRole().get()
+                        : NodeRole.fromCode(snapshot.optionalValue(config.dump().nodeRoleQuery()).orElse(null));
+                List<String> extensions = snapshot.extensions();
+                List<String> roles = snapshot.referencedRoles();
+                Map<String, Long> counts = snapshot.rowCounts(configured.excludeSchemas(), configured.excludeTables());
+                int exit = process.await(config.dump().timeout());
                 joinCopy(copy, request);
                 if (exit != 0) {
                     throw new StageException(backupId, database, Stage.DUMP, FailureReason.DUMP_FAILED,
                             exit < 0 ? "pg_dump of " + database + " ran longer than amyterm.backup.dump.timeout ("
                                     + config.dump().timeout() + ") and was stopped"
-                                    : "pg_dump of " + database + " exited with " + exit + ": " + pgDump.stderrTail());
+                                    : "pg_dump of " + database + " exited with " + exit + ": " + process.stderrTail());
                 }
                 file.flush();
                 Path committed = spool.commit();
-                LOG.infof("dumped %s (backup %s): %d archive bytes, %d on the spool", database, backupId,
-                        archive.bytes(), written.bytes());
+                LOG.infof("dumped %s (backup %s) from %s with %s: %d archive bytes, %d on the spool", database,
+                        backupId, server.name(), pgDump.version(), archive.bytes(), written.bytes());
                 return new BackupCompleted(backupId, database, request.reason(), role, committed.toString(),
                         archive.bytes(), archive.sha256(), written.bytes(), written.sha256(), COMPRESSION,
-                        serverVersion, pgDumpVersion, schemaVersion, counts, startedAt, Instant.now());
+                        serverVersion, pgDump.version(), schemaVersion, counts, startedAt, Instant.now(),
+                        new DumpDetails(server.name(), options, extensions, roles, configured.checkProfile(),
+                                configured.retentionClass()));
             }
         } catch (StageException e) {
             spool.discard();
             throw e;
         } catch (SQLException e) {
             spool.discard();
-            throw SourceSnapshot.connectFailure(source, database, backupId, e);
+            throw SourceSnapshot.connectFailure(server, database, backupId, e);
         } catch (IOException e) {
             spool.discard();
             throw new StageException(backupId, database, Stage.DUMP, FailureReason.SPOOL_UNWRITABLE,
@@ -105,6 +140,17 @@ public class DumpRunner {
             throw new StageException(backupId, database, Stage.DUMP, FailureReason.UNEXPECTED,
                     "dump of " + database + " failed unexpectedly: " + e, e);
         }
+    }
+
+    private PgDumpBinaries.Installed pgDumpFor(int serverMajor, SourceServer server, BackupRequested request) {
+        return binaries.forServer(serverMajor).orElseThrow(() -> new StageException(request.backupId(),
+                request.database(), Stage.DUMP, FailureReason.PG_DUMP_MISSING, "server " + server.name() + " ("
+                        + server.host() + ":" + server.port() + ") runs PostgreSQL " + serverMajor + ", and no pg_dump "
+                        + "of version " + serverMajor + " or newer is installed (found: " + (binaries.installed().isEmpty()
+                                ? "none" : binaries.installed().stream().map(i -> i.version() + " in "
+                                        + i.binDir().map(Path::toString).orElse("the PATH")).toList())
+                        + "); install the client of that version, or point amyterm.backup.dump.pg-bin-dirs."
+                        + serverMajor + " at it"));
     }
 
     private SpoolFile createSpool(BackupRequested request) {

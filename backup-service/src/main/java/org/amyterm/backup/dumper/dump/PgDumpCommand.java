@@ -1,9 +1,13 @@
 package org.amyterm.backup.dumper.dump;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.amyterm.backup.dumper.config.SourceDatabase;
+import org.amyterm.backup.dumper.config.SourceServer;
 import org.amyterm.backup.pgtools.PgClientProcess;
 
 /**
@@ -17,14 +21,26 @@ final class PgDumpCommand {
     private PgDumpCommand() {
     }
 
+    /** The options that shape the archive (recorded in the manifest): format, what is left out, lock wait. */
+    static List<String> options(SourceDatabase database, Duration lockWait) {
+        List<String> options = new ArrayList<>(List.of("--format=custom", "--compress=0", "--no-owner",
+                "--no-privileges", "--lock-wait-timeout=" + Math.max(1, lockWait.toMillis())));
+        database.excludeSchemas().forEach(schema -> options.add("--exclude-schema=" + schema));
+        database.excludeTables().forEach(table -> options.add("--exclude-table=" + table));
+        return options;
+    }
+
     /** What goes into pg_dump's environment beside the password: the database, as a name only. */
     static Map<String, String> environment(String database) {
         return Map.of("PGDATABASE", database);
     }
 
-    static List<String> of(Optional<Path> binDir, SourceEndpoint source, String snapshotId) {
-        return List.of(PgClientProcess.executable(binDir, "pg_dump"), "--format=custom", "--compress=0", "--no-owner",
-                "--no-privileges", "--snapshot=" + snapshotId, "--host=" + source.host(),
-                "--port=" + source.port(), "--username=" + source.user(), "--no-password");
+    static List<String> of(Optional<Path> binDir, SourceServer source, String snapshotId, List<String> options) {
+        List<String> command = new ArrayList<>();
+        command.add(PgClientProcess.executable(binDir, "pg_dump"));
+        command.addAll(options);
+        command.addAll(List.of("--snapshot=" + snapshotId, "--host=" + source.host(), "--port=" + source.port(),
+                "--username=" + source.user(), "--no-password"));
+        return command;
     }
 }

@@ -1,7 +1,9 @@
 package org.amyterm.backup.dumper.dump;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import org.amyterm.backup.dumper.config.SourceServer;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -20,6 +22,7 @@ import org.amyterm.backup.contracts.StageException;
  * ({@code --snapshot}), so the row counts recorded here are exactly those in the dump.
  */
 final class SourceSnapshot implements AutoCloseable {
+    private static final org.postgresql.Driver DRIVER = new org.postgresql.Driver();
     private final Connection connection;
     private final String snapshotId;
 
@@ -28,18 +31,34 @@ final class SourceSnapshot implements AutoCloseable {
         this.snapshotId = snapshotId;
     }
 
-    static SourceSnapshot open(SourceEndpoint source, String database, String backupId) {
+    /**
+     * Opens the snapshot. Every wait is bounded: connecting by {@code connectTimeout}, a lock the
+     * counts need by {@code lockWait}, any one statement by {@code statementTimeout} (the dump's).
+     * The transaction itself stays open, idle, for as long as pg_dump runs.
+     */
+    static SourceSnapshot open(SourceServer source, String database, String backupId, Duration connectTimeout,
+            Duration lockWait, Duration statementTimeout) {
         Properties properties = new Properties();
         properties.setProperty("user", source.user());
-        source.password().ifPresent(p -> properties.setProperty("password", p));
-        properties.setProperty("ApplicationName", "amyterm-backup");
-        properties.setProperty("connectTimeout", "10");
         try {
-            Connection connection = DriverManager.getConnection(source.jdbcUrl(database), properties);
+            source.password().ifPresent(p -> properties.setProperty("password", p));
+        } catch (java.io.UncheckedIOException e) {
+            throw new StageException(backupId, database, Stage.DUMP, FailureReason.SOURCE_AUTH_FAILED,
+                    "the password of server " + source.name() + " could not be read: " + e.getMessage(), e);
+        }
+        properties.setProperty("ApplicationName", "amyterm-backup");
+        properties.setProperty("connectTimeout", Long.toString(Math.max(1, connectTimeout.toSeconds())));
+        properties.setProperty("loginTimeout", Long.toString(Math.max(1, connectTimeout.toSeconds())));
+        try {
+            // the driver itself, not DriverManager, whose class-loader checks vary with who calls it
+            Connection connection = DRIVER.connect(source.jdbcUrl(database), properties);
             try {
                 connection.setAutoCommit(false);
                 try (Statement st = connection.createStatement()) {
                     st.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+                    st.execute("SET LOCAL lock_timeout = " + lockWait.toMillis());
+                    st.execute("SET LOCAL statement_timeout = " + statementTimeout.toMillis());
+                    st.execute("SET LOCAL idle_in_transaction_session_timeout = 0");
                     // the counts run beside pg_dump: parallel workers would take the cores its backend needs
                     st.execute("SET LOCAL max_parallel_workers_per_gather = 0");
                     try (ResultSet rs = st.executeQuery("SELECT pg_export_snapshot()")) {
@@ -64,6 +83,44 @@ final class SourceSnapshot implements AutoCloseable {
         return single("SHOW server_version").orElse("unknown");
     }
 
+    /** 15 for 15.4, 9 for 9.6 (server_version_num / 10000). */
+    int serverMajor() throws SQLException {
+        return Integer.parseInt(single("SHOW server_version_num").orElse("0")) / 10000;
+    }
+
+    /** Installed extensions as "name version", sorted. */
+    List<String> extensions() throws SQLException {
+        return strings("SELECT extname || ' ' || extversion FROM pg_extension ORDER BY 1");
+    }
+
+    /**
+     * Roles the dumped objects reference: owners of schemas, tables, sequences, views, functions and
+     * types outside the system schemas, and the roles row-level security policies name; sorted.
+     */
+    List<String> referencedRoles() throws SQLException {
+        return strings("""
+                WITH user_ns AS (
+                    SELECT oid, nspowner FROM pg_namespace
+                    WHERE nspname NOT IN ('pg_catalog', 'information_schema') AND nspname NOT LIKE 'pg\\_%')
+                SELECT DISTINCT r.rolname FROM pg_roles r WHERE r.oid IN (
+                    SELECT nspowner FROM user_ns
+                    UNION SELECT relowner FROM pg_class WHERE relnamespace IN (SELECT oid FROM user_ns)
+                    UNION SELECT proowner FROM pg_proc WHERE pronamespace IN (SELECT oid FROM user_ns)
+                    UNION SELECT typowner FROM pg_type WHERE typnamespace IN (SELECT oid FROM user_ns)
+                    UNION SELECT unnest(polroles) FROM pg_policy)
+                ORDER BY 1""");
+    }
+
+    private List<String> strings(String sql) throws SQLException {
+        List<String> values = new ArrayList<>();
+        try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            while (rs.next()) {
+                values.add(rs.getString(1));
+            }
+        }
+        return values;
+    }
+
     /** The result of an optional one-value query; empty if the query is blank or finds nothing. */
     Optional<String> optionalValue(String sql) throws SQLException {
         if (sql == null || sql.isBlank()) {
@@ -80,16 +137,23 @@ final class SourceSnapshot implements AutoCloseable {
         }
     }
 
-    /** Exact row counts of every user table, as {@code schema.table}. */
-    Map<String, Long> rowCounts() throws SQLException {
+    /**
+     * Exact row counts of every user table the dump holds, as {@code schema.table}: tables in the
+     * excluded schemas, and excluded tables, are left out as pg_dump leaves them out.
+     */
+    Map<String, Long> rowCounts(List<String> excludeSchemas, List<String> excludeTables) throws SQLException {
         List<String> tables = new ArrayList<>();
-        try (Statement st = connection.createStatement();
-                ResultSet rs = st.executeQuery("SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname) "
+        try (PreparedStatement st = connection.prepareStatement("SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname) "
                         + "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
                         + "WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema') "
-                        + "AND n.nspname NOT LIKE 'pg_toast%' AND n.nspname NOT LIKE 'pg_temp%' ORDER BY 1")) {
-            while (rs.next()) {
-                tables.add(rs.getString(1));
+                        + "AND n.nspname NOT LIKE 'pg_toast%' AND n.nspname NOT LIKE 'pg_temp%' "
+                        + "AND NOT n.nspname ~ ? AND NOT (n.nspname || '.' || c.relname) ~ ? ORDER BY 1")) {
+            st.setString(1, anyOf(excludeSchemas));
+            st.setString(2, anyOf(excludeTables));
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    tables.add(rs.getString(1));
+                }
             }
         }
         Map<String, Long> counts = new LinkedHashMap<>();
@@ -101,6 +165,31 @@ final class SourceSnapshot implements AutoCloseable {
             }
         }
         return counts;
+    }
+
+    /**
+     * A regular expression matching what any of pg_dump's name patterns match: unquoted names fold
+     * to lower case, {@code *} is any text and {@code ?} one character; none matches nothing.
+     */
+    static String anyOf(List<String> patterns) {
+        if (patterns.isEmpty()) {
+            return "^$"; // no schema or table has an empty name
+        }
+        StringBuilder regex = new StringBuilder("^(");
+        for (int i = 0; i < patterns.size(); i++) {
+            if (i > 0) {
+                regex.append('|');
+            }
+            for (char c : patterns.get(i).toLowerCase(java.util.Locale.ROOT).toCharArray()) {
+                switch (c) {
+                    case '*' -> regex.append(".*");
+                    case '?' -> regex.append('.');
+                    case '$', '.' -> regex.append('\\').append(c);
+                    default -> regex.append(c);
+                }
+            }
+        }
+        return regex.append(")$").toString();
     }
 
     private Optional<String> single(String sql) throws SQLException {
@@ -119,18 +208,25 @@ final class SourceSnapshot implements AutoCloseable {
         }
     }
 
-    static StageException connectFailure(SourceEndpoint source, String database, String backupId, SQLException e) {
+    static StageException connectFailure(SourceServer source, String database, String backupId, SQLException e) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
-        String where = source.user() + "@" + source.host() + ":" + source.port() + "/" + database;
+        String where = source.where() + "/" + database;
         if (state.equals("28P01") || state.equals("28000")) {
             return new StageException(backupId, database, Stage.DUMP, FailureReason.SOURCE_AUTH_FAILED,
                     "PostgreSQL refused the backup credentials for " + where
-                            + ": check the password in PGPASSWORD / PGPASSFILE and pg_hba.conf", e);
+                            + " (server " + source.name() + "): check its password (password-file, password-env, "
+                            + "PGPASSWORD or PGPASSFILE) and pg_hba.conf", e);
         }
         if (state.equals("3D000")) {
             return new StageException(backupId, database, Stage.DUMP, FailureReason.DATABASE_NOT_FOUND,
                     "database '" + database + "' does not exist on " + source.host() + ":" + source.port()
-                            + ": check amyterm.backup.source.databases", e);
+                            + " (server " + source.name() + "): check amyterm.backup.source.databases or "
+                            + "amyterm.backup.databases", e);
+        }
+        if (state.equals("55P03") || state.equals("57014")) {
+            return new StageException(backupId, database, Stage.DUMP, FailureReason.DUMP_FAILED,
+                    "reading " + where + " waited too long for a lock or a statement (amyterm.backup.dump."
+                            + "lock-wait-timeout / timeout): " + e.getMessage(), e);
         }
         if (state.startsWith("08")) {
             return new StageException(backupId, database, Stage.DUMP, FailureReason.SOURCE_UNREACHABLE,

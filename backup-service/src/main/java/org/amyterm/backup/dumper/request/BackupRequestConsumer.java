@@ -9,6 +9,7 @@ import org.amyterm.backup.contracts.EventJson;
 import org.amyterm.backup.contracts.IsRetryable;
 import org.amyterm.backup.contracts.StageException;
 import org.amyterm.backup.dumper.config.BackupConfig;
+import org.amyterm.backup.dumper.config.SourceDatabases;
 import org.amyterm.backup.dumper.dump.DumpRunner;
 import org.amyterm.backup.messaging.EventPublisher;
 import org.eclipse.microprofile.faulttolerance.Retry;
@@ -29,10 +30,11 @@ public class BackupRequestConsumer {
     private final RecentBackups recent = new RecentBackups(10_000);
     private final RequestAdmission admission;
 
-    public BackupRequestConsumer(DumpAttempts attempts, EventPublisher events, BackupConfig config) {
+    public BackupRequestConsumer(DumpAttempts attempts, EventPublisher events, BackupConfig config,
+            SourceDatabases databases) {
         this.attempts = attempts;
         this.events = events;
-        this.admission = new RequestAdmission(config.source().databases(), config.requests().staleAfter());
+        this.admission = new RequestAdmission(databases.names(), config.requests().staleAfter());
     }
 
     @Incoming("backup-requests")

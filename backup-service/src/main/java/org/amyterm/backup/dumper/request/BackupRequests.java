@@ -4,7 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import org.amyterm.backup.dumper.config.BackupConfig;
+import org.amyterm.backup.dumper.config.SourceDatabases;
 import org.amyterm.backup.contracts.BackupReason;
 import org.amyterm.backup.contracts.BackupRequested;
 import org.amyterm.backup.contracts.ObjectLayout;
@@ -13,11 +13,11 @@ import org.amyterm.backup.messaging.EventPublisher;
 /** Turns "back this database up" (from the schedule, REST or the CLI) into a BackupRequested event. */
 @ApplicationScoped
 public class BackupRequests {
-    private final BackupConfig config;
+    private final SourceDatabases databases;
     private final EventPublisher events;
 
-    public BackupRequests(BackupConfig config, EventPublisher events) {
-        this.config = config;
+    public BackupRequests(SourceDatabases databases, EventPublisher events) {
+        this.databases = databases;
         this.events = events;
     }
 
@@ -29,7 +29,7 @@ public class BackupRequests {
     public BackupRequested request(String database, BackupReason reason, String requestedBy, String idempotencyKey,
             Instant requestedAt) {
         ObjectLayout.requireDatabaseName(database);
-        List<String> known = config.source().databases();
+        List<String> known = databases.names();
         if (!known.contains(database)) {
             throw new UnknownDatabaseException(database, known);
         }
@@ -43,7 +43,7 @@ public class BackupRequests {
     public static class UnknownDatabaseException extends IllegalArgumentException {
         public UnknownDatabaseException(String database, List<String> known) {
             super("database '" + database + "' is not configured for backup; configured: " + String.join(", ", known)
-                    + " (amyterm.backup.source.databases)");
+                    + " (amyterm.backup.source.databases, amyterm.backup.databases)");
         }
     }
 }

@@ -9,7 +9,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.Map;
-import org.amyterm.backup.dumper.config.BackupConfig;
+import org.amyterm.backup.dumper.config.SourceDatabases;
 import org.amyterm.backup.contracts.BackupReason;
 import org.amyterm.backup.contracts.BackupRequested;
 
@@ -19,11 +19,11 @@ import org.amyterm.backup.contracts.BackupRequested;
 @Consumes(MediaType.APPLICATION_JSON)
 public class BackupResource {
     private final BackupRequests requests;
-    private final BackupConfig config;
+    private final SourceDatabases databases;
 
-    public BackupResource(BackupRequests requests, BackupConfig config) {
+    public BackupResource(BackupRequests requests, SourceDatabases databases) {
         this.requests = requests;
-        this.config = config;
+        this.databases = databases;
     }
 
     /** The body of a backup request; only {@code database} is required. */
@@ -50,7 +50,7 @@ public class BackupResource {
     @GET
     @Path("/databases")
     public List<String> databases() {
-        return config.source().databases();
+        return databases.names();
     }
 
     static Response problem(Response.Status status, String message) {

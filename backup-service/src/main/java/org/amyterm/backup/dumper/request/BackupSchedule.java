@@ -1,34 +1,89 @@
 package org.amyterm.backup.dumper.request;
 
+import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
+import io.quarkus.scheduler.ScheduledExecution;
+import io.quarkus.scheduler.Scheduler;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import org.amyterm.backup.dumper.config.BackupConfig;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.amyterm.backup.contracts.BackupReason;
+import org.amyterm.backup.dumper.config.BackupConfig;
+import org.amyterm.backup.dumper.config.SourceDatabase;
+import org.amyterm.backup.dumper.config.SourceDatabases;
 import org.jboss.logging.Logger;
 
-/** The daily full backup of every configured database (procedure section 2). */
+/**
+ * The scheduled full backup of each configured database (procedure section 2), one Quarkus
+ * scheduler job per database with its own cron, so one database's trouble never holds up another's.
+ * Each request is published at the database's own offset within {@code schedule.jitter} after the
+ * cron time, so many databases do not start in the same second. Every replica fires the schedule:
+ * the database and the cron time fix the backup id, so they ask for the same backup, dumped once.
+ */
 @ApplicationScoped
 public class BackupSchedule {
     private static final Logger LOG = Logger.getLogger(BackupSchedule.class);
 
     private final BackupRequests requests;
-    private final BackupConfig config;
+    private final SourceDatabases databases;
+    private final Scheduler scheduler;
+    private final Duration jitter;
+    private final ScheduledExecutorService spread = Executors.newSingleThreadScheduledExecutor(task -> {
+        Thread thread = new Thread(task, "schedule-spread");
+        thread.setDaemon(true);
+        return thread;
+    });
 
-    public BackupSchedule(BackupRequests requests, BackupConfig config) {
+    public BackupSchedule(BackupRequests requests, SourceDatabases databases, Scheduler scheduler, BackupConfig config) {
         this.requests = requests;
-        this.config = config;
+        this.databases = databases;
+        this.scheduler = scheduler;
+        this.jitter = config.schedule().jitter();
     }
 
-    @Scheduled(identity = "daily-backup", cron = "${amyterm.backup.schedule.cron:0 30 1 * * ?}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    void requestAll() {
-        // every replica fires the schedule: the same database and minute give the same backup id, dumped once
-        Instant minute = Instant.now().truncatedTo(ChronoUnit.MINUTES);
-        for (String database : config.source().databases()) {
-            LOG.infof("scheduled backup of %s requested", database);
-            requests.request(database, BackupReason.SCHEDULED, "schedule", "scheduled:" + database + ":" + minute, minute);
+    void start(@Observes StartupEvent started) {
+        for (SourceDatabase database : databases.all()) {
+            database.cron().ifPresentOrElse(cron -> {
+                scheduler.newJob("backup:" + database.name())
+                        .setCron(cron)
+                        .setConcurrentExecution(Scheduled.ConcurrentExecution.SKIP)
+                        .setTask(execution -> fired(database, execution))
+                        .schedule();
+                LOG.infof("scheduled backups of %s: cron \"%s\", requested %d s after each time", database.name(), cron,
+                        offset(database.name()).toSeconds());
+            }, () -> LOG.infof("no scheduled backups of %s (its schedule is off)", database.name()));
         }
+    }
+
+    @PreDestroy
+    void stop() {
+        spread.shutdownNow();
+    }
+
+    private void fired(SourceDatabase database, ScheduledExecution execution) {
+        Instant minute = execution.getScheduledFireTime().truncatedTo(ChronoUnit.MINUTES);
+        spread.schedule(() -> request(database.name(), minute), offset(database.name()).toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Publishes one database's scheduled request; a failure is logged and touches no other database. */
+    void request(String database, Instant minute) {
+        try {
+            requests.request(database, BackupReason.SCHEDULED, "schedule", "scheduled:" + database + ":" + minute, minute);
+            LOG.infof("scheduled backup of %s requested", database);
+        } catch (RuntimeException e) {
+            LOG.errorf("the scheduled backup of %s for %s could not be requested: %s", database, minute, e.getMessage());
+        }
+    }
+
+    /** The database's fixed place in the jitter window: the same on every replica, different per database. */
+    Duration offset(String database) {
+        long window = jitter.toMillis();
+        return window <= 0 ? Duration.ZERO : Duration.ofMillis(Math.floorMod(database.hashCode() * 0x9E3779B1L, window));
     }
 }

@@ -99,6 +99,17 @@ class DumpRunnerTest {
         assertThat(completed.schemaVersion()).isEqualTo("2.3.1");
         assertThat(completed.pgDumpVersion()).startsWith("pg_dump (PostgreSQL)");
         assertThat(completed.backupId()).isEqualTo(request.backupId());
+        // and how it was taken: the server, the options, the extensions and the roles it references
+        assertThat(completed.dumpDetails()).satisfies(details -> {
+            assertThat(details.server()).isEqualTo("default");
+            assertThat(details.pgDumpOptions()).contains("--format=custom", "--no-owner", "--no-privileges")
+                    .anyMatch(o -> o.startsWith("--lock-wait-timeout="))
+                    .noneMatch(o -> o.contains("snapshot") || o.contains("host") || o.contains(SourceDatabaseResource.PASSWORD));
+            assertThat(details.extensions()).anyMatch(e -> e.startsWith("plpgsql "));
+            assertThat(details.roles()).contains("postgres");
+            assertThat(details.checkProfile()).isEqualTo("generic");
+            assertThat(details.retentionClass()).isEqualTo("daily");
+        });
         // and the dump's time and size are in the metrics
         assertThat(metrics.find("amyterm.backup.dump.duration").tag("database", SourceDatabaseResource.DATABASE).timer())
                 .isNotNull().satisfies(t -> assertThat(t.count()).isPositive());

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.amyterm.backup.dumper.config.SourceServer;
 import org.amyterm.backup.pgtools.PgClientProcess;
 import org.amyterm.backup.testsupport.PostgresServer;
 import org.amyterm.backup.testsupport.TestServers;
@@ -14,8 +15,8 @@ import org.junit.jupiter.api.Test;
 /** pg_dump as the backup service starts it, against a real PostgreSQL. */
 class PgDumpCommandTest {
     private final PostgresServer postgres = TestServers.postgres();
-    private final SourceEndpoint source = new SourceEndpoint(postgres.host(), postgres.port(), PostgresServer.SUPERUSER,
-            Optional.of(postgres.password()));
+    private final SourceServer source = new SourceServer("test", postgres.host(), postgres.port(),
+            PostgresServer.SUPERUSER, new SourceServer.PasswordValue(Optional.of(postgres.password())));
 
     @Test
     void aDatabaseNameIsNeverReadAsAConnectionString() throws Exception {
@@ -32,7 +33,8 @@ class PgDumpCommandTest {
 
     /** "exit 0", or pg_dump's exit code and error output. */
     private String schemaOnlyDump(String database) throws Exception {
-        List<String> command = new ArrayList<>(PgDumpCommand.of(Optional.of(postgres.binDir()), source, "unused"));
+        List<String> command = new ArrayList<>(PgDumpCommand.of(Optional.of(postgres.binDir()), source, "unused",
+                List.of("--format=custom")));
         command.removeIf(arg -> arg.startsWith("--snapshot="));
         command.add("--schema-only");
         try (PgClientProcess pgDump = PgClientProcess.start(command, source.password(),

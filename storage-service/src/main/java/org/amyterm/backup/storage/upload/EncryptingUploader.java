@@ -149,7 +149,7 @@ public class EncryptingUploader {
                 prepared.encryption(),
                 new Manifest.StoredObject(layout.dumpKey(dump.database(), dump.backupId()), prepared.ciphertextBytes(),
                         prepared.ciphertextSha256()),
-                dump.startedAt(), dump.finishedAt(), Instant.now());
+                dump.startedAt(), dump.finishedAt(), Instant.now(), dump.dumpDetails());
     }
 
     private BackupStored announce(Manifest manifest, String manifestKey) {

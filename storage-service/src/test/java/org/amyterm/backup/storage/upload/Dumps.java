@@ -131,7 +131,9 @@ final class Dumps {
             Files.write(file, content);
             return new BackupCompleted(id, "amyterm", BackupReason.MANUAL, NodeRole.CENTRAL, file.toString(), 5000,
                     "a".repeat(64), content.length, sha256(content), "zstd", "15", "pg_dump 15", "2.3.1",
-                    Map.of("public.concept", 3L), Instant.now(), Instant.now());
+                    Map.of("public.concept", 3L), Instant.now(), Instant.now(), new org.amyterm.backup.contracts.DumpDetails(
+                            "central", List.of("--format=custom", "--exclude-schema=scratch"), List.of("plpgsql 1.0"),
+                            List.of("amyterm_owner"), "amyterm", "daily"));
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

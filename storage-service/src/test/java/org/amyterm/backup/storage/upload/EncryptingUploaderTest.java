@@ -51,6 +51,7 @@ class EncryptingUploaderTest extends StorageServiceTest {
         assertThat(stored.objectKey()).isEqualTo(layout.dumpKey("amyterm", dump.backupId()));
         Manifest manifest = EventJson.read(store.getText(stored.manifestKey()).orElseThrow(), Manifest.class);
         assertThat(manifest.archive().sha256()).isEqualTo(dump.archiveSha256());
+        assertThat(manifest.dumpDetails()).isEqualTo(dump.dumpDetails()).isNotNull();
         assertThat(manifest.object().sha256()).isEqualTo(stored.ciphertextSha256());
         assertThat(manifest.encryption().keyId()).isEqualTo(stored.keyId()).hasSize(40);
         assertThat(manifest.encryption().recipients()).hasSize(2).startsWith(stored.keyId());

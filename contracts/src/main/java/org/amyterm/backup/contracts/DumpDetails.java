@@ -1,0 +1,25 @@
+package org.amyterm.backup.contracts;
+
+import java.util.List;
+
+/**
+ * How a dump was taken and what it needs, recorded in BackupCompleted and the manifest (absent from
+ * backups taken before it existed): the server it came from (its name in the backup service's
+ * configuration), the pg_dump options beyond connection and snapshot, the extensions installed
+ * (name and version), the roles the dumped objects reference (owners, policy roles), the check
+ * profile the restore test applies and the retention class of scheduled backups.
+ */
+public record DumpDetails(
+        String server,
+        List<String> pgDumpOptions,
+        List<String> extensions,
+        List<String> roles,
+        String checkProfile,
+        String retentionClass) {
+
+    public DumpDetails {
+        pgDumpOptions = pgDumpOptions == null ? List.of() : List.copyOf(pgDumpOptions);
+        extensions = extensions == null ? List.of() : List.copyOf(extensions);
+        roles = roles == null ? List.of() : List.copyOf(roles);
+    }
+}
