@@ -18,6 +18,8 @@ public enum FailureReason {
             "the request names a database this service is not configured to back up, or no usable database name"),
     REQUEST_STALE("AT-DUMP-007", false, "the request waited longer than its stale age and was not run"),
     PG_DUMP_MISSING("AT-DUMP-008", true, "no installed pg_dump is of the source server's major version or newer"),
+    SPOOL_FULL("AT-DUMP-009", true, "the spool has no room for the dump (it frees up as dumps are stored)"),
+    DUMP_INTERRUPTED("AT-DUMP-010", false, "the backup service stopped during the dump; its partial file was removed"),
     SPOOL_MISSING("AT-STORE-001", false, "the spool file named by the event is gone"),
     INTEGRITY_MISMATCH("AT-STORE-002", false, "a checksum did not match the one recorded at dump time"),
     ENCRYPTION_KEY_INVALID("AT-STORE-003", false, "the configured encryption key cannot be used"),

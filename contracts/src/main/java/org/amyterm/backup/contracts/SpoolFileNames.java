@@ -16,6 +16,16 @@ public final class SpoolFileNames {
         return complete(backupId) + PARTIAL_SUFFIX;
     }
 
+    /** The backup whose unfinished dump a file name is, if it is one. */
+    public static java.util.Optional<String> backupIdOfPartial(String fileName) {
+        String suffix = COMPLETE_SUFFIX + PARTIAL_SUFFIX;
+        if (fileName == null || !fileName.endsWith(suffix)) {
+            return java.util.Optional.empty();
+        }
+        String id = fileName.substring(0, fileName.length() - suffix.length());
+        return BackupId.isValid(id) ? java.util.Optional.of(id) : java.util.Optional.empty();
+    }
+
     /** Once the dump succeeded (renamed from {@link #partial}). */
     public static String complete(String backupId) {
         return BackupId.requireValid(backupId) + COMPLETE_SUFFIX;

@@ -109,6 +109,14 @@ public final class PostgresServer {
         psql("postgres", "CREATE DATABASE \"" + database + "\"");
     }
 
+    /** Creates the database with {@code sql} run in it, unless an earlier test of this server made it already. */
+    public synchronized void createDatabaseOnce(String database, String sql) {
+        if (psql("postgres", "SELECT 1 FROM pg_database WHERE datname = '" + database.replace("'", "''") + "'").isEmpty()) {
+            createDatabase(database);
+            psql(database, sql);
+        }
+    }
+
     public void stop() {
         process.stop("INT");
     }

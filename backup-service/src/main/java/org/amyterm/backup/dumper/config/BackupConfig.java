@@ -33,6 +33,23 @@ public interface BackupConfig {
 
     Requests requests();
 
+    Retry retry();
+
+    /** Dumps that failed for a reason that may pass (unreachable server, lock wait, pg_dump error, spool). */
+    interface Retry {
+        /** How long a failing dump is tried again before it is given up and reported again. */
+        @WithDefault("30m")
+        Duration window();
+
+        /** The first wait; the waits double from here. */
+        @WithDefault("10s")
+        Duration initialDelay();
+
+        /** The longest wait between two attempts. */
+        @WithDefault("2m")
+        Duration maxDelay();
+    }
+
     /** The one-server form: a server named {@code default}. */
     interface Source {
         @WithDefault("127.0.0.1")
@@ -100,6 +117,20 @@ public interface BackupConfig {
         /** Where plaintext dumps wait for the storage service; created with mode 0700. */
         @WithDefault("/var/spool/amyterm-backup")
         Path dir();
+
+        /** The most all files on the spool may hold together; unset means the disk's free space is the limit. */
+        Optional<Long> maxBytes();
+
+        /**
+         * A dump starts only if the spool has room for this fraction of the database's size (what
+         * {@code pg_database_size} says); a zstd-compressed custom-format dump is usually far smaller.
+         */
+        @WithDefault("0.3")
+        double estimateFraction();
+
+        /** A partial dump file this much older than its last write, found at start-up, is an orphan of a crash. */
+        @WithDefault("10m")
+        Duration orphanAge();
     }
 
     interface Schedule {

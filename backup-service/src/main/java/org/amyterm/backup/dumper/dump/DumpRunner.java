@@ -78,12 +78,13 @@ public class DumpRunner {
         try (SourceSnapshot snapshot = SourceSnapshot.open(server, database, backupId, config.dump().connectTimeout(),
                 config.dump().lockWaitTimeout(), config.dump().timeout())) {
             PgDumpBinaries.Installed pgDump = pgDumpFor(snapshot.serverMajor(), server, request);
+            long room = roomFor(snapshot.databaseSize(), request);
             List<String> options = PgDumpCommand.options(configured, config.dump().lockWaitTimeout());
             List<String> command = PgDumpCommand.of(pgDump.binDir(), server, snapshot.snapshotId(), options);
             try (PgClientProcess process = PgClientProcess.start(command, server.password(),
                     PgDumpCommand.environment(database));
                     OutputStream file = spool.open()) {
-                HashingOutputStream written = new HashingOutputStream(file);
+                HashingOutputStream written = new HashingOutputStream(new SpoolLimit(file, room));
                 HashingInputStream archive = new HashingInputStream(process.stdout());
                 CompletableFuture<Void> copy = CompletableFuture.runAsync(() -> copyCompressed(archive, written), copiers);
                 // a spool that cannot be written stops pg_dump at once, instead of leaving it blocked on a full pipe
@@ -127,9 +128,13 @@ public class DumpRunner {
             throw SourceSnapshot.connectFailure(server, database, backupId, e);
         } catch (IOException e) {
             spool.discard();
-            throw new StageException(backupId, database, Stage.DUMP, FailureReason.SPOOL_UNWRITABLE,
-                    "writing the dump of " + database + " to " + config.spool().dir() + " failed: " + e.getMessage()
-                            + " (check free space and permissions)", e);
+            boolean full = e instanceof SpoolLimit.SpoolFullException
+                    || String.valueOf(e.getMessage()).contains("No space left on device");
+            throw new StageException(backupId, database, Stage.DUMP, full ? FailureReason.SPOOL_FULL
+                    : FailureReason.SPOOL_UNWRITABLE, "writing the dump of " + database + " to " + config.spool().dir()
+                            + " failed: " + e.getMessage() + (full ? "; pg_dump was stopped and the partial file removed "
+                                    + "(the spool frees up as the storage service stores dumps; check it if this lasts)"
+                                    : " (check permissions)"), e);
         } catch (InterruptedException e) {
             spool.discard();
             Thread.currentThread().interrupt();
@@ -140,6 +145,22 @@ public class DumpRunner {
             throw new StageException(backupId, database, Stage.DUMP, FailureReason.UNEXPECTED,
                     "dump of " + database + " failed unexpectedly: " + e, e);
         }
+    }
+
+    /**
+     * The bytes this dump may write to the spool; a dump that would not fit by estimate (a fraction
+     * of the database's size) fails before pg_dump starts.
+     */
+    private long roomFor(long databaseBytes, BackupRequested request) throws IOException {
+        long room = SpoolRoom.of(config.spool().dir(), config.spool().maxBytes());
+        long estimate = (long) (databaseBytes * config.spool().estimateFraction());
+        if (room < estimate) {
+            throw new StageException(request.backupId(), request.database(), Stage.DUMP, FailureReason.SPOOL_FULL,
+                    "the spool " + config.spool().dir() + " has room for " + room + " bytes, and the dump of "
+                            + request.database() + " (" + databaseBytes + " bytes in the database) is estimated at "
+                            + estimate + " (amyterm.backup.spool.estimate-fraction); the dump was not started");
+        }
+        return room;
     }
 
     private PgDumpBinaries.Installed pgDumpFor(int serverMajor, SourceServer server, BackupRequested request) {

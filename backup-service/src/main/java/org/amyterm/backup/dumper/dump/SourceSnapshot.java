@@ -83,6 +83,11 @@ final class SourceSnapshot implements AutoCloseable {
         return single("SHOW server_version").orElse("unknown");
     }
 
+    /** What the database takes on disk (pg_database_size). */
+    long databaseSize() throws SQLException {
+        return Long.parseLong(single("SELECT pg_database_size(current_database())").orElse("0"));
+    }
+
     /** 15 for 15.4, 9 for 9.6 (server_version_num / 10000). */
     int serverMajor() throws SQLException {
         return Integer.parseInt(single("SHOW server_version_num").orElse("0")) / 10000;

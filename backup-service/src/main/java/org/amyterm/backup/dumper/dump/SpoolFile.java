@@ -11,8 +11,8 @@ import org.amyterm.backup.contracts.SpoolFileNames;
 
 /**
  * One dump on the spool. It is written as {@code <backupId>.pgcustom.zst.partial} (mode 0600, in a
- * 0700 directory) and renamed when complete, so the storage service never sees half a dump; a
- * failed attempt deletes its partial file.
+ * 0700 directory), synced and renamed when complete, so the storage service never sees half a dump;
+ * a failed attempt deletes its partial file.
  */
 final class SpoolFile {
     private final Path partial;
@@ -43,11 +43,22 @@ final class SpoolFile {
         return Files.newOutputStream(partial);
     }
 
+    /** Written, then made durable (fsync of the file, and after the rename of the folder), then renamed. */
     Path commit() throws IOException {
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(partial,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            channel.force(true);
+        }
         try {
             Files.move(partial, complete, StandardCopyOption.ATOMIC_MOVE);
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(partial, complete, StandardCopyOption.REPLACE_EXISTING);
+        }
+        try (java.nio.channels.FileChannel folder = java.nio.channels.FileChannel.open(complete.getParent(),
+                java.nio.file.StandardOpenOption.READ)) {
+            folder.force(true); // the rename itself survives a crash
+        } catch (IOException notSupported) {
+            // some file systems cannot sync a directory; the file's own data is synced above
         }
         return complete;
     }

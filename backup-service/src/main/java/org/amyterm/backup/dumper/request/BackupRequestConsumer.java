@@ -1,10 +1,12 @@
 package org.amyterm.backup.dumper.request;
 
-import io.smallrye.common.annotation.Blocking;
-import io.smallrye.faulttolerance.api.RetryWhen;
+import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.amyterm.backup.contracts.BackupCompleted;
 import org.amyterm.backup.contracts.BackupRequested;
+import org.amyterm.backup.contracts.BackupStarted;
 import org.amyterm.backup.contracts.EventJson;
 import org.amyterm.backup.contracts.IsRetryable;
 import org.amyterm.backup.contracts.StageException;
@@ -12,33 +14,38 @@ import org.amyterm.backup.dumper.config.BackupConfig;
 import org.amyterm.backup.dumper.config.SourceDatabases;
 import org.amyterm.backup.dumper.dump.DumpRunner;
 import org.amyterm.backup.messaging.EventPublisher;
-import org.eclipse.microprofile.faulttolerance.Retry;
+import org.amyterm.backup.messaging.RetryWindow;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 /**
  * Takes backup requests off {@code backup.requests}: dump, then announce the dump. A request that
  * cannot be read is rejected to the dead-letter topic; one that may not run (see
- * {@link RequestAdmission}) and a dump that fails each become a StageFailed.
+ * {@link RequestAdmission}) becomes a StageFailed. A dump that fails for a reason that may pass (the
+ * server restarting, a lock held) is tried again with backoff for {@code amyterm.backup.retry.window},
+ * each attempt logged: its first failure is reported as still retrying, a give-up again.
  */
 @ApplicationScoped
 public class BackupRequestConsumer {
     private static final Logger LOG = Logger.getLogger(BackupRequestConsumer.class);
 
-    private final DumpAttempts attempts;
+    private final DumpRunner dumps;
     private final EventPublisher events;
     private final RecentBackups recent = new RecentBackups(10_000);
     private final RequestAdmission admission;
+    private final RetryWindow retries;
 
-    public BackupRequestConsumer(DumpAttempts attempts, EventPublisher events, BackupConfig config,
+    public BackupRequestConsumer(DumpRunner dumps, EventPublisher events, BackupConfig config,
             SourceDatabases databases) {
-        this.attempts = attempts;
+        this.dumps = dumps;
         this.events = events;
         this.admission = new RequestAdmission(databases.names(), config.requests().staleAfter());
+        this.retries = new RetryWindow("amyterm.backup.retry", config.retry().window(), config.retry().initialDelay(),
+                config.retry().maxDelay());
     }
 
     @Incoming("backup-requests")
-    @Blocking
+    @Blocking("dumps")
     public void onRequest(String payload) {
         BackupRequested request = EventJson.read(payload, BackupRequested.class);
         if (!recent.firstTime(request.backupId())) {
@@ -53,38 +60,45 @@ public class BackupRequestConsumer {
             events.publishFailure(refused);
             return;
         }
+        AtomicInteger attempt = new AtomicInteger();
         try {
-            events.publish(attempts.dumpWithRetries(request));
+            events.publish(retries.run(BackupCompleted.class, () -> attempt(request, attempt.incrementAndGet()),
+                    new IsRetryable(), (failure, until) -> reportFirstFailure((StageException) failure, until)));
         } catch (StageException e) {
-            events.publishFailure(e);
+            events.publishFailure(e.isRetryable() && attempt.get() > 1 ? e.gaveUp("gave up after " + attempt.get()
+                    + " attempts in " + retries.window() + " (amyterm.backup.retry.window)") : e);
         }
     }
 
-    /** Retries dumps whose failure reason says a retry may help (an unreachable server, say). */
-    @ApplicationScoped
-    public static class DumpAttempts {
-        private final DumpRunner dumps;
-        private final EventPublisher events;
-
-        public DumpAttempts(DumpRunner dumps, EventPublisher events) {
-            this.dumps = dumps;
-            this.events = events;
-        }
-
-        @Retry(maxRetries = 2, delay = 5000, jitter = 1000, maxDuration = 0)
-        @RetryWhen(exception = IsRetryable.class)
-        public org.amyterm.backup.contracts.BackupCompleted dumpWithRetries(BackupRequested request) {
+    private BackupCompleted attempt(BackupRequested request, int number) {
+        try {
             return dumps.dump(request, this::announce);
+        } catch (StageException e) {
+            LOG.warnf("attempt %d to dump %s (backup %s) failed [%s]%s: %s", number, request.database(),
+                    request.backupId(), e.reason().code(), e.isRetryable() ? ", will retry" : "", e.getMessage());
+            throw e;
         }
+    }
 
-        /** Best effort: without it the storage service stores from the finished spool file instead. */
-        private void announce(org.amyterm.backup.contracts.BackupStarted started) {
-            try {
-                events.publish(started);
-            } catch (RuntimeException e) {
-                LOG.warnf("could not announce the dump of %s (backup %s) as started; it is stored once complete: %s",
-                        started.database(), started.backupId(), e.getMessage());
-            }
+    /** A person hears once that a dump is failing and being retried, not once per attempt. */
+    private boolean reportFirstFailure(StageException failure, Instant until) {
+        try {
+            events.publishFailure(failure.retryingUntil(until, "retrying until " + until
+                    + " (amyterm.backup.retry.window)"));
+        } catch (RuntimeException e) {
+            // Kafka may be down too: the retries go on, and a give-up is reported in any case
+            LOG.warnf("could not report the first dump failure of %s: %s", failure.backupId(), e.getMessage());
+        }
+        return true;
+    }
+
+    /** Best effort: without it the storage service stores from the finished spool file instead. */
+    private void announce(BackupStarted started) {
+        try {
+            events.publish(started);
+        } catch (RuntimeException e) {
+            LOG.warnf("could not announce the dump of %s (backup %s) as started; it is stored once complete: %s",
+                    started.database(), started.backupId(), e.getMessage());
         }
     }
 }

@@ -33,7 +33,7 @@ class DumpFailuresTest {
     @Test
     void aWorkingConfigurationDumps() {
         // the positive case of the tests below: the same setup with nothing wrong
-        assertThat(dumper(Map.of()).dump(request(), started -> { }).archiveBytes()).isPositive();
+        assertThat(dumper(Map.of()).dump(request("postgres"), started -> { }).archiveBytes()).isPositive();
     }
 
     @Test
@@ -55,10 +55,40 @@ class DumpFailuresTest {
         assertThat(failure.getMessage()).contains("found: none", "amyterm.backup.dump.pg-bin-dirs.");
     }
 
+    @Test
+    void aDumpTheSpoolCannotHoldIsNotStarted() {
+        StageException failure = assertFails(Map.of("amyterm.backup.spool.max-bytes", "1000"), FailureReason.SPOOL_FULL,
+                true);
+        assertThat(failure.getMessage()).contains("estimated", "was not started");
+    }
+
+    @Test
+    void aSpoolThatFillsDuringTheDumpStopsPgDumpAtOnce() {
+        // Given a database whose dump is far larger than the room the spool has, the estimate let through
+        postgres.createDatabaseOnce(LARGE, "CREATE TABLE filler AS SELECT g AS id, md5(g::text) || md5((g * 7)::text) AS "
+                + "noise FROM generate_series(1, 200000) g");
+        Map<String, String> change = Map.of("amyterm.backup.source.databases", LARGE,
+                "amyterm.backup.spool.max-bytes", "100000", "amyterm.backup.spool.estimate-fraction", "0",
+                "amyterm.backup.dump.timeout", "10m");
+
+        // When it is dumped, Then it fails as a full spool well before pg_dump's own timeout (pg_dump
+        // blocked on a full pipe would otherwise wait for it), and leaves nothing on the spool
+        StageException failure = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofMinutes(2),
+                () -> assertFails(change, FailureReason.SPOOL_FULL, true, LARGE), "pg_dump was left blocked");
+        assertThat(failure.getMessage()).contains("no room for more than", "pg_dump was stopped");
+    }
+
+    private static final String LARGE = "spool_filler";
+
     private StageException assertFails(Map<String, String> change, FailureReason reason, boolean retryable) {
+        return assertFails(change, reason, retryable, "postgres");
+    }
+
+    private StageException assertFails(Map<String, String> change, FailureReason reason, boolean retryable,
+            String database) {
         DumpRunner dumper = dumper(change);
         StageException[] thrown = new StageException[1];
-        assertThatThrownBy(() -> dumper.dump(request(), started -> { })).isInstanceOfSatisfying(StageException.class, e -> {
+        assertThatThrownBy(() -> dumper.dump(request(database), started -> { })).isInstanceOfSatisfying(StageException.class, e -> {
             assertThat(e.reason()).as(e.getMessage()).isEqualTo(reason);
             assertThat(e.isRetryable()).isEqualTo(retryable);
             assertThat(e.getMessage()).doesNotContain(postgres.password());
@@ -82,8 +112,8 @@ class DumpFailuresTest {
         return new DumpRunner(config, new SourceDatabases(config));
     }
 
-    private static BackupRequested request() {
-        return BackupRequested.of("postgres", BackupReason.MANUAL, "test", UUID.randomUUID().toString(), Instant.now());
+    private static BackupRequested request(String database) {
+        return BackupRequested.of(database, BackupReason.MANUAL, "test", UUID.randomUUID().toString(), Instant.now());
     }
 
     private java.util.List<Path> spoolFiles() {

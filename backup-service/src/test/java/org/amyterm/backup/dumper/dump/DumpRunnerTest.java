@@ -163,6 +163,30 @@ class DumpRunnerTest {
         assertThat(failed.backupId()).isEqualTo(request.backupId());
     }
 
+    @Test
+    void aDumpThatMayPassIsRetriedAndReportedOnceAsRetryingAndOnceAsGivenUp() {
+        // Given a database whose server does not answer
+        BackupRequested request = request(SourceDatabaseResource.UNREACHABLE);
+
+        // When its request is consumed
+        connector.source("backup-requests").send(EventJson.write(request));
+
+        // Then one StageFailed says it is still retrying, and after the window one says it gave up
+        List<StageFailed> failures = org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+                .until(() -> events.ofType(StageFailed.TYPE).stream()
+                        .map(m -> EventJson.read(m.getPayload(), StageFailed.class))
+                        .filter(f -> f.backupId().equals(request.backupId())).toList(), l -> l.size() >= 2);
+        assertThat(failures).hasSize(2).allSatisfy(f -> {
+            assertThat(f.reason()).isEqualTo(FailureReason.SOURCE_UNREACHABLE);
+            assertThat(f.retryable()).isTrue();
+        });
+        assertThat(failures.get(0).stillRetrying()).isTrue();
+        assertThat(failures.get(0).message()).contains("retrying until", "amyterm.backup.retry.window");
+        assertThat(failures.get(1).stillRetrying()).isFalse();
+        assertThat(failures.get(1).message()).containsPattern("gave up after \\d+ attempts");
+        assertThat(events.ofType(BackupStarted.TYPE)).noneMatch(m -> m.getPayload().contains(request.backupId()));
+    }
+
     private static BackupRequested request(String database) {
         return BackupRequested.of(database, BackupReason.MANUAL, "test", UUID.randomUUID().toString(), Instant.now());
     }

@@ -13,6 +13,8 @@ import org.amyterm.backup.testsupport.TestServers;
 public class SourceDatabaseResource implements QuarkusTestResourceLifecycleManager {
     public static final String DATABASE = "amyterm_unit";
     public static final String MISSING = "not_on_the_server";
+    /** A database on a server nobody listens on: its dumps fail retryably. */
+    public static final String UNREACHABLE = "on_a_down_server";
     public static final String PASSWORD = "unit-" + java.util.UUID.randomUUID();
 
     @Override
@@ -31,6 +33,14 @@ public class SourceDatabaseResource implements QuarkusTestResourceLifecycleManag
         config.put("amyterm.backup.spool.dir", TestDirs.servers().resolve("unit-spool").toString());
         config.put("amyterm.backup.schedule.cron", "off");
         config.put("amyterm.backup.dump.pg-bin-dir", postgres.binDir().toString());
+        config.put("amyterm.backup.servers.down.host", "127.0.0.1");
+        config.put("amyterm.backup.servers.down.port", Integer.toString(org.amyterm.backup.testsupport.FreePort.next()));
+        config.put("amyterm.backup.servers.down.user", "unit_backup");
+        config.put("amyterm.backup.databases." + UNREACHABLE + ".server", "down");
+        // retries over seconds, not the default half hour
+        config.put("amyterm.backup.retry.window", "4s");
+        config.put("amyterm.backup.retry.initial-delay", "500ms");
+        config.put("amyterm.backup.retry.max-delay", "1s");
         return config;
     }
 

@@ -36,7 +36,8 @@ public class FailureRecorder {
     @Blocking
     public void onFailure(String payload) {
         StageFailed failure = EventJson.read(payload, StageFailed.class);
-        if (BackupId.isValid(failure.backupId())) {
+        // a failure not tied to one database's backup (a refused name, an interrupted dump: "*") has no folder
+        if (BackupId.isValid(failure.backupId()) && ObjectLayout.isDatabaseName(failure.database())) {
             String key = layout.failureKey(failure.database(), failure.backupId());
             retries.run(Boolean.class, () -> {
                 store.putText(key, EventJson.writeForPeople(failure));

@@ -261,6 +261,21 @@ class EncryptingUploaderTest extends StorageServiceTest {
         assertThat(store.getText(layout.failureKey("amyterm", backupId)).orElseThrow()).contains("pg_dump died");
     }
 
+    @Test
+    void aFailureOfNoOneDatabaseHasNoFolderAndTheNextFailureIsStillRecorded() {
+        // Given a refused request for a name that is no database ("*") and then an ordinary failure
+        String refused = BackupId.of(Instant.now(), UUID.randomUUID().toString());
+        connector.source("backup-failed").send(EventJson.write(StageFailed.of(refused, "*", Stage.DUMP,
+                FailureReason.REQUEST_REFUSED, "a request for 'host=evil' was refused", Instant.now())));
+        String backupId = BackupId.of(Instant.now(), UUID.randomUUID().toString());
+        connector.source("backup-failed").send(EventJson.write(StageFailed.of(backupId, "amyterm", Stage.DUMP,
+                FailureReason.DUMP_FAILED, "pg_dump died", Instant.now())));
+
+        // Then the ordinary one is recorded, and nothing of the refused one is in the bucket
+        await().atMost(Duration.ofSeconds(30)).until(() -> store.exists(layout.failureKey("amyterm", backupId)));
+        assertThat(store.list(layout.root())).noneMatch(key -> key.contains(refused));
+    }
+
     private double uploadedBytes() {
         return registry.find("amyterm.storage.uploaded").tag("database", "amyterm").counters().stream()
                 .mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
