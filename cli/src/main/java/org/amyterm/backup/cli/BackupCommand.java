@@ -48,12 +48,19 @@ final class BackupCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON.")
     boolean json;
 
+    @Option(names = "--idempotency-key", paramLabel = "KEY", description = "The same key sent again (a retried "
+            + "pipeline step, say) returns the backup of the first request instead of taking another "
+            + "(default: a new key per run, which the command's own retries reuse).")
+    String idempotencyKey;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         BackupReason.fromCode(reason);
         String requestedBy = System.getProperty("user.name", "cli") + "@cli";
-        BackupRequested request = root.client().requestBackup(database, reason, requestedBy);
+        String key = idempotencyKey == null || idempotencyKey.isBlank() ? "cli-" + java.util.UUID.randomUUID()
+                : idempotencyKey;
+        BackupRequested request = root.client().requestBackup(database, reason, requestedBy, key);
         if (until == null) {
             out.println(json ? EventJson.write(request) : "backup " + request.backupId() + " of " + database + " requested");
             return ExitCode.OK;

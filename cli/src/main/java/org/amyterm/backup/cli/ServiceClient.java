@@ -26,13 +26,39 @@ final class ServiceClient {
         this.storageService = storageService;
     }
 
-    BackupRequested requestBackup(String database, String reason, String requestedBy) {
-        String body = EventJson.write(java.util.Map.of("database", database, "reason", reason, "requestedBy", requestedBy));
+    /**
+     * Asks for a backup. The idempotency key makes the request safe to send again: an answer lost to
+     * a dropped connection or a restarting service is retried (three attempts), and the backup
+     * service answers a repeat with the backup of the first.
+     */
+    BackupRequested requestBackup(String database, String reason, String requestedBy, String idempotencyKey) {
+        String body = EventJson.write(java.util.Map.of("database", database, "reason", reason, "requestedBy", requestedBy,
+                "idempotencyKey", idempotencyKey));
         HttpRequest request = HttpRequest.newBuilder(backupService.resolve("/backups"))
-                .header("Content-Type", "application/json")
+                .header("Content-Type", "application/json").timeout(Duration.ofMinutes(2))
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-        return EventJson.read(send(request, "the backup service", backupService).orElseThrow(
-                () -> new CliException(ExitCode.FAILED, "the backup service answered 404")), BackupRequested.class);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return EventJson.read(send(request, "the backup service", backupService).orElseThrow(
+                        () -> new CliException(ExitCode.FAILED, "the backup service answered 404")), BackupRequested.class);
+            } catch (CliException e) {
+                if (e.exitCode() != ExitCode.UNAVAILABLE || attempt == REQUEST_ATTEMPTS) {
+                    throw e;
+                }
+                waitBeforeRetry(attempt);
+            }
+        }
+    }
+
+    private static final int REQUEST_ATTEMPTS = 3;
+
+    private static void waitBeforeRetry(int attempt) {
+        try {
+            java.util.concurrent.TimeUnit.SECONDS.sleep(2L * attempt);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException(ExitCode.UNAVAILABLE, "interrupted");
+        }
     }
 
     Optional<BackupSummary> backup(String database, String backupId) {

@@ -22,10 +22,13 @@ public record BackupRequested(
         Require.present(requestedAt, "requestedAt");
     }
 
-    /** A request whose backup id follows from its idempotency key and time. */
+    /**
+     * A request whose backup id follows from its time, database and idempotency key: one key used
+     * for two databases in the same second still names two backups.
+     */
     public static BackupRequested of(String database, BackupReason reason, String requestedBy,
             String idempotencyKey, Instant requestedAt) {
-        return new BackupRequested(BackupId.of(requestedAt, idempotencyKey), database, reason, requestedBy,
+        return new BackupRequested(BackupId.of(requestedAt, database + "/" + idempotencyKey), database, reason, requestedBy,
                 idempotencyKey, requestedAt);
     }
 

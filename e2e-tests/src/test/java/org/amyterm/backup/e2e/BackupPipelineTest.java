@@ -52,8 +52,10 @@ class BackupPipelineTest {
     @Order(1)
     void backupIsEncryptedStoredRestoredCheckedAndReported() throws Exception {
         // Given the sample Amy-Term database and the running services
-        // When an operator takes a backup and waits for its verification
-        Pipeline.CliRun run = pipeline.cli("backup", Pipeline.DATABASE, "--wait", "verified", "--json");
+        // When a deployment pipeline takes a pre-upgrade backup and waits for its verification (the gate)
+        String[] gate = {"backup", Pipeline.DATABASE, "--reason", "pre-upgrade", "--wait", "verified", "--json",
+                "--idempotency-key", "upgrade-2.4.0-" + java.util.UUID.randomUUID()};
+        Pipeline.CliRun run = pipeline.cli(gate);
 
         // Then the CLI reports a verified backup
         assertThat(run.exit()).as(run.err()).isZero();
@@ -125,6 +127,12 @@ class BackupPipelineTest {
         assertThat(show.out()).contains("PASSED", objectKey);
         Pipeline.CliRun status = pipeline.cli("status");
         assertThat(status.out()).contains(Pipeline.DATABASE, backup.backupId());
+
+        // and the pipeline step retried with its key passes on the same backup, taking no other
+        Pipeline.CliRun retried = pipeline.cli(gate);
+        assertThat(retried.exit()).as(retried.err()).isZero();
+        assertThat(EventJson.read(retried.out(), BackupSummary.class).backupId()).isEqualTo(backup.backupId());
+        assertThat(backup.manifest().reason()).isEqualTo(org.amyterm.backup.contracts.BackupReason.PRE_UPGRADE);
 
         // and a retention dry run keeps it (and everything else this young)
         Pipeline.CliRun retention = pipeline.cli("retention", "--dry-run", "--json");

@@ -1,32 +1,56 @@
 package org.amyterm.backup.dumper.request;
 
+import io.smallrye.common.annotation.Identifier;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
-import org.amyterm.backup.dumper.config.SourceDatabases;
 import org.amyterm.backup.contracts.BackupReason;
 import org.amyterm.backup.contracts.BackupRequested;
 import org.amyterm.backup.contracts.ObjectLayout;
+import org.amyterm.backup.dumper.config.SourceDatabases;
 import org.amyterm.backup.messaging.EventPublisher;
 
-/** Turns "back this database up" (from the schedule, REST or the CLI) into a BackupRequested event. */
+/**
+ * Turns "back this database up" (from the schedule, REST or the CLI) into a BackupRequested event.
+ * An idempotency key makes one backup however often and however late it is sent again (see
+ * {@link RequestKeys}): a repeat answers with the first request.
+ */
 @ApplicationScoped
 public class BackupRequests {
+    /** How long a request waits for the idempotency keys to be read at start-up before it is refused. */
+    private static final Duration KEYS_WAIT = Duration.ofSeconds(30);
+
     private final SourceDatabases databases;
     private final EventPublisher events;
+    private final RequestKeys keys;
 
-    public BackupRequests(SourceDatabases databases, EventPublisher events) {
+    public BackupRequests(SourceDatabases databases, EventPublisher events,
+            @Identifier("default-kafka-broker") Map<String, Object> kafka) {
         this.databases = databases;
         this.events = events;
+        this.keys = new RequestKeys(kafka);
     }
 
-    public BackupRequested request(String database, BackupReason reason, String requestedBy, String idempotencyKey) {
+    @PreDestroy
+    void close() {
+        keys.close();
+    }
+
+    /** A request answered: the backup to follow, and whether an earlier request with its key made it. */
+    public record Outcome(BackupRequested request, boolean repeated) {
+    }
+
+    public Outcome request(String database, BackupReason reason, String requestedBy, String idempotencyKey) {
         return request(database, reason, requestedBy, idempotencyKey, Instant.now());
     }
 
-    /** A request at a given time: the time and the idempotency key fix the backup id. */
-    public BackupRequested request(String database, BackupReason reason, String requestedBy, String idempotencyKey,
+    /** A request at a given time: the time and the idempotency key fix the backup id of a first request. */
+    public Outcome request(String database, BackupReason reason, String requestedBy, String idempotencyKey,
             Instant requestedAt) {
         ObjectLayout.requireDatabaseName(database);
         List<String> known = databases.names();
@@ -34,9 +58,22 @@ public class BackupRequests {
             throw new UnknownDatabaseException(database, known);
         }
         String key = idempotencyKey == null || idempotencyKey.isBlank() ? UUID.randomUUID().toString() : idempotencyKey;
+        Optional<RequestKeys.Entry> earlier = keys.find(database, key, KEYS_WAIT);
+        if (earlier.isPresent()) {
+            if (!earlier.get().published()) {
+                publish(earlier.get().request()); // recorded, then the service stopped before publishing it
+            }
+            return new Outcome(earlier.get().request(), true);
+        }
         BackupRequested request = BackupRequested.of(database, reason, requestedBy, key, requestedAt);
+        keys.remember(request, false); // the key first: a crash now leaves a key whose retry publishes, not a second backup
+        publish(request);
+        return new Outcome(request, false);
+    }
+
+    private void publish(BackupRequested request) {
         events.publish(request);
-        return request;
+        keys.remember(request, true);
     }
 
     /** The database is not one this service is configured to back up. */

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import org.amyterm.backup.dumper.config.SourceDatabases;
 import org.amyterm.backup.contracts.BackupReason;
-import org.amyterm.backup.contracts.BackupRequested;
 
 /** {@code POST /backups}: ask for a backup now. Answers 202 with the backup id to follow. */
 @Path("/backups")
@@ -38,10 +37,13 @@ public class BackupResource {
         try {
             BackupReason reason = body.reason() == null ? BackupReason.MANUAL : BackupReason.fromCode(body.reason());
             String requestedBy = body.requestedBy() == null || body.requestedBy().isBlank() ? "api" : body.requestedBy();
-            BackupRequested request = requests.request(body.database(), reason, requestedBy, body.idempotencyKey());
-            return Response.accepted(request).build();
+            BackupRequests.Outcome outcome = requests.request(body.database(), reason, requestedBy, body.idempotencyKey());
+            // a repeat of an earlier request (same idempotency key) answers 200 with that request
+            return (outcome.repeated() ? Response.ok(outcome.request()) : Response.accepted(outcome.request())).build();
         } catch (BackupRequests.UnknownDatabaseException e) {
             return problem(Response.Status.NOT_FOUND, e.getMessage());
+        } catch (RequestKeys.NotReadyException e) {
+            return problem(Response.Status.SERVICE_UNAVAILABLE, e.getMessage());
         } catch (IllegalArgumentException e) {
             return problem(Response.Status.BAD_REQUEST, e.getMessage());
         }

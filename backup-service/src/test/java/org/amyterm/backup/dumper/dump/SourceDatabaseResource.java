@@ -25,6 +25,8 @@ public class SourceDatabaseResource implements QuarkusTestResourceLifecycleManag
         Map<String, String> config = new HashMap<>();
         config.putAll(InMemoryConnector.switchIncomingChannelsToInMemory("backup-requests"));
         config.putAll(InMemoryConnector.switchOutgoingChannelsToInMemory("events"));
+        // the channels are in memory; the idempotency keys live in a real broker's compacted topic
+        config.put("kafka.bootstrap.servers", TestServers.kafka().bootstrapServers());
         config.put("amyterm.backup.source.host", postgres.host());
         config.put("amyterm.backup.source.port", Integer.toString(postgres.port()));
         config.put("amyterm.backup.source.user", "unit_backup");
