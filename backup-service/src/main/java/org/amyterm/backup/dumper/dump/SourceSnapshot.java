@@ -59,6 +59,8 @@ final class SourceSnapshot implements AutoCloseable {
                     st.execute("SET LOCAL lock_timeout = " + lockWait.toMillis());
                     st.execute("SET LOCAL statement_timeout = " + statementTimeout.toMillis());
                     st.execute("SET LOCAL idle_in_transaction_session_timeout = 0");
+                    // as pg_dump does: a policy that would hide rows is an error, never a silently short count
+                    st.execute("SET LOCAL row_security = off");
                     // the counts run beside pg_dump: parallel workers would take the cores its backend needs
                     st.execute("SET LOCAL max_parallel_workers_per_gather = 0");
                     try (ResultSet rs = st.executeQuery("SELECT pg_export_snapshot()")) {
@@ -227,6 +229,11 @@ final class SourceSnapshot implements AutoCloseable {
                     "database '" + database + "' does not exist on " + source.host() + ":" + source.port()
                             + " (server " + source.name() + "): check amyterm.backup.source.databases or "
                             + "amyterm.backup.databases", e);
+        }
+        if (state.equals("42501")) {
+            return new StageException(backupId, database, Stage.DUMP, FailureReason.SOURCE_AUTH_FAILED,
+                    "the backup role " + source.user() + " may not read everything in " + where + ": " + e.getMessage()
+                            + " (grant it pg_read_all_data; tables with row-level security need BYPASSRLS)", e);
         }
         if (state.equals("55P03") || state.equals("57014")) {
             return new StageException(backupId, database, Stage.DUMP, FailureReason.DUMP_FAILED,

@@ -12,6 +12,7 @@ import org.amyterm.backup.contracts.IsRetryable;
 import org.amyterm.backup.contracts.StageException;
 import org.amyterm.backup.dumper.config.BackupConfig;
 import org.amyterm.backup.dumper.config.SourceDatabases;
+import org.amyterm.backup.dumper.dump.DumpMetrics;
 import org.amyterm.backup.dumper.dump.DumpRunner;
 import org.amyterm.backup.messaging.EventPublisher;
 import org.amyterm.backup.messaging.RetryWindow;
@@ -34,10 +35,12 @@ public class BackupRequestConsumer {
     private final RecentBackups recent = new RecentBackups(10_000);
     private final RequestAdmission admission;
     private final RetryWindow retries;
+    private final DumpMetrics metrics;
 
     public BackupRequestConsumer(DumpRunner dumps, EventPublisher events, BackupConfig config,
-            SourceDatabases databases) {
+            SourceDatabases databases, DumpMetrics metrics) {
         this.dumps = dumps;
+        this.metrics = metrics;
         this.events = events;
         this.admission = new RequestAdmission(databases.names(), config.requests().staleAfter());
         this.retries = new RetryWindow("amyterm.backup.retry", config.retry().window(), config.retry().initialDelay(),
@@ -61,12 +64,17 @@ public class BackupRequestConsumer {
             return;
         }
         AtomicInteger attempt = new AtomicInteger();
+        metrics.started(request.database());
         try {
-            events.publish(retries.run(BackupCompleted.class, () -> attempt(request, attempt.incrementAndGet()),
-                    new IsRetryable(), (failure, until) -> reportFirstFailure((StageException) failure, until)));
+            BackupCompleted completed = retries.run(BackupCompleted.class, () -> attempt(request, attempt.incrementAndGet()),
+                    new IsRetryable(), (failure, until) -> reportFirstFailure((StageException) failure, until));
+            metrics.succeeded(completed);
+            events.publish(completed);
         } catch (StageException e) {
             events.publishFailure(e.isRetryable() && attempt.get() > 1 ? e.gaveUp("gave up after " + attempt.get()
                     + " attempts in " + retries.window() + " (amyterm.backup.retry.window)") : e);
+        } finally {
+            metrics.ended(request.database());
         }
     }
 

@@ -71,6 +71,11 @@ public class BackupRequests {
         return new Outcome(request, false);
     }
 
+    /** Whether a request with this key was made for the database (by any replica, at any time). */
+    public boolean wasRequested(String database, String idempotencyKey) {
+        return keys.find(database, idempotencyKey, KEYS_WAIT).isPresent();
+    }
+
     private void publish(BackupRequested request) {
         events.publish(request);
         keys.remember(request, true);

@@ -1,5 +1,9 @@
 package org.amyterm.backup.dumper.request;
 
+import com.cronutils.model.CronType;
+import com.cronutils.model.definition.CronDefinitionBuilder;
+import com.cronutils.model.time.ExecutionTime;
+import com.cronutils.parser.CronParser;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.quarkus.scheduler.ScheduledExecution;
@@ -9,6 +13,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.Optional;
 import java.time.temporal.ChronoUnit;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -25,10 +32,13 @@ import org.jboss.logging.Logger;
  * Each request is published at the database's own offset within {@code schedule.jitter} after the
  * cron time, so many databases do not start in the same second. Every replica fires the schedule:
  * the database and the cron time fix the backup id, so they ask for the same backup, dumped once.
+ * At start-up, a database's last scheduled time that no replica requested (the service was down,
+ * or this is its first start) is requested once, at once.
  */
 @ApplicationScoped
 public class BackupSchedule {
     private static final Logger LOG = Logger.getLogger(BackupSchedule.class);
+    private static final CronParser CRON = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.QUARTZ));
 
     private final BackupRequests requests;
     private final SourceDatabases databases;
@@ -49,6 +59,7 @@ public class BackupSchedule {
 
     void start(@Observes StartupEvent started) {
         for (SourceDatabase database : databases.all()) {
+            database.cron().ifPresent(cron -> spread.execute(() -> catchUp(database.name(), cron, Instant.now())));
             database.cron().ifPresentOrElse(cron -> {
                 scheduler.newJob("backup:" + database.name())
                         .setCron(cron)
@@ -71,10 +82,36 @@ public class BackupSchedule {
         spread.schedule(() -> request(database.name(), minute), offset(database.name()).toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Requests now the database's last scheduled backup before {@code now} if no replica requested
+     * it (the service was down then): once, as a second start finds the catch-up's key.
+     */
+    void catchUp(String database, String cron, Instant now) {
+        try {
+            Optional<ZonedDateTime> last = ExecutionTime.forCron(CRON.parse(cron)).lastExecution(now.atZone(ZoneId.systemDefault()));
+            if (last.isEmpty()) {
+                return;
+            }
+            Instant missed = last.get().toInstant().truncatedTo(ChronoUnit.MINUTES);
+            if (requests.wasRequested(database, key(database, missed))) {
+                return;
+            }
+            LOG.warnf("the scheduled backup of %s for %s was not requested (the service was down): requesting it now",
+                    database, missed);
+            requests.request(database, BackupReason.SCHEDULED, "schedule (catch-up)", key(database, missed), now);
+        } catch (RuntimeException e) {
+            LOG.errorf("could not catch up the scheduled backup of %s: %s", database, e.getMessage());
+        }
+    }
+
+    private static String key(String database, Instant minute) {
+        return "scheduled:" + database + ":" + minute;
+    }
+
     /** Publishes one database's scheduled request; a failure is logged and touches no other database. */
     void request(String database, Instant minute) {
         try {
-            requests.request(database, BackupReason.SCHEDULED, "schedule", "scheduled:" + database + ":" + minute, minute);
+            requests.request(database, BackupReason.SCHEDULED, "schedule", key(database, minute), minute);
             LOG.infof("scheduled backup of %s requested", database);
         } catch (RuntimeException e) {
             LOG.errorf("the scheduled backup of %s for %s could not be requested: %s", database, minute, e.getMessage());

@@ -42,6 +42,22 @@ class DumpFailuresTest {
     }
 
     @Test
+    void aRoleThatRowLevelSecurityWouldHideRowsFromIsRefusedNotCountedShort() {
+        // Given a table with a row-level security policy, and a backup role that may read all data but not bypass it
+        postgres.createDatabaseOnce("rls_src", "CREATE TABLE secrets (a int); INSERT INTO secrets VALUES (1); "
+                + "ALTER TABLE secrets ENABLE ROW LEVEL SECURITY; CREATE POLICY nobody ON secrets USING (false)");
+        String password = "rls-" + UUID.randomUUID();
+        postgres.psql("postgres", "DROP ROLE IF EXISTS rls_reader; CREATE ROLE rls_reader LOGIN IN ROLE pg_read_all_data "
+                + "PASSWORD '" + password + "'");
+
+        // Then its dump fails for good, saying what the role needs, and nothing is left on the spool
+        StageException failure = assertFails(Map.of("amyterm.backup.source.user", "rls_reader",
+                "amyterm.backup.source.password", password, "amyterm.backup.source.databases", "rls_src"),
+                FailureReason.SOURCE_AUTH_FAILED, false, "rls_src");
+        assertThat(failure.getMessage()).contains("BYPASSRLS", "row-level security").doesNotContain(password);
+    }
+
+    @Test
     void anUnreachableServerIsRetryable() {
         assertFails(Map.of("amyterm.backup.source.port", Integer.toString(FreePort.next())),
                 FailureReason.SOURCE_UNREACHABLE, true);

@@ -113,6 +113,11 @@ class DumpRunnerTest {
         // and the dump's time and size are in the metrics
         assertThat(metrics.find("amyterm.backup.dump.duration").tag("database", SourceDatabaseResource.DATABASE).timer())
                 .isNotNull().satisfies(t -> assertThat(t.count()).isPositive());
+        // and, as backup exporters name them, the last success's time and size, and nothing in progress
+        assertThat(gauge("amyterm.backup.dump.last.success.timestamp")).isEqualTo(completed.finishedAt().getEpochSecond());
+        assertThat(gauge("amyterm.backup.dump.last.size")).isEqualTo(completed.spoolBytes());
+        assertThat(gauge("amyterm.backup.dump.last.duration")).isGreaterThan(0);
+        assertThat(gauge("amyterm.backup.dumps.in.progress")).isZero();
         Files.delete(spool);
     }
 
@@ -185,6 +190,10 @@ class DumpRunnerTest {
         assertThat(failures.get(1).stillRetrying()).isFalse();
         assertThat(failures.get(1).message()).containsPattern("gave up after \\d+ attempts");
         assertThat(events.ofType(BackupStarted.TYPE)).noneMatch(m -> m.getPayload().contains(request.backupId()));
+    }
+
+    private double gauge(String name) {
+        return metrics.get(name).tag("database", SourceDatabaseResource.DATABASE).gauge().value();
     }
 
     private static BackupRequested request(String database) {

@@ -13,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,16 +44,43 @@ class BackupScheduleTest {
         List<BackupRequested> requested = Awaitility.await().atMost(Duration.ofSeconds(60))
                 .until(() -> events.ofType(BackupRequested.TYPE).stream()
                         .map(m -> EventJson.read(m.getPayload(), BackupRequested.class)).toList(),
-                        l -> l.stream().map(BackupRequested::database).distinct().count() >= 2);
+                        l -> l.stream().filter(r -> r.requestedBy().equals("schedule")).map(BackupRequested::database)
+                                .toList().containsAll(List.of("sched_a", "sched_b")));
 
         // Then each scheduled database is requested with reason scheduled, and the one that is off is not
         assertThat(requested).extracting(BackupRequested::database).contains("sched_a", "sched_b")
                 .doesNotContain("sched_off");
         assertThat(requested).allSatisfy(r -> {
             assertThat(r.reason()).isEqualTo(BackupReason.SCHEDULED);
-            assertThat(r.requestedBy()).isEqualTo("schedule");
+            assertThat(r.requestedBy()).startsWith("schedule");
             assertThat(r.idempotencyKey()).startsWith("scheduled:" + r.database() + ":");
         });
+    }
+
+    @Test
+    void aScheduledTimeMissedWhileTheServiceWasDownIsCaughtUpOnceAtStart() {
+        RecordedEvents events = new RecordedEvents(connector.sink("events"));
+
+        // Given a daily schedule whose last time passed before the service started (it never ran)
+        // When the service started, Then that backup was requested at once, as a catch-up
+        BackupRequested caughtUp = Awaitility.await().atMost(Duration.ofSeconds(60))
+                .until(() -> requestsOf(events, "sched_daily"), l -> !l.isEmpty()).get(0);
+        assertThat(caughtUp.requestedBy()).isEqualTo("schedule (catch-up)");
+        assertThat(caughtUp.idempotencyKey()).startsWith("scheduled:sched_daily:").endsWith(":00Z");
+
+        // and a second start requests it no more
+        schedule.catchUp("sched_daily", DAILY, Instant.now());
+        assertThat(requestsOf(events, "sched_daily")).hasSize(1);
+    }
+
+    @Inject
+    BackupSchedule schedule;
+
+    private static final String DAILY = "0 0 3 * * ?";
+
+    private static List<BackupRequested> requestsOf(RecordedEvents events, String database) {
+        return events.ofType(BackupRequested.TYPE).stream().map(m -> EventJson.read(m.getPayload(), BackupRequested.class))
+                .filter(r -> r.database().equals(database)).toList();
     }
 
     /** Three databases on one server in the per-database form, two on a two-second cron. */
@@ -74,12 +102,13 @@ class BackupScheduleTest {
             config.put("amyterm.backup.servers.main.user", PostgresServer.SUPERUSER);
             config.put("amyterm.backup.servers.main.password-file", secret.toString());
             // the other tests' one-server form is configured too (their test resource applies to every test)
-            for (String database : List.of("sched_a", "sched_b", "sched_off")) {
+            for (String database : List.of("sched_a", "sched_b", "sched_off", "sched_daily")) {
                 config.put("amyterm.backup.databases." + database + ".server", "main");
             }
             config.put("amyterm.backup.databases.sched_a.schedule", "*/2 * * * * ?");
             config.put("amyterm.backup.databases.sched_b.schedule", "*/2 * * * * ?");
             config.put("amyterm.backup.databases.sched_off.schedule", "off");
+            config.put("amyterm.backup.databases.sched_daily.schedule", DAILY);
             config.put("amyterm.backup.schedule.jitter", "1s");
             config.put("amyterm.backup.spool.dir", TestDirs.servers().resolve("schedule-spool").toString());
             config.put("amyterm.backup.dump.pg-bin-dir", postgres.binDir().toString());
