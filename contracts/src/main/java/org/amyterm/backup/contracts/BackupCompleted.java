@@ -26,7 +26,8 @@ public record BackupCompleted(
         Map<String, Long> tableRowCounts,
         Instant startedAt,
         Instant finishedAt,
-        DumpDetails dumpDetails) implements BackupEvent {
+        DumpDetails dumpDetails,
+        Globals globals) implements BackupEvent {
 
     public static final String TYPE = "org.amyterm.backup.completed.v1";
 
@@ -46,13 +47,31 @@ public record BackupCompleted(
         Require.present(finishedAt, "finishedAt");
     }
 
+    /**
+     * The server's roles and tablespaces as {@code pg_dumpall --globals-only --no-role-passwords}
+     * wrote them beside the dump: its spool file, size and sha256. Absent from older events.
+     */
+    public record Globals(String spoolFile, long bytes, String sha256) {
+    }
+
+    /** A dump described as before {@code globals} existed. */
+    public BackupCompleted(String backupId, String database, BackupReason reason, NodeRole nodeRole, String spoolFile,
+            long archiveBytes, String archiveSha256, long spoolBytes, String spoolSha256, String compression,
+            String pgServerVersion, String pgDumpVersion, String schemaVersion, Map<String, Long> tableRowCounts,
+            Instant startedAt, Instant finishedAt, DumpDetails dumpDetails) {
+        this(backupId, database, reason, nodeRole, spoolFile, archiveBytes, archiveSha256, spoolBytes, spoolSha256,
+                compression, pgServerVersion, pgDumpVersion, schemaVersion, tableRowCounts, startedAt, finishedAt,
+                dumpDetails, null);
+    }
+
     /** A dump described as before {@code dumpDetails} existed. */
     public BackupCompleted(String backupId, String database, BackupReason reason, NodeRole nodeRole, String spoolFile,
             long archiveBytes, String archiveSha256, long spoolBytes, String spoolSha256, String compression,
             String pgServerVersion, String pgDumpVersion, String schemaVersion, Map<String, Long> tableRowCounts,
             Instant startedAt, Instant finishedAt) {
         this(backupId, database, reason, nodeRole, spoolFile, archiveBytes, archiveSha256, spoolBytes, spoolSha256,
-                compression, pgServerVersion, pgDumpVersion, schemaVersion, tableRowCounts, startedAt, finishedAt, null);
+                compression, pgServerVersion, pgDumpVersion, schemaVersion, tableRowCounts, startedAt, finishedAt, null,
+                null);
     }
 
     @Override

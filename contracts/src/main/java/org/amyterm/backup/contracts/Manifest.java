@@ -26,7 +26,8 @@ public record Manifest(
         Instant dumpStartedAt,
         Instant dumpFinishedAt,
         Instant storedAt,
-        DumpDetails dumpDetails) {
+        DumpDetails dumpDetails,
+        Globals globals) {
 
     public static final int FORMAT_VERSION = 1;
 
@@ -42,13 +43,29 @@ public record Manifest(
         Require.present(object, "object");
     }
 
+    /**
+     * The server's roles and tablespaces stored beside the dump ({@code globals.sql.gpg}): the
+     * object, the plaintext SQL's size and sha256, and its encryption (its own data key in KMS mode).
+     */
+    public record Globals(StoredObject object, long plaintextBytes, String plaintextSha256, Encryption encryption) {
+    }
+
+    /** A manifest as written before {@code globals} existed. */
+    public Manifest(int formatVersion, String backupId, String database, BackupReason reason, NodeRole nodeRole,
+            String pgServerVersion, String pgDumpVersion, String schemaVersion, Map<String, Long> tableRowCounts,
+            Archive archive, Encryption encryption, StoredObject object, Instant dumpStartedAt, Instant dumpFinishedAt,
+            Instant storedAt, DumpDetails dumpDetails) {
+        this(formatVersion, backupId, database, reason, nodeRole, pgServerVersion, pgDumpVersion, schemaVersion,
+                tableRowCounts, archive, encryption, object, dumpStartedAt, dumpFinishedAt, storedAt, dumpDetails, null);
+    }
+
     /** A manifest as written before {@code dumpDetails} existed. */
     public Manifest(int formatVersion, String backupId, String database, BackupReason reason, NodeRole nodeRole,
             String pgServerVersion, String pgDumpVersion, String schemaVersion, Map<String, Long> tableRowCounts,
             Archive archive, Encryption encryption, StoredObject object, Instant dumpStartedAt, Instant dumpFinishedAt,
             Instant storedAt) {
         this(formatVersion, backupId, database, reason, nodeRole, pgServerVersion, pgDumpVersion, schemaVersion,
-                tableRowCounts, archive, encryption, object, dumpStartedAt, dumpFinishedAt, storedAt, null);
+                tableRowCounts, archive, encryption, object, dumpStartedAt, dumpFinishedAt, storedAt, null, null);
     }
 
     /** The pg_dump archive before compression and encryption: what {@code pg_restore} reads. */

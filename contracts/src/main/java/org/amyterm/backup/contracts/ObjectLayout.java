@@ -15,6 +15,8 @@ public record ObjectLayout(String prefix) {
 
     /** The encrypted archive: zstd-compressed pg_dump custom format inside OpenPGP. */
     public static final String DUMP_FILE = "dump.pgcustom.zst.gpg";
+    /** The server's roles and tablespaces (pg_dumpall --globals-only --no-role-passwords), encrypted like the dump. */
+    public static final String GLOBALS_FILE = "globals.sql.gpg";
     public static final String MANIFEST_FILE = "manifest.json";
     /** The storage service's detached OpenPGP signature of {@code manifest.json} ({@code gpg --verify} reads it). */
     public static final String MANIFEST_SIGNATURE_FILE = "manifest.json.sig";
@@ -53,6 +55,10 @@ public record ObjectLayout(String prefix) {
 
     public String dumpKey(String database, String backupId) {
         return backupFolder(database, backupId) + DUMP_FILE;
+    }
+
+    public String globalsKey(String database, String backupId) {
+        return backupFolder(database, backupId) + GLOBALS_FILE;
     }
 
     public String manifestKey(String database, String backupId) {

@@ -7,6 +7,7 @@ package org.amyterm.backup.contracts;
 public final class SpoolFileNames {
     private static final String COMPLETE_SUFFIX = ".pgcustom.zst";
     private static final String PARTIAL_SUFFIX = ".partial";
+    private static final String GLOBALS_SUFFIX = ".globals.sql";
 
     private SpoolFileNames() {
     }
@@ -16,14 +17,20 @@ public final class SpoolFileNames {
         return complete(backupId) + PARTIAL_SUFFIX;
     }
 
-    /** The backup whose unfinished dump a file name is, if it is one. */
+    /** The backup's roles and tablespaces, written beside its dump. */
+    public static String globals(String backupId) {
+        return BackupId.requireValid(backupId) + GLOBALS_SUFFIX;
+    }
+
+    /** The backup whose unfinished dump (or globals) a file name is, if it is one. */
     public static java.util.Optional<String> backupIdOfPartial(String fileName) {
-        String suffix = COMPLETE_SUFFIX + PARTIAL_SUFFIX;
-        if (fileName == null || !fileName.endsWith(suffix)) {
-            return java.util.Optional.empty();
+        for (String suffix : java.util.List.of(COMPLETE_SUFFIX + PARTIAL_SUFFIX, GLOBALS_SUFFIX + PARTIAL_SUFFIX)) {
+            if (fileName != null && fileName.endsWith(suffix)) {
+                String id = fileName.substring(0, fileName.length() - suffix.length());
+                return BackupId.isValid(id) ? java.util.Optional.of(id) : java.util.Optional.empty();
+            }
         }
-        String id = fileName.substring(0, fileName.length() - suffix.length());
-        return BackupId.isValid(id) ? java.util.Optional.of(id) : java.util.Optional.empty();
+        return java.util.Optional.empty();
     }
 
     /** Once the dump succeeded (renamed from {@link #partial}). */

@@ -183,16 +183,26 @@ class BackupPipelineTest {
         assertThat(watcher.sawPgDump()).as("the watcher saw pg_dump running").isTrue();
         assertThat(watcher.leaks()).isEmpty();
 
+        // and the roles stored with the backup, decrypted, name the backup role but hold no password
+        String backupId = backupIdIn(run.out());
+        Path roles = TestDirs.server("e2e-globals-" + backupId).resolve("globals.sql");
+        Path encryptedRoles = roles.resolveSibling(ObjectLayout.GLOBALS_FILE);
+        try (S3Client s3 = pipeline.s3Client()) {
+            s3.getObject(b -> b.bucket(Pipeline.BUCKET).key(LAYOUT.globalsKey(Pipeline.DATABASE, backupId)), encryptedRoles);
+        }
+        pipeline.key.gpg("--output", roles.toString(), "--decrypt", encryptedRoles.toString());
+        assertThat(Files.readString(roles)).contains("CREATE ROLE " + Pipeline.BACKUP_ROLE);
+
         // and no file the servers wrote holds it: service and server logs, Kafka's stored events,
-        // and everything in the bucket (manifests, evidence)
+        // everything in the bucket (manifests, evidence) and the decrypted roles
         SecretScan scan = SecretScan.of(TestDirs.servers(), pipeline.backupPassword);
         assertThat(scan.filesScanned()).isGreaterThan(10);
         assertThat(scan.scanned()).anyMatch(p -> p.endsWith("backup-service.log"))
                 .anyMatch(p -> p.endsWith(ObjectLayout.MANIFEST_FILE))
-                .anyMatch(p -> p.toString().contains("backup.completed"));
+                .anyMatch(p -> p.toString().contains("backup.completed"))
+                .contains(roles);
         assertThat(scan.filesContainingSecret()).isEmpty();
         // (the same scan does find what events and manifests do hold: it would see a leak)
-        String backupId = backupIdIn(run.out());
         assertThat(SecretScan.of(TestDirs.servers(), backupId).filesContainingSecret())
                 .anyMatch(p -> p.toString().contains("backup.completed"))
                 .anyMatch(p -> p.endsWith(ObjectLayout.MANIFEST_FILE));

@@ -75,10 +75,14 @@ public class DumpRunner {
         SourceServer server = configured.server();
         Instant startedAt = Instant.now();
         SpoolFile spool = createSpool(request);
+        SpoolFile globalsSpool = null;
         try (SourceSnapshot snapshot = SourceSnapshot.open(server, database, backupId, config.dump().connectTimeout(),
                 config.dump().lockWaitTimeout(), config.dump().timeout())) {
             PgDumpBinaries.Installed pgDump = pgDumpFor(snapshot.serverMajor(), server, request);
             long room = roomFor(snapshot.databaseSize(), request);
+            globalsSpool = SpoolFile.createGlobals(config.spool().dir(), backupId);
+            BackupCompleted.Globals globals = GlobalsCapture.capture(pgDump.binDir(), server, database, globalsSpool,
+                    backupId, config.dump().lockWaitTimeout());
             List<String> options = PgDumpCommand.options(configured, config.dump().lockWaitTimeout());
             List<String> command = PgDumpCommand.of(pgDump.binDir(), server, snapshot.snapshotId(), options);
             try (PgClientProcess process = PgClientProcess.start(command, server.password(),
@@ -118,16 +122,16 @@ public class DumpRunner {
                         archive.bytes(), archive.sha256(), written.bytes(), written.sha256(), COMPRESSION,
                         serverVersion, pgDump.version(), schemaVersion, counts, startedAt, Instant.now(),
                         new DumpDetails(server.name(), options, extensions, roles, configured.checkProfile(),
-                                configured.retentionClass()));
+                                configured.retentionClass()), globals);
             }
         } catch (StageException e) {
-            spool.discard();
+            discard(spool, globalsSpool);
             throw e;
         } catch (SQLException e) {
-            spool.discard();
+            discard(spool, globalsSpool);
             throw SourceSnapshot.connectFailure(server, database, backupId, e);
         } catch (IOException e) {
-            spool.discard();
+            discard(spool, globalsSpool);
             boolean full = e instanceof SpoolLimit.SpoolFullException
                     || String.valueOf(e.getMessage()).contains("No space left on device");
             throw new StageException(backupId, database, Stage.DUMP, full ? FailureReason.SPOOL_FULL
@@ -136,12 +140,12 @@ public class DumpRunner {
                                     + "(the spool frees up as the storage service stores dumps; check it if this lasts)"
                                     : " (check permissions)"), e);
         } catch (InterruptedException e) {
-            spool.discard();
+            discard(spool, globalsSpool);
             Thread.currentThread().interrupt();
             throw new StageException(backupId, database, Stage.DUMP, FailureReason.UNEXPECTED,
                     "the backup service was stopped during the dump of " + database, e);
         } catch (RuntimeException e) {
-            spool.discard();
+            discard(spool, globalsSpool);
             throw new StageException(backupId, database, Stage.DUMP, FailureReason.UNEXPECTED,
                     "dump of " + database + " failed unexpectedly: " + e, e);
         }
@@ -161,6 +165,13 @@ public class DumpRunner {
                             + estimate + " (amyterm.backup.spool.estimate-fraction); the dump was not started");
         }
         return room;
+    }
+
+    private static void discard(SpoolFile spool, SpoolFile globals) {
+        spool.discard();
+        if (globals != null) {
+            globals.discard();
+        }
     }
 
     private PgDumpBinaries.Installed pgDumpFor(int serverMajor, SourceServer server, BackupRequested request) {

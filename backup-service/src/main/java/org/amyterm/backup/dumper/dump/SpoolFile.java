@@ -23,11 +23,21 @@ final class SpoolFile {
         this.complete = complete;
     }
 
+    /** The backup's dump. */
     static SpoolFile create(Path spoolDir, String backupId) throws IOException {
+        return named(spoolDir, SpoolFileNames.complete(backupId));
+    }
+
+    /** The backup's roles and tablespaces, beside its dump. */
+    static SpoolFile createGlobals(Path spoolDir, String backupId) throws IOException {
+        return named(spoolDir, SpoolFileNames.globals(backupId));
+    }
+
+    private static SpoolFile named(Path spoolDir, String completeName) throws IOException {
         Files.createDirectories(spoolDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Files.setPosixFilePermissions(spoolDir, PosixFilePermissions.fromString("rwx------"));
-        Path complete = spoolDir.resolve(SpoolFileNames.complete(backupId));
-        Path partial = spoolDir.resolve(SpoolFileNames.partial(backupId));
+        Path complete = spoolDir.resolve(completeName);
+        Path partial = spoolDir.resolve(completeName + ".partial");
         Files.deleteIfExists(partial);
         Files.deleteIfExists(complete);
         Files.createFile(partial, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
@@ -63,9 +73,11 @@ final class SpoolFile {
         return complete;
     }
 
+    /** Removes what this attempt wrote: the partial file, or the complete one once a later step failed. */
     void discard() {
         try {
             Files.deleteIfExists(partial);
+            Files.deleteIfExists(complete);
         } catch (IOException ignored) {
             // the next attempt for this backup id deletes it before writing
         }

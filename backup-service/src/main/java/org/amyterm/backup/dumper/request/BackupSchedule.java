@@ -77,9 +77,10 @@ public class BackupSchedule {
         spread.shutdownNow();
     }
 
+    /** The scheduled (not the actual) fire time names the request: the same on every replica. */
     private void fired(SourceDatabase database, ScheduledExecution execution) {
-        Instant minute = execution.getScheduledFireTime().truncatedTo(ChronoUnit.MINUTES);
-        spread.schedule(() -> request(database.name(), minute), offset(database.name()).toMillis(), TimeUnit.MILLISECONDS);
+        Instant time = execution.getScheduledFireTime().truncatedTo(ChronoUnit.SECONDS);
+        spread.schedule(() -> request(database.name(), time), offset(database.name()).toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -92,7 +93,7 @@ public class BackupSchedule {
             if (last.isEmpty()) {
                 return;
             }
-            Instant missed = last.get().toInstant().truncatedTo(ChronoUnit.MINUTES);
+            Instant missed = last.get().toInstant().truncatedTo(ChronoUnit.SECONDS);
             if (requests.wasRequested(database, key(database, missed))) {
                 return;
             }
@@ -104,17 +105,17 @@ public class BackupSchedule {
         }
     }
 
-    private static String key(String database, Instant minute) {
-        return "scheduled:" + database + ":" + minute;
+    private static String key(String database, Instant time) {
+        return "scheduled:" + database + ":" + time;
     }
 
     /** Publishes one database's scheduled request; a failure is logged and touches no other database. */
-    void request(String database, Instant minute) {
+    void request(String database, Instant time) {
         try {
-            requests.request(database, BackupReason.SCHEDULED, "schedule", key(database, minute), minute);
+            requests.request(database, BackupReason.SCHEDULED, "schedule", key(database, time), time);
             LOG.infof("scheduled backup of %s requested", database);
         } catch (RuntimeException e) {
-            LOG.errorf("the scheduled backup of %s for %s could not be requested: %s", database, minute, e.getMessage());
+            LOG.errorf("the scheduled backup of %s for %s could not be requested: %s", database, time, e.getMessage());
         }
     }
 

@@ -110,6 +110,15 @@ class DumpRunnerTest {
             assertThat(details.checkProfile()).isEqualTo("generic");
             assertThat(details.retentionClass()).isEqualTo("daily");
         });
+        // and the server's roles travel beside it, without any password
+        Path globals = Path.of(completed.globals().spoolFile());
+        assertThat(globals.getFileName().toString()).isEqualTo(completed.backupId() + ".globals.sql");
+        assertThat(Files.getPosixFilePermissions(globals)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        String roles = Files.readString(globals);
+        assertThat(roles).contains("CREATE ROLE unit_backup").doesNotContain(SourceDatabaseResource.PASSWORD)
+                .doesNotContainIgnoringCase("password '").doesNotContain("SCRAM-SHA-256$");
+        assertThat(sha256(Files.newInputStream(globals))).isEqualTo(completed.globals().sha256());
+        Files.delete(globals);
         // and the dump's time and size are in the metrics
         assertThat(metrics.find("amyterm.backup.dump.duration").tag("database", SourceDatabaseResource.DATABASE).timer())
                 .isNotNull().satisfies(t -> assertThat(t.count()).isPositive());
@@ -150,7 +159,9 @@ class DumpRunnerTest {
                 .until(() -> events.ofType(BackupCompleted.TYPE).stream().anyMatch(m -> m.getPayload().contains(next.backupId())));
         assertThat(events.ofType(BackupCompleted.TYPE)).filteredOn(m -> m.getPayload().contains(request.backupId())).hasSize(1);
         for (var m : events.ofType(BackupCompleted.TYPE)) {
-            Files.deleteIfExists(Path.of(EventJson.read(m.getPayload(), BackupCompleted.class).spoolFile()));
+            BackupCompleted dumped = EventJson.read(m.getPayload(), BackupCompleted.class);
+            Files.deleteIfExists(Path.of(dumped.spoolFile()));
+            Files.deleteIfExists(Path.of(dumped.globals().spoolFile()));
         }
     }
 

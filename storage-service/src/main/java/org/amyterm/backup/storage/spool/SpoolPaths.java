@@ -34,6 +34,12 @@ public class SpoolPaths {
         return checked(dump.backupId(), dump.database(), dump.spoolFile(), SpoolFileNames.complete(dump.backupId()));
     }
 
+    /** The roles and tablespaces written beside a finished dump, if its event names them. */
+    public java.util.Optional<Path> globals(BackupCompleted dump) {
+        return java.util.Optional.ofNullable(dump.globals()).map(globals -> checked(dump.backupId(), dump.database(),
+                globals.spoolFile(), SpoolFileNames.globals(dump.backupId())));
+    }
+
     /** The name a partial spool file gets once its dump is complete. */
     public static Path completeName(Path partial, String backupId) {
         return partial.resolveSibling(SpoolFileNames.complete(backupId));

@@ -46,13 +46,20 @@ public class EncryptedObjectWriter {
      * {@code retainUntil} where Object Lock is on); the caller completes or closes it.
      */
     PreparedObject write(String backupId, String database, long expectedBytes, Instant retainUntil, SpoolSource source) {
+        return write(layout.dumpKey(database, backupId), backupId + ".pgcustom.zst", backupId, database, expectedBytes,
+                retainUntil, source);
+    }
+
+    /** As {@link #write(String, String, long, Instant, SpoolSource)}, to {@code key}, naming the plaintext {@code fileName}. */
+    PreparedObject write(String key, String fileName, String backupId, String database, long expectedBytes,
+            Instant retainUntil, SpoolSource source) {
         ObjectStore.Upload upload = null;
         try (InputStream spool = source.open()) {
             EncryptionSession session = encryption.start(backupId, database);
-            upload = store.startUpload(layout.dumpKey(database, backupId), expectedBytes, retainUntil);
+            upload = store.startUpload(key, expectedBytes, retainUntil);
             HashingInputStream spooled = new HashingInputStream(spool);
             HashingOutputStream ciphertext = new HashingOutputStream(upload.stream());
-            try (OutputStream plaintext = session.encryptingStream(ciphertext, backupId + ".pgcustom.zst")) {
+            try (OutputStream plaintext = session.encryptingStream(ciphertext, fileName)) {
                 spooled.transferTo(plaintext);
             }
             upload.finishParts();

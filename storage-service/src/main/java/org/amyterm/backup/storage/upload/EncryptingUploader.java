@@ -90,7 +90,7 @@ public class EncryptingUploader {
                 // another replica (or a lost answer to our own earlier attempt) completed the object first: its manifest follows
                 throw new StoredByAnotherAttempt(dump);
             }
-            manifest = manifest(dump, prepared);
+            manifest = manifest(dump, prepared, storeGlobals(dump, lockedUntil));
         }
         String text = EventJson.writeForPeople(manifest);
         // the signature first: a manifest is never seen without it
@@ -141,7 +141,31 @@ public class EncryptingUploader {
         }
     }
 
-    private Manifest manifest(BackupCompleted dump, PreparedObject prepared) {
+    /**
+     * Encrypts and stores the roles and tablespaces the dump came with (only the attempt that
+     * completed the dump's object gets here, so it may overwrite what a dead attempt left).
+     */
+    private Manifest.Globals storeGlobals(BackupCompleted dump, Instant lockedUntil) {
+        Optional<Path> file = spoolPaths.globals(dump);
+        if (file.isEmpty()) {
+            return null; // a dump from before roles were captured
+        }
+        String key = layout.globalsKey(dump.database(), dump.backupId());
+        try (PreparedObject prepared = writer.write(key, dump.backupId() + ".globals.sql", dump.backupId(),
+                dump.database(), dump.globals().bytes(), lockedUntil, () -> Files.newInputStream(file.get()))) {
+            if (!prepared.spoolSha256().equals(dump.globals().sha256()) || prepared.spoolBytes() != dump.globals().bytes()) {
+                throw new StageException(dump.backupId(), dump.database(), Stage.STORE, FailureReason.INTEGRITY_MISMATCH,
+                        "the roles file " + file.get() + " is not what the dump wrote (read sha256 "
+                                + prepared.spoolSha256() + "; the dump recorded " + dump.globals().sha256()
+                                + "): take a new backup");
+            }
+            call(dump, prepared.upload()::complete);
+            return new Manifest.Globals(new Manifest.StoredObject(key, prepared.ciphertextBytes(),
+                    prepared.ciphertextSha256()), prepared.spoolBytes(), prepared.spoolSha256(), prepared.encryption());
+        }
+    }
+
+    private Manifest manifest(BackupCompleted dump, PreparedObject prepared, Manifest.Globals globals) {
         return new Manifest(Manifest.FORMAT_VERSION, dump.backupId(), dump.database(), dump.reason(), dump.nodeRole(),
                 dump.pgServerVersion(), dump.pgDumpVersion(), dump.schemaVersion(), dump.tableRowCounts(),
                 new Manifest.Archive(Manifest.Archive.PG_DUMP_CUSTOM, dump.compression(), dump.archiveBytes(),
@@ -149,7 +173,7 @@ public class EncryptingUploader {
                 prepared.encryption(),
                 new Manifest.StoredObject(layout.dumpKey(dump.database(), dump.backupId()), prepared.ciphertextBytes(),
                         prepared.ciphertextSha256()),
-                dump.startedAt(), dump.finishedAt(), Instant.now(), dump.dumpDetails());
+                dump.startedAt(), dump.finishedAt(), Instant.now(), dump.dumpDetails(), globals);
     }
 
     private BackupStored announce(Manifest manifest, String manifestKey) {
@@ -185,9 +209,14 @@ public class EncryptingUploader {
                 ? "it is not what the dump wrote" : "amyterm.storage.retry.keep-spool-on-give-up=false") + ")";
     }
 
+    /** Deletes the dump's spool file and the roles file beside it. */
     private void deleteSpool(Path spool, BackupCompleted dump) {
         try {
             Files.deleteIfExists(spool);
+            Optional<Path> globals = spoolPaths.globals(dump);
+            if (globals.isPresent()) {
+                Files.deleteIfExists(globals.get());
+            }
         } catch (IOException e) {
             LOG.warnf("backup %s of %s is stored, but its spool file %s could not be deleted: %s", dump.backupId(),
                     dump.database(), spool, e.getMessage());

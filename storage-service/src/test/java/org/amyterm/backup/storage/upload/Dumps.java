@@ -129,11 +129,14 @@ final class Dumps {
     static BackupCompleted completed(Path file, byte[] content, String id) {
         try {
             Files.write(file, content);
+            byte[] roles = ("CREATE ROLE amyterm_owner;\n-- " + id + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            Path globals = Files.write(file.resolveSibling(org.amyterm.backup.contracts.SpoolFileNames.globals(id)), roles);
             return new BackupCompleted(id, "amyterm", BackupReason.MANUAL, NodeRole.CENTRAL, file.toString(), 5000,
                     "a".repeat(64), content.length, sha256(content), "zstd", "15", "pg_dump 15", "2.3.1",
                     Map.of("public.concept", 3L), Instant.now(), Instant.now(), new org.amyterm.backup.contracts.DumpDetails(
                             "central", List.of("--format=custom", "--exclude-schema=scratch"), List.of("plpgsql 1.0"),
-                            List.of("amyterm_owner"), "amyterm", "daily"));
+                            List.of("amyterm_owner"), "amyterm", "daily"),
+                    new BackupCompleted.Globals(globals.toString(), roles.length, sha256(roles)));
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

@@ -60,6 +60,16 @@ class EncryptingUploaderTest extends StorageServiceTest {
         assertThat(Dumps.sha256(ciphertext)).isEqualTo(manifest.object().sha256());
         assertThat(Dumps.gpgDecrypt(ciphertext)).isEqualTo(content);
         assertThat(Path.of(dump.spoolFile())).doesNotExist();
+        // and the roles it came with are stored beside it, encrypted the same way, and gone from the spool
+        Manifest.Globals globals = manifest.globals();
+        assertThat(globals.object().key()).isEqualTo(layout.globalsKey("amyterm", dump.backupId()));
+        assertThat(globals.plaintextSha256()).isEqualTo(dump.globals().sha256());
+        assertThat(globals.encryption().recipients()).isEqualTo(manifest.encryption().recipients());
+        byte[] roles = object(globals.object().key());
+        assertThat(Dumps.sha256(roles)).isEqualTo(globals.object().sha256());
+        assertThat(new String(Dumps.gpgDecrypt(roles), java.nio.charset.StandardCharsets.UTF_8))
+                .startsWith("CREATE ROLE amyterm_owner;");
+        assertThat(Path.of(dump.globals().spoolFile())).doesNotExist();
         // and the upload is counted in the metrics
         assertThat(uploadedBytes() - uploadedBefore).isEqualTo(manifest.object().bytes());
         // and gpg verifies the manifest's detached signature as made by the storage service's key
@@ -180,7 +190,8 @@ class EncryptingUploaderTest extends StorageServiceTest {
         await().atMost(Duration.ofSeconds(60)).until(() -> events.ofType(BackupStored.TYPE).size() == 2);
         List<String> keys = store.list(layout.backupFolder("amyterm", dump.backupId()));
         assertThat(keys).containsExactlyInAnyOrder(layout.dumpKey("amyterm", dump.backupId()),
-                layout.manifestKey("amyterm", dump.backupId()), layout.manifestSignatureKey("amyterm", dump.backupId()));
+                layout.globalsKey("amyterm", dump.backupId()), layout.manifestKey("amyterm", dump.backupId()),
+                layout.manifestSignatureKey("amyterm", dump.backupId()));
         assertThat(events.ofType(BackupStored.TYPE).stream().map(m -> EventJson.read(m.getPayload(), BackupStored.class).ciphertextSha256())
                 .distinct()).hasSize(1);
     }
