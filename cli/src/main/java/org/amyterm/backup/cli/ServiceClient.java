@@ -126,7 +126,8 @@ final class ServiceClient {
     private static String errorOf(String body) {
         try {
             JsonNode node = new ObjectMapper().readTree(body);
-            return node.has("error") ? node.get("error").asText() : body;
+            // an RFC 9457 problem's detail, or the error field of services that predate problems
+            return node.has("detail") ? node.get("detail").asText() : node.has("error") ? node.get("error").asText() : body;
         } catch (IOException e) {
             return body;
         }

@@ -7,7 +7,8 @@ import java.util.List;
  * backups taken before it existed): the server it came from (its name in the backup service's
  * configuration), the pg_dump options beyond connection and snapshot, the extensions installed
  * (name and version), the roles the dumped objects reference (owners, policy roles), the check
- * profile the restore test applies and the retention class of scheduled backups.
+ * profile the restore test applies, the retention class of scheduled backups, and the database's
+ * recovery point objective (ISO-8601, e.g. {@code PT26H}: how old its newest backup may grow).
  */
 public record DumpDetails(
         String server,
@@ -15,7 +16,8 @@ public record DumpDetails(
         List<String> extensions,
         List<String> roles,
         String checkProfile,
-        String retentionClass) {
+        String retentionClass,
+        String rpo) {
 
     public DumpDetails {
         pgDumpOptions = pgDumpOptions == null ? List.of() : List.copyOf(pgDumpOptions);

@@ -284,13 +284,14 @@ class BackupPipelineTest {
                     .noneMatch(o -> o.key().endsWith(ObjectLayout.MANIFEST_FILE));
             pipeline.startAgain("storage-service");
 
-            // Then the backup is stored exactly once: one object, its manifest and signature
+            // Then the backup is stored exactly once: one object, its roles, its manifest and signature
             await().atMost(Duration.ofSeconds(180)).until(() -> s3.listObjectsV2(b -> b.bucket(Pipeline.BUCKET)
                     .prefix(folder)).contents().stream().anyMatch(o -> o.key().endsWith(ObjectLayout.VERIFICATION_FILE)));
             assertThat(s3.listObjectsV2(b -> b.bucket(Pipeline.BUCKET).prefix(folder)).contents())
                     .extracting(o -> o.key().substring(folder.length()))
-                    .containsExactlyInAnyOrder(ObjectLayout.DUMP_FILE, ObjectLayout.MANIFEST_FILE,
-                            ObjectLayout.MANIFEST_SIGNATURE_FILE, ObjectLayout.VERIFICATION_FILE);
+                    .containsExactlyInAnyOrder(ObjectLayout.DUMP_FILE, ObjectLayout.GLOBALS_FILE,
+                            ObjectLayout.MANIFEST_FILE, ObjectLayout.MANIFEST_SIGNATURE_FILE,
+                            ObjectLayout.VERIFICATION_FILE);
             // and it restored and passed its checks
             Verification evidence = EventJson.read(s3.getObjectAsBytes(b -> b.bucket(Pipeline.BUCKET)
                     .key(LAYOUT.verificationKey(Pipeline.LARGE_DATABASE, backupId))).asUtf8String(), Verification.class);

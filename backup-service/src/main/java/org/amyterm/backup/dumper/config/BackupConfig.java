@@ -69,6 +69,10 @@ public interface BackupConfig {
 
         /** Databases on this server, each with the defaults of {@code databases.<name>.*}. */
         Optional<List<String>> databases();
+
+        /** Dumps of this server's databases at once (per replica). */
+        @WithDefault("1")
+        int maxConcurrentDumps();
     }
 
     /** One PostgreSQL server. The password comes from a file, an environment variable or PGPASSFILE. */
@@ -85,6 +89,10 @@ public interface BackupConfig {
 
         /** The name of an environment variable holding the password. */
         Optional<String> passwordEnv();
+
+        /** Dumps of this server's databases at once (per replica). */
+        @WithDefault("1")
+        int maxConcurrentDumps();
     }
 
     /** One database to back up. */
@@ -97,6 +105,13 @@ public interface BackupConfig {
 
         /** Quartz cron (seconds first) of its scheduled backup; unset means {@code schedule.cron}; {@code off} disables it. */
         Optional<String> schedule();
+
+        /**
+         * Recovery point objective: how old its newest stored backup may grow before that is an
+         * incident (recorded in the manifest, for the watchdog and dashboards).
+         */
+        @WithDefault("26h")
+        Duration rpo();
 
         /** Retention class of its scheduled backups (recorded in the manifest); the storage service's rules apply to it. */
         @WithDefault("daily")
@@ -198,5 +213,12 @@ public interface BackupConfig {
          */
         @WithDefault("1h")
         Duration staleAfter();
+
+        /**
+         * A request for a database whose dump started no earlier than this before the request was
+         * made joins that dump instead of dumping again (it still gets its own backup); 0 turns joining off.
+         */
+        @WithDefault("5m")
+        Duration joinWindow();
     }
 }

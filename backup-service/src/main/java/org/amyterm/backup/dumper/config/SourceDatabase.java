@@ -9,7 +9,8 @@ import org.amyterm.backup.contracts.NodeRole;
  * {@code cron} is empty when its schedule is off.
  */
 public record SourceDatabase(String name, SourceServer server, Optional<NodeRole> nodeRole, Optional<String> cron,
-        String retentionClass, String checkProfile, List<String> excludeSchemas, List<String> excludeTables) {
+        java.time.Duration rpo, String retentionClass, String checkProfile, List<String> excludeSchemas,
+        List<String> excludeTables) {
 
     public SourceDatabase {
         excludeSchemas = List.copyOf(excludeSchemas);

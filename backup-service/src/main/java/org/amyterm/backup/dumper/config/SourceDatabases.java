@@ -29,6 +29,8 @@ import org.amyterm.backup.contracts.ObjectLayout;
 public class SourceDatabases {
     public static final String DEFAULT_SERVER = "default";
     public static final List<String> CHECK_PROFILES = List.of("generic", "amyterm");
+    /** A daily backup plus two hours' slack (the default of amyterm.backup.databases.<name>.rpo). */
+    static final java.time.Duration DEFAULT_RPO = java.time.Duration.ofHours(26);
     /** pg_dump name patterns we accept: identifiers with the wildcards * and ?, optionally schema.table. */
     static final Pattern NAME_PATTERN = Pattern.compile("[A-Za-z0-9_$*?]+(\\.[A-Za-z0-9_$*?]+)?");
     private static final Pattern RETENTION_CLASS = Pattern.compile("[a-z0-9][a-z0-9-]{0,39}");
@@ -72,8 +74,12 @@ public class SourceDatabases {
         Map<String, SourceServer> servers = new TreeMap<>();
         if (config.source().databases().isPresent()) {
             BackupConfig.Source source = config.source();
+            if (source.maxConcurrentDumps() < 1) {
+                problems.add("amyterm.backup.source.max-concurrent-dumps: must be 1 or more");
+            }
             servers.put(DEFAULT_SERVER, new SourceServer(DEFAULT_SERVER, source.host(), source.port(), source.user(),
-                    new SourceServer.PasswordValue(source.password().filter(p -> !p.isEmpty()))));
+                    new SourceServer.PasswordValue(source.password().filter(p -> !p.isEmpty())),
+                    Math.max(1, source.maxConcurrentDumps())));
         }
         config.servers().forEach((name, server) -> {
             String property = "amyterm.backup.servers." + name;
@@ -106,7 +112,11 @@ public class SourceDatabases {
                 }
                 password = new SourceServer.PasswordVariable(variable, environment);
             }
-            servers.put(name, new SourceServer(name, server.host(), server.port(), server.user(), password));
+            if (server.maxConcurrentDumps() < 1) {
+                problems.add(property + ".max-concurrent-dumps: must be 1 or more");
+            }
+            servers.put(name, new SourceServer(name, server.host(), server.port(), server.user(), password,
+                    Math.max(1, server.maxConcurrentDumps())));
         });
         return servers;
     }
@@ -120,8 +130,8 @@ public class SourceDatabases {
                         + "(letters, digits, _ . -; at most 63 characters)");
             } else {
                 databases.put(name, new SourceDatabase(name, servers.get(DEFAULT_SERVER), Optional.empty(),
-                        cron(config.schedule().cron(), "amyterm.backup.schedule.cron", problems), "daily", "generic",
-                        List.of(), List.of()));
+                        cron(config.schedule().cron(), "amyterm.backup.schedule.cron", problems), DEFAULT_RPO, "daily",
+                        "generic", List.of(), List.of()));
             }
         }
         config.databases().forEach((name, database) -> {
@@ -157,9 +167,12 @@ public class SourceDatabases {
             }
             List<String> schemas = patterns(database.excludeSchemas(), property + ".exclude-schemas", false, problems);
             List<String> tables = patterns(database.excludeTables(), property + ".exclude-tables", true, problems);
+            if (database.rpo().isNegative() || database.rpo().isZero()) {
+                problems.add(property + ".rpo: " + database.rpo() + " is not a positive duration");
+            }
             if (server != null) {
-                databases.put(name, new SourceDatabase(name, server, role, cron, database.retentionClass(),
-                        database.checkProfile(), schemas, tables));
+                databases.put(name, new SourceDatabase(name, server, role, cron, database.rpo(),
+                        database.retentionClass(), database.checkProfile(), schemas, tables));
             }
         });
         return databases;

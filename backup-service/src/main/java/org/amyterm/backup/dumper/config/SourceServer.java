@@ -13,7 +13,8 @@ import java.util.function.Function;
  * (from a file, so a rotated secret is picked up, or an environment variable); empty means libpq's
  * PGPASSFILE or ~/.pgpass. {@code toString} leaves it out.
  */
-public record SourceServer(String name, String host, int port, String user, PasswordSource passwordSource) {
+public record SourceServer(String name, String host, int port, String user, PasswordSource passwordSource,
+        int maxConcurrentDumps) {
 
     /** Where the password comes from; never the password itself, so records can be logged. */
     public sealed interface PasswordSource {

@@ -7,11 +7,16 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 import jakarta.annotation.PreDestroy;
@@ -47,18 +52,26 @@ public class DumpRunner {
     private final BackupConfig config;
     private final SourceDatabases databases;
     private final PgDumpBinaries binaries;
-    /** Compresses pg_dump's output to the spool: its own threads, not the common pool. */
-    private final ExecutorService copiers = Executors.newFixedThreadPool(2, task -> {
+    /** Compresses pg_dump's output to the spool: its own threads (one per dump running), not the common pool. */
+    private final ExecutorService copiers = Executors.newCachedThreadPool(task -> {
         Thread thread = new Thread(task, "dump-copy");
         thread.setDaemon(true);
         return thread;
     });
+    private final DumpRuns runs = new DumpRuns();
+    /** Dumps each server may run at once (per replica). */
+    private final Map<String, Semaphore> serverSlots = new ConcurrentHashMap<>();
 
     public DumpRunner(BackupConfig config, SourceDatabases databases) {
         this.config = config;
         this.databases = databases;
         this.binaries = new PgDumpBinaries(config.dump().pgBinDir(), config.dump().pgBinDirs(),
                 config.dump().pgBinDirPattern(), config.dump().pgBinFromPath());
+    }
+
+    /** The dumps in progress and their joiners (a seam for tests). */
+    DumpRuns runs() {
+        return runs;
     }
 
     @PreDestroy
@@ -73,7 +86,61 @@ public class DumpRunner {
         SourceDatabase configured = databases.get(database).orElseThrow(() -> new StageException(backupId, database,
                 Stage.DUMP, FailureReason.REQUEST_REFUSED, "database '" + database + "' is not configured for backup"));
         SourceServer server = configured.server();
+        DumpRuns.Entry entry = runs.enter(request, config.requests().joinWindow());
+        if (entry.joined() != null) {
+            Optional<BackupCompleted> joined = awaitJoined(entry, request);
+            if (joined.isPresent()) {
+                return joined.get();
+            }
+            entry = runs.enter(request, Duration.ZERO); // the joined dump failed: this request dumps by itself
+        }
+        DumpRuns.Run run = entry.run();
+        Semaphore slots = serverSlots.computeIfAbsent(server.name(), name -> new Semaphore(server.maxConcurrentDumps()));
+        try {
+            acquire(slots, server, request);
+            try {
+                BackupCompleted completed = dumpOnce(request, configured, announce);
+                runs.finish(run, completed);
+                return completed;
+            } finally {
+                slots.release();
+            }
+        } catch (RuntimeException e) {
+            runs.abandon(run, e);
+            throw e;
+        }
+    }
+
+    private Optional<BackupCompleted> awaitJoined(DumpRuns.Entry entry, BackupRequested request) {
+        try {
+            return entry.await(config.dump().timeout());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StageException(request.backupId(), request.database(), Stage.DUMP, FailureReason.UNEXPECTED,
+                    "the backup service was stopped while waiting for the dump of " + request.database(), e);
+        }
+    }
+
+    /** Waits for one of the server's dump slots, as long as a dump may take at most. */
+    private void acquire(Semaphore slots, SourceServer server, BackupRequested request) {
+        try {
+            if (!slots.tryAcquire(config.dump().timeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new StageException(request.backupId(), request.database(), Stage.DUMP, FailureReason.DUMP_FAILED,
+                        "no dump slot of server " + server.name() + " came free within amyterm.backup.dump.timeout ("
+                                + config.dump().timeout() + "; max-concurrent-dumps " + server.maxConcurrentDumps() + ")");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StageException(request.backupId(), request.database(), Stage.DUMP, FailureReason.UNEXPECTED,
+                    "the backup service was stopped while waiting to dump " + request.database(), e);
+        }
+    }
+
+    private BackupCompleted dumpOnce(BackupRequested request, SourceDatabase configured, Consumer<BackupStarted> announce) {
         Instant startedAt = Instant.now();
+        String database = request.database();
+        String backupId = request.backupId();
+        SourceServer server = configured.server();
         SpoolFile spool = createSpool(request);
         SpoolFile globalsSpool = null;
         try (SourceSnapshot snapshot = SourceSnapshot.open(server, database, backupId, config.dump().connectTimeout(),
@@ -109,10 +176,8 @@ public class DumpRunner {
                 int exit = process.await(config.dump().timeout());
                 joinCopy(copy, request);
                 if (exit != 0) {
-                    throw new StageException(backupId, database, Stage.DUMP, FailureReason.DUMP_FAILED,
-                            exit < 0 ? "pg_dump of " + database + " ran longer than amyterm.backup.dump.timeout ("
-                                    + config.dump().timeout() + ") and was stopped"
-                                    : "pg_dump of " + database + " exited with " + exit + ": " + process.stderrTail());
+                    throw PgDumpFailure.of("pg_dump", backupId, database, server, exit, process.stderrTail(),
+                            config.dump().timeout());
                 }
                 file.flush();
                 Path committed = spool.commit();
@@ -122,7 +187,7 @@ public class DumpRunner {
                         archive.bytes(), archive.sha256(), written.bytes(), written.sha256(), COMPRESSION,
                         serverVersion, pgDump.version(), schemaVersion, counts, startedAt, Instant.now(),
                         new DumpDetails(server.name(), options, extensions, roles, configured.checkProfile(),
-                                configured.retentionClass()), globals);
+                                configured.retentionClass(), configured.rpo().toString()), globals);
             }
         } catch (StageException e) {
             discard(spool, globalsSpool);

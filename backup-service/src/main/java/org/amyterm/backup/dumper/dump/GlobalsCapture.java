@@ -7,9 +7,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.amyterm.backup.contracts.BackupCompleted;
-import org.amyterm.backup.contracts.FailureReason;
-import org.amyterm.backup.contracts.Stage;
-import org.amyterm.backup.contracts.StageException;
 import org.amyterm.backup.contracts.integrity.HashingOutputStream;
 import org.amyterm.backup.dumper.config.SourceServer;
 import org.amyterm.backup.pgtools.PgClientProcess;
@@ -39,10 +36,9 @@ final class GlobalsCapture {
             process.stdout().transferTo(written);
             int exit = process.await(timeout);
             if (exit != 0) {
-                throw new StageException(backupId, database, Stage.DUMP, FailureReason.DUMP_FAILED,
-                        "pg_dumpall --globals-only (the roles and tablespaces kept with each dump) of server "
-                                + server.name() + " " + (exit < 0 ? "ran longer than " + timeout : "exited with " + exit
-                                        + ": " + process.stderrTail()));
+                // the roles and tablespaces kept with each dump
+                throw PgDumpFailure.of("pg_dumpall --globals-only", backupId, database, server, exit,
+                        process.stderrTail(), timeout);
             }
         }
         Path committed = spool.commit();

@@ -3,6 +3,9 @@ package org.amyterm.backup.dumper.dump;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -16,16 +19,21 @@ final class SpoolRoom {
         if (maxBytes.isEmpty()) {
             return free;
         }
-        long used;
+        // a joined backup's files are hard links of another's: each file's blocks count once
+        Map<Object, Long> sizes = new HashMap<>();
         try (Stream<Path> files = Files.list(spool)) {
-            used = files.filter(Files::isRegularFile).mapToLong(file -> {
+            files.forEach(file -> {
                 try {
-                    return Files.size(file);
+                    BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+                    if (attributes.isRegularFile()) {
+                        sizes.put(attributes.fileKey() == null ? file : attributes.fileKey(), attributes.size());
+                    }
                 } catch (IOException gone) {
-                    return 0; // stored and deleted meanwhile
+                    // stored and deleted meanwhile
                 }
-            }).sum();
+            });
         }
+        long used = sizes.values().stream().mapToLong(Long::longValue).sum();
         return Math.max(0, Math.min(free, maxBytes.get() - used));
     }
 }

@@ -48,7 +48,7 @@ public class BackupRequestConsumer {
     }
 
     @Incoming("backup-requests")
-    @Blocking("dumps")
+    @Blocking(value = "dumps", ordered = false)
     public void onRequest(String payload) {
         BackupRequested request = EventJson.read(payload, BackupRequested.class);
         if (!recent.firstTime(request.backupId())) {

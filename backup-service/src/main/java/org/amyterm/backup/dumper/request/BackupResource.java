@@ -5,16 +5,19 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import org.amyterm.backup.dumper.config.SourceDatabases;
 import org.amyterm.backup.contracts.BackupReason;
 
 /** {@code POST /backups}: ask for a backup now. Answers 202 with the backup id to follow. */
 @Path("/backups")
-@Produces(MediaType.APPLICATION_JSON)
+@Produces({MediaType.APPLICATION_JSON, BackupResource.PROBLEM_JSON})
 @Consumes(MediaType.APPLICATION_JSON)
 public class BackupResource {
     private final BackupRequests requests;
@@ -55,7 +58,30 @@ public class BackupResource {
         return databases.names();
     }
 
-    static Response problem(Response.Status status, String message) {
-        return Response.status(status).entity(Map.of("error", message)).build();
+    /** The framework's own refusals as problems too: a body that is not JSON is a 400 saying so. */
+    @ServerExceptionMapper
+    public Response refused(WebApplicationException e) {
+        Response.Status status = Response.Status.fromStatusCode(e.getResponse().getStatus());
+        if (status == null || e.getResponse().getStatus() < 400 || e.getResponse().getStatus() >= 500) {
+            return e.getResponse();
+        }
+        return problem(status, status == Response.Status.BAD_REQUEST
+                ? "the body is not a JSON backup request (" + e.getMessage() + ")" : e.getMessage());
     }
+
+    /**
+     * An RFC 9457 problem ({@code application/problem+json}); {@code error} repeats the detail for
+     * clients that read it before problems were.
+     */
+    static Response problem(Response.Status status, String message) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", "about:blank");
+        body.put("title", status.getReasonPhrase());
+        body.put("status", status.getStatusCode());
+        body.put("detail", message);
+        body.put("error", message);
+        return Response.status(status).type(PROBLEM_JSON).entity(body).build();
+    }
+
+    static final String PROBLEM_JSON = "application/problem+json";
 }

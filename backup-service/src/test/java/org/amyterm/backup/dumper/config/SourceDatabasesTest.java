@@ -46,6 +46,8 @@ class SourceDatabasesTest {
         assertThat(north.server().port()).isEqualTo(5433);
         assertThat(north.server().password()).contains("other");
         assertThat(north.cron()).contains("0 0 2 * * ?");
+        assertThat(north.rpo()).isEqualTo(java.time.Duration.ofHours(50));
+        assertThat(central.rpo()).isEqualTo(java.time.Duration.ofHours(26));
         assertThat(databases.get("amyterm_south").orElseThrow().retentionClass()).isEqualTo("regional-daily");
         // and no password shows in what may be logged
         assertThat(central.toString() + north.toString()).doesNotContain("s3cret", "other");

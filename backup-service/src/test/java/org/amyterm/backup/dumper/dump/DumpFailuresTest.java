@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -14,8 +13,6 @@ import org.amyterm.backup.contracts.BackupReason;
 import org.amyterm.backup.contracts.BackupRequested;
 import org.amyterm.backup.contracts.FailureReason;
 import org.amyterm.backup.contracts.StageException;
-import org.amyterm.backup.dumper.config.Configs;
-import org.amyterm.backup.dumper.config.SourceDatabases;
 import org.amyterm.backup.testsupport.FreePort;
 import org.amyterm.backup.testsupport.PostgresServer;
 import org.amyterm.backup.testsupport.TestServers;
@@ -55,6 +52,26 @@ class DumpFailuresTest {
                 "amyterm.backup.source.password", password, "amyterm.backup.source.databases", "rls_src"),
                 FailureReason.SOURCE_AUTH_FAILED, false, "rls_src");
         assertThat(failure.getMessage()).contains("BYPASSRLS", "row-level security").doesNotContain(password);
+    }
+
+    @Test
+    void aTableLockedLongerThanTheLockWaitFailsRetryablyNamingTheLock() throws Exception {
+        // Given a table someone holds an exclusive lock on
+        postgres.createDatabaseOnce("locked_src", "CREATE TABLE busy (id int); INSERT INTO busy VALUES (1)");
+        java.util.Properties login = new java.util.Properties();
+        login.setProperty("user", PostgresServer.SUPERUSER);
+        login.setProperty("password", postgres.password());
+        try (java.sql.Connection holder = new org.postgresql.Driver().connect(postgres.jdbcUrl("locked_src"), login);
+                java.sql.Statement st = holder.createStatement()) {
+            holder.setAutoCommit(false);
+            st.execute("LOCK TABLE busy IN ACCESS EXCLUSIVE MODE");
+
+            // When it is dumped with a one-second lock wait, Then the dump fails soon, to be retried, saying why
+            StageException failure = assertFails(Map.of("amyterm.backup.source.databases", "locked_src",
+                    "amyterm.backup.dump.lock-wait-timeout", "1s"), FailureReason.DUMP_FAILED, true, "locked_src");
+            assertThat(failure.getMessage()).containsIgnoringCase("lock");
+            holder.rollback();
+        }
     }
 
     @Test
@@ -115,17 +132,7 @@ class DumpFailuresTest {
     }
 
     private DumpRunner dumper(Map<String, String> change) {
-        Map<String, String> properties = new HashMap<>(Map.of(
-                "amyterm.backup.source.host", postgres.host(),
-                "amyterm.backup.source.port", Integer.toString(postgres.port()),
-                "amyterm.backup.source.user", PostgresServer.SUPERUSER,
-                "amyterm.backup.source.password", postgres.password(),
-                "amyterm.backup.source.databases", "postgres",
-                "amyterm.backup.spool.dir", spool.toString(),
-                "amyterm.backup.dump.pg-bin-dir", postgres.binDir().toString()));
-        properties.putAll(change);
-        var config = Configs.backupConfig(properties);
-        return new DumpRunner(config, new SourceDatabases(config));
+        return TestDumpers.dumper(postgres, spool, "postgres", change);
     }
 
     private static BackupRequested request(String database) {

@@ -109,6 +109,7 @@ class DumpRunnerTest {
             assertThat(details.roles()).contains("postgres");
             assertThat(details.checkProfile()).isEqualTo("generic");
             assertThat(details.retentionClass()).isEqualTo("daily");
+            assertThat(details.rpo()).isEqualTo("PT26H");
         });
         // and the server's roles travel beside it, without any password
         Path globals = Path.of(completed.globals().spoolFile());

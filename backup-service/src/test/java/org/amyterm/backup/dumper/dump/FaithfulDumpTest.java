@@ -26,8 +26,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.amyterm.backup.contracts.BackupCompleted;
 import org.amyterm.backup.contracts.BackupReason;
 import org.amyterm.backup.contracts.BackupRequested;
-import org.amyterm.backup.dumper.config.Configs;
-import org.amyterm.backup.dumper.config.SourceDatabases;
 import org.amyterm.backup.testsupport.PostgresServer;
 import org.amyterm.backup.testsupport.ServerProcess;
 import org.amyterm.backup.testsupport.TestDirs;
@@ -110,16 +108,8 @@ class FaithfulDumpTest {
     }
 
     private BackupCompleted dump(String database) {
-        var config = Configs.backupConfig(Map.of(
-                "amyterm.backup.source.host", postgres.host(),
-                "amyterm.backup.source.port", Integer.toString(postgres.port()),
-                "amyterm.backup.source.user", PostgresServer.SUPERUSER,
-                "amyterm.backup.source.password", postgres.password(),
-                "amyterm.backup.source.databases", database,
-                "amyterm.backup.spool.dir", spool.toString(),
-                "amyterm.backup.dump.pg-bin-dir", postgres.binDir().toString()));
-        return new DumpRunner(config, new SourceDatabases(config)).dump(BackupRequested.of(database, BackupReason.MANUAL,
-                "test", UUID.randomUUID().toString(), Instant.now()), started -> { });
+        return TestDumpers.dumper(postgres, spool, database, Map.of()).dump(BackupRequested.of(database,
+                BackupReason.MANUAL, "test", UUID.randomUUID().toString(), Instant.now()), started -> { });
     }
 
     /** Decompresses the spool file and restores it with pg_restore into a new database; returns its name. */

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class PgDumpCommandTest {
     private final PostgresServer postgres = TestServers.postgres();
     private final SourceServer source = new SourceServer("test", postgres.host(), postgres.port(),
-            PostgresServer.SUPERUSER, new SourceServer.PasswordValue(Optional.of(postgres.password())));
+            PostgresServer.SUPERUSER, new SourceServer.PasswordValue(Optional.of(postgres.password())), 1);
 
     @Test
     void aDatabaseNameIsNeverReadAsAConnectionString() throws Exception {

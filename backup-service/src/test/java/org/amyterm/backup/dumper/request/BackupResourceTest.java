@@ -54,9 +54,15 @@ class BackupResourceTest {
     }
 
     @Test
-    void bodyWithoutDatabaseIsA400() throws Exception {
-        assertThat(post("{}").statusCode()).isEqualTo(400);
-        assertThat(post("not json").statusCode()).isEqualTo(400);
+    void bodyWithoutDatabaseOrNotJsonIsA400ProblemSayingWhy() throws Exception {
+        for (String body : java.util.List.of("{}", "not json")) {
+            HttpResponse<String> response = post(body);
+            assertThat(response.statusCode()).isEqualTo(400);
+            assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                    type -> assertThat(type).startsWith("application/problem+json"));
+            assertThat(response.body()).contains("\"status\":400", "\"title\":\"Bad Request\"", "\"detail\":");
+        }
+        assertThat(post("not json").body()).contains("not a JSON backup request");
     }
 
     private HttpResponse<String> post(String body) throws Exception {

@@ -135,7 +135,7 @@ final class Dumps {
                     "a".repeat(64), content.length, sha256(content), "zstd", "15", "pg_dump 15", "2.3.1",
                     Map.of("public.concept", 3L), Instant.now(), Instant.now(), new org.amyterm.backup.contracts.DumpDetails(
                             "central", List.of("--format=custom", "--exclude-schema=scratch"), List.of("plpgsql 1.0"),
-                            List.of("amyterm_owner"), "amyterm", "daily"),
+                            List.of("amyterm_owner"), "amyterm", "daily", "PT26H"),
                     new BackupCompleted.Globals(globals.toString(), roles.length, sha256(roles)));
         } catch (Exception e) {
             throw new IllegalStateException(e);
