@@ -12,12 +12,15 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.amyterm.backup.contracts.BackupSummary;
 import org.amyterm.backup.contracts.EventJson;
+import org.amyterm.backup.contracts.BackupReason;
+import org.amyterm.backup.contracts.BackupRequested;
 import org.amyterm.backup.contracts.FailureReason;
 import org.amyterm.backup.contracts.ObjectLayout;
 import org.amyterm.backup.contracts.RestoreVerified;
@@ -301,6 +304,39 @@ class BackupPipelineTest {
                     .prefix(folder)).uploads().isEmpty());
         }
         assertThat(spoolFiles()).noneMatch(name -> name.startsWith(backupId));
+    }
+
+    @Test
+    @Order(7)
+    void requestsProducedStraightOntoTheTopicThatMayNotRunAreRefusedAlertedAndNeverDumped() throws Exception {
+        // Given requests written to backup.requests by something other than the backup service: for a
+        // database not configured, for a name libpq would read as a connection string, and one two hours old
+        Instant now = Instant.now();
+        List<BackupRequested> refused = List.of(
+                BackupRequested.of("payroll", BackupReason.MANUAL, "intruder", "k1-" + now, now),
+                BackupRequested.of("dbname=" + Pipeline.DATABASE + " host=127.0.0.1", BackupReason.MANUAL, "intruder",
+                        "k2-" + now, now),
+                BackupRequested.of(Pipeline.DATABASE, BackupReason.MANUAL, "replay", "k3-" + now,
+                        now.minus(Duration.ofHours(2))));
+        Properties config = new Properties();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, pipeline.kafka.bootstrapServers());
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
+            for (BackupRequested request : refused) {
+                producer.send(new ProducerRecord<>("backup.requests", request.database(), EventJson.write(request))).get();
+            }
+        }
+
+        // Then each is alerted with its reason, and none was dumped or stored
+        await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> assertThat(pipeline.webhook.bodies())
+                .anySatisfy(body -> assertThat(body).contains(refused.get(0).backupId(), "AT-DUMP-006"))
+                .anySatisfy(body -> assertThat(body).contains(refused.get(1).backupId(), "AT-DUMP-006"))
+                .anySatisfy(body -> assertThat(body).contains(refused.get(2).backupId(), "AT-DUMP-007")));
+        assertThat(spoolFiles()).noneMatch(name -> refused.stream().anyMatch(r -> name.startsWith(r.backupId())));
+        try (S3Client s3 = pipeline.s3Client()) {
+            assertThat(s3.listObjectsV2Paginator(b -> b.bucket(Pipeline.BUCKET)).contents().stream().map(o -> o.key()))
+                    .noneMatch(key -> refused.stream().anyMatch(r -> key.contains(r.backupId())
+                            && !key.endsWith(ObjectLayout.FAILURE_FILE)));
+        }
     }
 
     private static List<String> webhookEvents(String type) {

@@ -155,9 +155,10 @@ class DumpRunnerTest {
         BackupRequested next = request(SourceDatabaseResource.DATABASE);
         connector.source("backup-requests").send(EventJson.write(next));
 
-        // Then there is one dump of each
+        // Then there is one dump of each (requests run side by side: wait for both)
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
-                .until(() -> events.ofType(BackupCompleted.TYPE).stream().anyMatch(m -> m.getPayload().contains(next.backupId())));
+                .until(() -> events.ofType(BackupCompleted.TYPE).stream().anyMatch(m -> m.getPayload().contains(next.backupId()))
+                        && events.ofType(BackupCompleted.TYPE).stream().anyMatch(m -> m.getPayload().contains(request.backupId())));
         assertThat(events.ofType(BackupCompleted.TYPE)).filteredOn(m -> m.getPayload().contains(request.backupId())).hasSize(1);
         for (var m : events.ofType(BackupCompleted.TYPE)) {
             BackupCompleted dumped = EventJson.read(m.getPayload(), BackupCompleted.class);
@@ -202,6 +203,26 @@ class DumpRunnerTest {
         assertThat(failures.get(1).stillRetrying()).isFalse();
         assertThat(failures.get(1).message()).containsPattern("gave up after \\d+ attempts");
         assertThat(events.ofType(BackupStarted.TYPE)).noneMatch(m -> m.getPayload().contains(request.backupId()));
+    }
+
+    @Test
+    void aDatabaseWhoseServerIsDownDoesNotHoldUpAnother() throws Exception {
+        // Given a request for a database whose server is down (retried for seconds here), then one for a healthy one
+        BackupRequested down = request(SourceDatabaseResource.UNREACHABLE);
+        BackupRequested healthy = request(SourceDatabaseResource.DATABASE);
+        connector.source("backup-requests").send(EventJson.write(down));
+        connector.source("backup-requests").send(EventJson.write(healthy));
+
+        // Then the healthy one is dumped while the other is still being retried, and the other ends as failed
+        BackupCompleted dumped = EventJson.read(org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+                .until(() -> events.ofType(BackupCompleted.TYPE), l -> !l.isEmpty()).get(0).getPayload(),
+                BackupCompleted.class);
+        assertThat(dumped.backupId()).isEqualTo(healthy.backupId());
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() -> events.ofType(StageFailed.TYPE)
+                .stream().map(m -> EventJson.read(m.getPayload(), StageFailed.class))
+                .anyMatch(f -> f.backupId().equals(down.backupId()) && !f.stillRetrying()));
+        Files.deleteIfExists(Path.of(dumped.spoolFile()));
+        Files.deleteIfExists(Path.of(dumped.globals().spoolFile()));
     }
 
     private double gauge(String name) {
