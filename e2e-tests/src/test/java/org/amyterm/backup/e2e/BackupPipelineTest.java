@@ -131,11 +131,19 @@ class BackupPipelineTest {
         Pipeline.CliRun status = pipeline.cli("status");
         assertThat(status.out()).contains(Pipeline.DATABASE, backup.backupId());
 
-        // and the pipeline step retried with its key passes on the same backup, taking no other
+        // and the pipeline step retried with its key passes on the same backup, taking no other, even
+        // after the backup service was killed and started again
         Pipeline.CliRun retried = pipeline.cli(gate);
         assertThat(retried.exit()).as(retried.err()).isZero();
         assertThat(EventJson.read(retried.out(), BackupSummary.class).backupId()).isEqualTo(backup.backupId());
+        pipeline.kill("backup-service");
+        pipeline.startAgain("backup-service");
+        Pipeline.CliRun afterRestart = pipeline.cli(gate);
+        assertThat(afterRestart.exit()).as(afterRestart.err()).isZero();
+        assertThat(EventJson.read(afterRestart.out(), BackupSummary.class).backupId()).isEqualTo(backup.backupId());
         assertThat(backup.manifest().reason()).isEqualTo(org.amyterm.backup.contracts.BackupReason.PRE_UPGRADE);
+        assertThat(backup.verification().checks()).extracting(c -> c.name()).contains("check-profile", "row-counts",
+                "schema-version", "codesystems-load", "federation-node-role");
 
         // and a retention dry run keeps it (and everything else this young)
         Pipeline.CliRun retention = pipeline.cli("retention", "--dry-run", "--json");

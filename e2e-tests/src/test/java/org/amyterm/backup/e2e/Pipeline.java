@@ -166,7 +166,11 @@ final class Pipeline {
                 "PGPASSWORD", backupPassword,
                 "AMYTERM_BACKUP_SPOOL_DIR", spool.toString(),
                 "AMYTERM_BACKUP_SCHEDULE_CRON", "off",
-                "AMYTERM_BACKUP_DUMP_PG_BIN_DIR", pgBin));
+                "AMYTERM_BACKUP_DUMP_PG_BIN_DIR", pgBin,
+                // a killed replica's partitions move on within seconds
+                "KAFKA_SESSION_TIMEOUT_MS", "10000"));
+        // the sample databases are Amy-Term's: their restore tests add Amy-Term's own checks
+        backup.put("AMYTERM_BACKUP_SOURCE_CHECK_PROFILE", "amyterm");
         start("backup-service", backup, backupPort);
 
         storagePort = FreePort.next();

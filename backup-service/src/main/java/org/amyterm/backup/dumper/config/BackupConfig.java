@@ -73,6 +73,10 @@ public interface BackupConfig {
         /** Dumps of this server's databases at once (per replica). */
         @WithDefault("1")
         int maxConcurrentDumps();
+
+        /** Check profile of these databases' restore tests: {@code generic} or {@code amyterm}. */
+        @WithDefault("generic")
+        String checkProfile();
     }
 
     /** One PostgreSQL server. The password comes from a file, an environment variable or PGPASSFILE. */

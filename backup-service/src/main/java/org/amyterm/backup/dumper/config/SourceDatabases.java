@@ -124,6 +124,10 @@ public class SourceDatabases {
     private static Map<String, SourceDatabase> databases(BackupConfig config, Map<String, SourceServer> servers,
             List<String> problems) {
         Map<String, SourceDatabase> databases = new TreeMap<>();
+        if (config.source().databases().isPresent() && !CHECK_PROFILES.contains(config.source().checkProfile())) {
+            problems.add("amyterm.backup.source.check-profile: '" + config.source().checkProfile() + "' is not one of "
+                    + String.join(", ", CHECK_PROFILES));
+        }
         for (String name : config.source().databases().orElse(List.of())) {
             if (!ObjectLayout.isDatabaseName(name)) {
                 problems.add("amyterm.backup.source.databases: '" + name + "' is not a usable database name "
@@ -131,7 +135,7 @@ public class SourceDatabases {
             } else {
                 databases.put(name, new SourceDatabase(name, servers.get(DEFAULT_SERVER), Optional.empty(),
                         cron(config.schedule().cron(), "amyterm.backup.schedule.cron", problems), DEFAULT_RPO, "daily",
-                        "generic", List.of(), List.of()));
+                        config.source().checkProfile(), List.of(), List.of()));
             }
         }
         config.databases().forEach((name, database) -> {

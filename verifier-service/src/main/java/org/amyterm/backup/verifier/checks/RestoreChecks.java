@@ -15,10 +15,14 @@ import org.amyterm.backup.contracts.CheckResult;
 import org.amyterm.backup.contracts.Manifest;
 
 /**
- * The smoke checks of a restored database (procedure section 6): every table has the row count
- * recorded at dump time, the schema version is the one the dump saw, and each configured smoke
- * query (the code systems load, the value sets load, the ATC browser search finds something…)
- * returns a row.
+ * The checks of a restored database (procedure section 6), by the check profile its manifest names
+ * ({@code dumpDetails.checkProfile}; older manifests get {@code checks.default-profile}):
+ * <ul>
+ * <li>{@code generic}, for any PostgreSQL database: every table has the row count recorded at dump
+ * time, and the operator's SQL checks for that database pass;</li>
+ * <li>{@code amyterm}: those, plus the schema version the dump saw and Amy-Term's smoke queries (the
+ * code systems load, the value sets load, the ATC browser search finds something…).</li>
+ * </ul>
  */
 @ApplicationScoped
 public class RestoreChecks {
@@ -31,22 +35,64 @@ public class RestoreChecks {
         AMYTERM_SMOKE_CHECKS.put("federation-node-role", "SELECT role FROM federation_node WHERE is_self");
     }
 
+    static final String GENERIC = "generic";
+    static final String AMYTERM = "amyterm";
+
     private final Map<String, String> smokeChecks;
     private final String schemaVersionQuery;
+    private final String defaultProfile;
+    private final Map<String, VerifierConfig.DatabaseChecks> operatorChecks;
 
     public RestoreChecks(VerifierConfig config) {
         this.smokeChecks = config.smokeChecks().isEmpty() ? AMYTERM_SMOKE_CHECKS : config.smokeChecks();
         this.schemaVersionQuery = "SELECT version FROM schema_version ORDER BY applied_at DESC, version DESC LIMIT 1";
+        this.defaultProfile = config.checks().defaultProfile();
+        this.operatorChecks = config.checks().databases();
+        if (!List.of(GENERIC, AMYTERM).contains(defaultProfile)) {
+            throw new IllegalArgumentException("amyterm.verifier.checks.default-profile must be generic or amyterm, was '"
+                    + defaultProfile + "'");
+        }
     }
 
     public List<CheckResult> run(Connection restored, Manifest manifest) {
+        String profile = manifest.dumpDetails() != null && manifest.dumpDetails().checkProfile() != null
+                ? manifest.dumpDetails().checkProfile() : defaultProfile;
         List<CheckResult> results = new ArrayList<>();
-        results.add(rowCounts(restored, manifest.tableRowCounts()));
-        if (manifest.schemaVersion() != null) {
-            results.add(schemaVersion(restored, manifest.schemaVersion()));
+        switch (profile) {
+            case GENERIC, AMYTERM -> results.add(CheckResult.pass("check-profile", profile));
+            default -> results.add(CheckResult.fail("check-profile", "the backup names check profile '" + profile
+                    + "', which this verifier does not know (generic, amyterm)"));
         }
-        smokeChecks.forEach((name, sql) -> results.add(smoke(restored, name, sql)));
+        results.add(rowCounts(restored, manifest.tableRowCounts()));
+        if (profile.equals(AMYTERM)) {
+            if (manifest.schemaVersion() != null) {
+                results.add(schemaVersion(restored, manifest.schemaVersion()));
+            }
+            smokeChecks.forEach((name, sql) -> results.add(smoke(restored, name, sql)));
+        }
+        VerifierConfig.DatabaseChecks own = operatorChecks.get(manifest.database());
+        if (own != null) {
+            own.sql().forEach((name, check) -> results.add(operator(restored, name, check)));
+        }
         return results;
+    }
+
+    /** An operator's check: its query returns a row, whose first column equals the expected value if one is set. */
+    private static CheckResult operator(Connection restored, String name, VerifierConfig.SqlCheck check) {
+        try (Statement st = restored.createStatement(); ResultSet rs = st.executeQuery(check.query())) {
+            if (!rs.next()) {
+                return CheckResult.fail(name, "returned no row: " + check.query());
+            }
+            // what a query returns may be row data: the evidence records only the configured value
+            String actual = rs.getString(1);
+            if (check.expected().isPresent() && !check.expected().get().equals(actual)) {
+                return CheckResult.fail(name, "returned another value than the expected " + check.expected().get()
+                        + " (not recorded: it may be row data)");
+            }
+            return CheckResult.pass(name, check.expected().map(v -> "returned " + v).orElse("returned a row"));
+        } catch (SQLException e) {
+            return CheckResult.fail(name, e.getMessage());
+        }
     }
 
     static CheckResult rowCounts(Connection restored, Map<String, Long> expected) {
@@ -81,8 +127,7 @@ public class RestoreChecks {
 
     private static CheckResult smoke(Connection restored, String name, String sql) {
         try (Statement st = restored.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-            return rs.next() ? CheckResult.pass(name, "returned " + rs.getString(1))
-                    : CheckResult.fail(name, "returned no row: " + sql);
+            return rs.next() ? CheckResult.pass(name, "returned a row") : CheckResult.fail(name, "returned no row: " + sql);
         } catch (SQLException e) {
             return CheckResult.fail(name, e.getMessage());
         }

@@ -26,11 +26,35 @@ public interface VerifierConfig {
     Restore restore();
 
     /**
-     * Smoke checks run on every restored database (procedure section 6): name → SQL that must
-     * return at least one row. The defaults fit Amy-Term; other applications set their own.
+     * The {@code amyterm} profile's smoke checks (procedure section 6): name → SQL that must return
+     * at least one row. Empty means Amy-Term's own.
      */
     @WithDefault("")
     Map<String, String> smokeChecks();
+
+    Checks checks();
+
+    /** Which checks a restored database gets. */
+    interface Checks {
+        /** The profile of backups whose manifest names none (made before profiles were recorded). */
+        @WithDefault("generic")
+        String defaultProfile();
+
+        /** Operator checks by database: {@code checks.databases.<db>.sql.<name>.query} and {@code .expected}. */
+        Map<String, DatabaseChecks> databases();
+    }
+
+    /** One database's own checks, whatever its profile. */
+    interface DatabaseChecks {
+        Map<String, SqlCheck> sql();
+    }
+
+    /** SQL run on the restored database: it must return a row, whose first column equals {@code expected} if set. */
+    interface SqlCheck {
+        String query();
+
+        Optional<String> expected();
+    }
 
     /** The PostgreSQL server restore tests run on; never the production server. */
     interface Staging {

@@ -10,8 +10,10 @@ import jakarta.enterprise.inject.Any;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.amyterm.backup.contracts.BackupStored;
+import org.amyterm.backup.contracts.CheckResult;
 import org.amyterm.backup.contracts.EventJson;
 import org.amyterm.backup.contracts.FailureReason;
 import org.amyterm.backup.contracts.ObjectLayout;
@@ -152,6 +154,39 @@ class RestoreVerifierTest {
         assertThat(failed.message()).contains("public.concept");
         RestoreVerified verified = events.await(RestoreVerified.class, RestoreVerified.TYPE);
         assertThat(verified.passed()).isFalse();
+    }
+
+    @Test
+    void aDatabaseTheSampleGeneratorDidNotMakeVerifiesWithTheGenericProfileAndItsOwnChecks() throws Exception {
+        // Given a backup of an inventory database whose manifest names the generic profile, and an
+        // operator check configured for it (three items)
+        StandardToolBackup backup = new StandardToolBackup(StagingResource.GENERIC,
+                List.of("inventory.item", "inventory.movement"), "generic");
+        BackupStored stored = backup.upload(store, layout, backup.counts, StandardToolBackup.sha256(backup.encrypted));
+
+        // When it is verified
+        connector.source("backup-stored").send(EventJson.write(stored));
+
+        // Then it passes with the generic checks and its own, none of Amy-Term's, and no row data in the evidence
+        RestoreVerified verified = events.await(RestoreVerified.class, RestoreVerified.TYPE);
+        assertThat(verified.passed()).as(verified.checks().toString()).isTrue();
+        assertThat(verified.checks()).extracting(CheckResult::name)
+                .containsExactly("check-profile", "row-counts", "items-present");
+        assertThat(verified.checks()).extracting(CheckResult::detail).contains("generic", "returned 3");
+        assertThat(store.getText(verified.evidenceKey()).orElseThrow()).doesNotContain("item 1");
+    }
+
+    @Test
+    void aBackupNamingAProfileThisVerifierDoesNotKnowFailsSayingSo() throws Exception {
+        StandardToolBackup backup = new StandardToolBackup(StagingResource.GENERIC,
+                List.of("inventory.item", "inventory.movement"), "thorough");
+        BackupStored stored = backup.upload(store, layout, backup.counts, StandardToolBackup.sha256(backup.encrypted));
+
+        connector.source("backup-stored").send(EventJson.write(stored));
+
+        StageFailed failed = events.await(StageFailed.class, StageFailed.TYPE);
+        assertThat(failed.reason()).isEqualTo(FailureReason.CHECK_FAILED);
+        assertThat(failed.message()).contains("check-profile", "thorough");
     }
 
     @Test

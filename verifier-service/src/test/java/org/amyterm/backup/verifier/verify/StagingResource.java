@@ -14,6 +14,8 @@ import org.amyterm.backup.testsupport.TestServers;
 /** A real PostgreSQL (source and staging), S3Proxy and a gpg key pair; Kafka channels in memory. */
 public class StagingResource implements QuarkusTestResourceLifecycleManager {
     static final String SOURCE = "verify_source";
+    /** A database the sample generator did not make: checked with the generic profile. */
+    static final String GENERIC = "verify_generic";
     static final String BUCKET = "verifier-unit";
     static PostgresServer postgres;
     static S3ProxyServer s3;
@@ -32,6 +34,11 @@ public class StagingResource implements QuarkusTestResourceLifecycleManager {
             rotatedKey = GpgKey.generate(TestDirs.server("verifier-rotated"));
         }
         SampleDatabase.create(postgres, SOURCE, 800);
+        postgres.createDatabaseOnce(GENERIC, "CREATE SCHEMA inventory; "
+                + "CREATE TABLE inventory.item (id int PRIMARY KEY, name text NOT NULL); "
+                + "CREATE TABLE inventory.movement (item int REFERENCES inventory.item, moved_at timestamptz, qty int); "
+                + "INSERT INTO inventory.item SELECT g, 'item ' || g FROM generate_series(1, 3) g; "
+                + "INSERT INTO inventory.movement SELECT 1 + g % 3, now(), g FROM generate_series(1, 40) g");
         Map<String, String> config = new HashMap<>();
         config.putAll(InMemoryConnector.switchIncomingChannelsToInMemory("backup-stored"));
         config.putAll(InMemoryConnector.switchOutgoingChannelsToInMemory("events"));
@@ -46,6 +53,11 @@ public class StagingResource implements QuarkusTestResourceLifecycleManager {
         TestServers.kms().configureSdk(TestDirs.server("verifier-kms-sdk"));
         config.put("amyterm.verifier.decryption.kms.profile", org.amyterm.backup.testsupport.KmsServer.VERIFIER_PROFILE);
         config.put("amyterm.verifier.restore.pg-bin-dir", postgres.binDir().toString());
+        // the sample's backups here carry no profile in their manifests (as backups made before profiles)
+        config.put("amyterm.verifier.checks.default-profile", "amyterm");
+        config.put("amyterm.verifier.checks.databases." + GENERIC + ".sql.items-present.query",
+                "SELECT count(*) FROM inventory.item");
+        config.put("amyterm.verifier.checks.databases." + GENERIC + ".sql.items-present.expected", "3");
         return config;
     }
 

@@ -13,6 +13,7 @@ import java.util.UUID;
 import org.amyterm.backup.contracts.BackupId;
 import org.amyterm.backup.contracts.BackupReason;
 import org.amyterm.backup.contracts.BackupStored;
+import org.amyterm.backup.contracts.DumpDetails;
 import org.amyterm.backup.contracts.EventJson;
 import org.amyterm.backup.contracts.Manifest;
 import org.amyterm.backup.contracts.NodeRole;
@@ -41,6 +42,9 @@ final class StandardToolBackup {
     final Path encrypted = dir.resolve(ObjectLayout.DUMP_FILE);
     final Map<String, Long> counts = new LinkedHashMap<>();
     private final Manifest.Encryption encryption;
+    private final String database;
+    /** The check profile the manifest names; null: none, as in manifests made before profiles. */
+    private final String profile;
 
     StandardToolBackup() throws Exception {
         this(StagingResource.key);
@@ -48,7 +52,19 @@ final class StandardToolBackup {
 
     /** A backup encrypted to {@code recipient}. */
     StandardToolBackup(GpgKey recipient) throws Exception {
-        dumpAndCompress();
+        this(recipient, StagingResource.SOURCE, List.of("public.concept", "public.code_system", "public.value_set",
+                "public.atc_code", "public.federation_node", "public.schema_version"), null);
+    }
+
+    /** A backup of {@code database} (its {@code tables} counted) whose manifest names {@code profile}. */
+    StandardToolBackup(String database, List<String> tables, String profile) throws Exception {
+        this(StagingResource.key, database, tables, profile);
+    }
+
+    private StandardToolBackup(GpgKey recipient, String database, List<String> tables, String profile) throws Exception {
+        this.database = database;
+        this.profile = profile;
+        dumpAndCompress(tables);
         recipient.gpg("--trust-model", "always", "--recipient", recipient.fingerprint(), "-z", "0",
                 "--cipher-algo", "AES256", "--output", encrypted.toString(), "--encrypt", dir.resolve("dump.pgcustom.zst").toString());
         encryption = new Manifest.Encryption(Manifest.Encryption.OPENPGP_PUBLIC_KEY, Manifest.Encryption.AES256_SEIPD_MDC,
@@ -61,7 +77,10 @@ final class StandardToolBackup {
      * passphrase of {@code gpg --symmetric}.
      */
     StandardToolBackup(KmsServer kms) throws Exception {
-        dumpAndCompress();
+        this.database = StagingResource.SOURCE;
+        this.profile = null;
+        dumpAndCompress(List.of("public.concept", "public.code_system", "public.value_set", "public.atc_code",
+                "public.federation_node", "public.schema_version"));
         Map<String, String> context = KmsEnvelope.context(backupId, StagingResource.SOURCE);
         var credentials = kms.storageCredentials();
         GenerateDataKeyResponse key;
@@ -82,16 +101,15 @@ final class StandardToolBackup {
                 context);
     }
 
-    private void dumpAndCompress() throws Exception {
+    private void dumpAndCompress(List<String> tables) throws Exception {
         var pg = StagingResource.postgres;
         ServerProcess.run(List.of(pg.binDir().resolve("pg_dump").toString(), "--format=custom", "--compress=0",
                 "--no-owner", "--no-privileges", "--host=" + pg.host(), "--port=" + pg.port(), "--username=postgres",
-                "--file=" + archive, StagingResource.SOURCE), Map.of("PGPASSWORD", pg.password()), dir, Duration.ofMinutes(2));
+                "--file=" + archive, database), Map.of("PGPASSWORD", pg.password()), dir, Duration.ofMinutes(2));
         ServerProcess.run(List.of("zstd", "-q", "-1", "-f", archive.toString(), "-o", dir.resolve("dump.pgcustom.zst").toString()),
                 Map.of(), dir, Duration.ofMinutes(1));
-        for (String table : List.of("public.concept", "public.code_system", "public.value_set", "public.atc_code",
-                "public.federation_node", "public.schema_version")) {
-            counts.put(table, Long.parseLong(pg.psql(StagingResource.SOURCE, "SELECT count(*) FROM " + table)));
+        for (String table : tables) {
+            counts.put(table, Long.parseLong(pg.psql(database, "SELECT count(*) FROM " + table)));
         }
     }
 
@@ -121,18 +139,19 @@ final class StandardToolBackup {
     /** As above, with the manifest signed by {@code signer} using gpg (none: unsigned). */
     BackupStored upload(ObjectStore store, ObjectLayout layout, Map<String, Long> manifestCounts, String ciphertextSha256,
             GpgKey signer) throws Exception {
-        String key = layout.dumpKey(StagingResource.SOURCE, backupId);
+        String key = layout.dumpKey(database, backupId);
         try (ObjectStore.Upload upload = store.startUpload(key, 0)) {
             Files.copy(encrypted, upload.stream());
             upload.complete();
         }
-        Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, backupId, StagingResource.SOURCE, BackupReason.MANUAL,
+        Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, backupId, database, BackupReason.MANUAL,
                 NodeRole.CENTRAL, "15", "pg_dump", "2.3.1", manifestCounts,
                 new Manifest.Archive(Manifest.Archive.PG_DUMP_CUSTOM, "zstd", Files.size(archive), sha256(archive)),
                 encryption,
                 new Manifest.StoredObject(key, Files.size(encrypted), ciphertextSha256), Instant.now(), Instant.now(),
-                Instant.now());
-        String manifestKey = layout.manifestKey(StagingResource.SOURCE, backupId);
+                Instant.now(), profile == null ? null : new DumpDetails("default", List.of("--format=custom"), List.of(),
+                        List.of(), profile, "daily", "PT26H"));
+        String manifestKey = layout.manifestKey(database, backupId);
         String text = EventJson.write(manifest);
         store.putText(manifestKey, text);
         if (signer != null) {
@@ -140,9 +159,9 @@ final class StandardToolBackup {
             Path signature = dir.resolve(ObjectLayout.MANIFEST_SIGNATURE_FILE);
             signer.gpg("--local-user", signer.fingerprint(), "--armor", "--detach-sign", "--output", signature.toString(),
                     file.toString());
-            store.putText(layout.manifestSignatureKey(StagingResource.SOURCE, backupId), Files.readString(signature));
+            store.putText(layout.manifestSignatureKey(database, backupId), Files.readString(signature));
         }
-        return new BackupStored(backupId, StagingResource.SOURCE, StagingResource.BUCKET, key, null, manifestKey,
+        return new BackupStored(backupId, database, StagingResource.BUCKET, key, null, manifestKey,
                 Files.size(encrypted), ciphertextSha256, encryption.keyId(), "AES-256", "daily", null, Instant.now());
     }
 
