@@ -34,6 +34,7 @@ public enum FailureReason {
     BACKUP_NOT_FOUND("AT-VERIFY-005", false, "the backup object or its manifest is missing"),
     MANIFEST_UNTRUSTED("AT-VERIFY-006", false,
             "the manifest is unsigned, was changed after signing, or is signed by a key that is not trusted"),
+    RESTORE_TOOL_MISSING("AT-VERIFY-007", true, "pg_restore cannot be run on the verifier's host"),
     MALFORMED_EVENT("AT-EVENT-001", false, "an event could not be read"),
     UNEXPECTED("AT-INTERNAL-001", true, "an unexpected error; see the service log");
 

@@ -62,11 +62,25 @@ public class StreamingRestore {
         return PgClientProcess.version(config.restore().pgBinDir(), "pg_restore");
     }
 
+    /** Fails (retryably: it is a fault of this host, not of the backup) if pg_restore cannot be run. */
+    public void requirePgRestore(Manifest manifest, Stage stage) {
+        requirePgRestore(config.restore().pgBinDir(), manifest, stage);
+    }
+
+    static void requirePgRestore(java.util.Optional<Path> binDir, Manifest manifest, Stage stage) {
+        if ("unknown".equals(PgClientProcess.version(binDir, "pg_restore"))) {
+            throw new StageException(manifest.backupId(), manifest.database(), stage, FailureReason.RESTORE_TOOL_MISSING,
+                    "pg_restore cannot be run from " + binDir.map(Path::toString).orElse("the PATH")
+                            + " (amyterm.verifier.restore.pg-bin-dir): install the PostgreSQL client of the backup's "
+                            + "version or newer; the restore test is tried again");
+        }
+    }
+
     /** Restores into {@code targetDatabase}, which must exist and be empty. */
     public void restore(Manifest manifest, String targetDatabase, Stage stage) {
         char[] passphrase = Manifest.Encryption.KMS_ENVELOPE.equals(manifest.encryption().mode())
                 ? kms.passphrase(manifest, stage) : null;
-        try (InputStream object = store.open(manifest.object().key())) {
+        try (InputStream object = new ObjectDownload(store.open(manifest.object().key()))) {
             HashingInputStream ciphertext = new HashingInputStream(object);
             HashingInputStream archive = new HashingInputStream(new ZstdInputStream(
                     decryption.decryptingStream(ciphertext, passphrase)));
@@ -75,25 +89,8 @@ public class StreamingRestore {
             } else {
                 restoreThroughPipe(manifest, targetDatabase, stage, ciphertext, archive);
             }
-        } catch (OpenPgpDecryption.IntegrityException e) {
-            throw new StageException(manifest.backupId(), manifest.database(), stage, FailureReason.DECRYPTION_FAILED,
-                    e.getMessage() + "; the stored object " + manifest.object().key() + " cannot be trusted", e);
-        } catch (PGPException e) {
-            throw new StageException(manifest.backupId(), manifest.database(), stage, FailureReason.DECRYPTION_FAILED,
-                    "cannot decrypt " + manifest.object().key() + ": " + e.getMessage()
-                            + (passphrase != null ? "" : " (does amyterm.verifier.decryption.private-key-file hold a key of "
-                                    + manifest.encryption().recipients() + "?)"), e);
-        } catch (ObjectStoreException e) {
-            throw new StageException(manifest.backupId(), manifest.database(), stage,
-                    e.isRetryable() ? FailureReason.STORE_UNAVAILABLE : FailureReason.BACKUP_NOT_FOUND, e.getMessage(), e);
-        } catch (WorkFileException e) {
-            throw new StageException(manifest.backupId(), manifest.database(), stage, FailureReason.STAGING_UNAVAILABLE,
-                    "writing the archive to " + config.restore().workDir() + " failed: " + e.getCause().getMessage()
-                            + " (check its free space and permissions, amyterm.verifier.restore.work-dir)", e);
-        } catch (IOException e) {
-            throw new StageException(manifest.backupId(), manifest.database(), stage, FailureReason.DECRYPTION_FAILED,
-                    "reading " + manifest.object().key() + " failed: " + e.getMessage()
-                            + " (a truncated or damaged object fails here)", e);
+        } catch (IOException | PGPException | RuntimeException e) {
+            throw failure(manifest, stage, e, passphrase != null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StageException(manifest.backupId(), manifest.database(), stage, FailureReason.UNEXPECTED,
@@ -103,6 +100,49 @@ public class StreamingRestore {
                 java.util.Arrays.fill(passphrase, '\0');
             }
         }
+    }
+
+    /**
+     * The one mapping of a failed restore to its reason. A broken download is a fault (retried);
+     * what the bytes are (a failed MDC, an undecryptable or unreadable message) is a verdict on the
+     * backup, and only then is it called untrustworthy.
+     */
+    static StageException failure(Manifest manifest, Stage stage, Exception e, boolean kmsMode) {
+        if (e instanceof StageException stageFailure) {
+            return stageFailure;
+        }
+        java.util.Optional<ObjectDownload.Interrupted> cut = ObjectDownload.Interrupted.in(e);
+        if (cut.isPresent()) {
+            return new StageException(manifest.backupId(), manifest.database(), stage, FailureReason.STORE_UNAVAILABLE,
+                    "downloading " + manifest.object().key() + " failed (" + cut.get().getMessage() + "); this says "
+                            + "nothing about the backup, and the restore is tried again", e);
+        }
+        String key = manifest.object().key();
+        if (e instanceof OpenPgpDecryption.IntegrityException) {
+            return new StageException(manifest.backupId(), manifest.database(), stage, FailureReason.DECRYPTION_FAILED,
+                    e.getMessage() + "; the stored object " + key + " cannot be trusted", e);
+        }
+        if (e instanceof PGPException) {
+            return new StageException(manifest.backupId(), manifest.database(), stage, FailureReason.DECRYPTION_FAILED,
+                    "cannot decrypt " + key + ": " + e.getMessage() + (kmsMode ? "" : " (does "
+                            + "amyterm.verifier.decryption.private-key-file hold a key of "
+                            + manifest.encryption().recipients() + "?)"), e);
+        }
+        if (e instanceof ObjectStoreException storeFailure) {
+            return new StageException(manifest.backupId(), manifest.database(), stage, storeFailure.isRetryable()
+                    ? FailureReason.STORE_UNAVAILABLE : FailureReason.BACKUP_NOT_FOUND, e.getMessage(), e);
+        }
+        if (e instanceof WorkFileException) {
+            return new StageException(manifest.backupId(), manifest.database(), stage, FailureReason.STAGING_UNAVAILABLE,
+                    "writing the archive to the work directory failed: " + e.getCause().getMessage()
+                            + " (check its free space and permissions, amyterm.verifier.restore.work-dir)", e);
+        }
+        if (e instanceof IOException) {
+            return new StageException(manifest.backupId(), manifest.database(), stage, FailureReason.DECRYPTION_FAILED,
+                    "reading " + key + " failed: " + e.getMessage() + " (a truncated or damaged object fails here)", e);
+        }
+        return new StageException(manifest.backupId(), manifest.database(), stage, FailureReason.UNEXPECTED,
+                "the restore failed unexpectedly: " + e, e);
     }
 
     private void restoreThroughPipe(Manifest manifest, String targetDatabase, Stage stage, HashingInputStream ciphertext,

@@ -78,6 +78,7 @@ public class RestoreVerifier {
             String signer = trust.check(stored.backupId(), stored.database(), Stage.VERIFY, manifestText, signature);
             Manifest manifest = EventJson.read(manifestText, Manifest.class);
             LOG.debugf("manifest of %s signed by %s", stored.backupId(), signer);
+            restore.requirePgRestore(manifest, Stage.VERIFY);
             staging.create(database);
             restore.restore(manifest, database, Stage.VERIFY);
             restoreMillis = Duration.between(startedAt, Instant.now()).toMillis();
