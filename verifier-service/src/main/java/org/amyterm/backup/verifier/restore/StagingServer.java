@@ -1,29 +1,98 @@
 package org.amyterm.backup.verifier.restore;
 
+import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jboss.logging.Logger;
 import org.amyterm.backup.verifier.config.VerifierConfig;
 
-/** The PostgreSQL server restore tests run on: creates and drops the throwaway staging databases. */
+/**
+ * The PostgreSQL server restore tests run on: creates and drops the throwaway staging databases.
+ * Each attempt gets its own database, named with the backup, the time it was made and a random
+ * tag, so two replicas testing one backup (a redelivery during a rebalance) never drop each other's.
+ * What a killed attempt leaves is dropped at start-up once it is older than any attempt can run.
+ */
 @ApplicationScoped
 public class StagingServer {
+    private static final Logger LOG = Logger.getLogger(StagingServer.class);
+    private static final Pattern MADE_AT = Pattern.compile("_(\\d{10})_[0-9a-f]{4}$");
+    /** Beyond the restore timeout, for the checks that follow a restore. */
+    private static final Duration CHECKS_MARGIN = Duration.ofHours(1);
+
     private final VerifierConfig.Staging staging;
+    private final Duration restoreTimeout;
+    private final SecureRandom random = new SecureRandom();
 
     public StagingServer(VerifierConfig config) {
         this.staging = config.staging();
+        this.restoreTimeout = config.restore().timeout();
+        if (staging.databasePrefix().length() > MAX_PREFIX) {
+            throw new IllegalArgumentException("amyterm.verifier.staging.database-prefix is longer than " + MAX_PREFIX
+                    + " characters: with the backup id, time and tag the name would pass PostgreSQL's 63");
+        }
     }
 
-    /** The staging database name for a backup: prefix plus the backup id, lower case, SQL-safe. */
+    /** 63 characters, less a backup id (25), its time (11) and tag (5). */
+    private static final int MAX_PREFIX = 22;
+
+    /** A new staging database name for an attempt at a backup: prefix, backup id, epoch second, tag; SQL-safe. */
     public String databaseFor(String backupId) {
-        return (staging.databasePrefix() + backupId).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
+        return (staging.databasePrefix() + backupId + "_" + Instant.now().getEpochSecond() + "_"
+                + String.format("%04x", random.nextInt(0x10000))).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
     }
 
-    /** Creates an empty database, dropping a leftover of an earlier, interrupted attempt first. */
+    void onStart(@Observes StartupEvent started) {
+        try {
+            dropLeftovers(Instant.now());
+        } catch (SQLException e) {
+            LOG.warnf("could not look for staging databases left by killed attempts (%s); the next start tries again",
+                    e.getMessage());
+        }
+    }
+
+    /** Drops this prefix's staging databases made longer ago than any attempt can still be running; returns them. */
+    public List<String> dropLeftovers(Instant now) throws SQLException {
+        Instant before = now.minus(restoreTimeout).minus(CHECKS_MARGIN);
+        List<String> dropped = new ArrayList<>();
+        try (Connection c = connect("postgres"); PreparedStatement st = c.prepareStatement(
+                "SELECT datname FROM pg_database WHERE starts_with(datname, ?)")) {
+            st.setString(1, staging.databasePrefix().toLowerCase(Locale.ROOT));
+            List<String> names = new ArrayList<>();
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    names.add(rs.getString(1));
+                }
+            }
+            for (String name : names) {
+                Matcher made = MADE_AT.matcher(name);
+                if (made.find() && Instant.ofEpochSecond(Long.parseLong(made.group(1))).isBefore(before)) {
+                    try (Statement drop = c.createStatement()) {
+                        drop.execute("DROP DATABASE IF EXISTS " + quote(name) + " WITH (FORCE)");
+                    }
+                    LOG.warnf("dropped staging database %s, left by a restore test that was killed", name);
+                    dropped.add(name);
+                }
+            }
+        }
+        return dropped;
+    }
+
+    /** Creates an empty database (a leftover of the same name, which only this attempt can have made, is dropped first). */
     public void create(String database) throws SQLException {
         try (Connection c = connect("postgres"); Statement st = c.createStatement()) {
             st.execute("DROP DATABASE IF EXISTS " + quote(database) + " WITH (FORCE)");
