@@ -200,7 +200,7 @@ public class StreamingRestore {
         if (exit != 0 || !restoredAll) {
             throw new StageException(manifest.backupId(), manifest.database(), stage, FailureReason.RESTORE_FAILED,
                     exit < 0 ? "pg_restore ran longer than amyterm.verifier.restore.timeout and was stopped"
-                            : "pg_restore exited with " + exit + ": " + pgRestore.stderrTail());
+                            : "pg_restore exited with " + exit + ": " + PgRestoreErrors.reduce(pgRestore.stderrTail()));
         }
     }
 
