@@ -72,6 +72,7 @@ public class RestoreVerifier {
         List<CheckResult> results;
         long restoreMillis = 0;
         long checkMillis = 0;
+        Instant restoreStarted = null;
         StageException failure = null;
         try {
             // before a byte of the backup is read: its manifest says what to restore and how to check it
@@ -80,6 +81,7 @@ public class RestoreVerifier {
             LOG.debugf("manifest of %s signed by %s", stored.backupId(), signer);
             restore.requirePgRestore(manifest, Stage.VERIFY);
             staging.create(database);
+            restoreStarted = Instant.now();
             restore.restore(manifest, database, Stage.VERIFY);
             restoreMillis = Duration.between(startedAt, Instant.now()).toMillis();
             Instant checksStarted = Instant.now();
@@ -102,6 +104,9 @@ public class RestoreVerifier {
             results = List.of(CheckResult.fail("restore", failure.getMessage()));
         } finally {
             dropQuietly(database);
+        }
+        if (failure != null && restoreMillis == 0 && restoreStarted != null) {
+            restoreMillis = Duration.between(restoreStarted, Instant.now()).toMillis(); // how long the failed restore ran
         }
         if (failure != null && failure.isRetryable()) {
             throw failure; // no evidence for an attempt that never really ran; it is tried again

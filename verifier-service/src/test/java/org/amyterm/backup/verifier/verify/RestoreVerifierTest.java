@@ -137,6 +137,7 @@ class RestoreVerifierTest {
         Verification evidence = EventJson.read(store.getText(layout.verificationKey(StagingResource.SOURCE,
                 backup.backupId)).orElseThrow(), Verification.class);
         assertThat(evidence.passed()).isFalse();
+        assertThat(evidence.restoreMillis()).as("how long the failed restore ran").isPositive();
         assertThat(stagingDatabases()).isEmpty();
     }
 
