@@ -131,9 +131,7 @@ class FaithfulDumpTest {
     private Map<String, String> contentHashes(String database) throws SQLException {
         Map<String, String> hashes = new TreeMap<>();
         try (Connection connection = connect(database)) {
-            for (String table : strings(connection, "SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname) "
-                    + "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'r' "
-                    + "AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'")) {
+            for (String table : tables(connection, "'r'")) {
                 hashes.put(table, strings(connection, "SELECT md5(coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '')) "
                         + "FROM " + table + " t").get(0));
             }
@@ -144,9 +142,7 @@ class FaithfulDumpTest {
     private Map<String, Long> rowCounts(String database) throws SQLException {
         Map<String, Long> counts = new TreeMap<>();
         try (Connection connection = connect(database)) {
-            for (String table : strings(connection, "SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname) "
-                    + "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') "
-                    + "AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'")) {
+            for (String table : tables(connection, "'r', 'p'")) {
                 counts.put(table, Long.parseLong(strings(connection, "SELECT count(*) FROM ONLY " + table).get(0)));
             }
         }
@@ -190,6 +186,13 @@ class FaithfulDumpTest {
             lines.sort(null);
             return lines;
         }
+    }
+
+    /** The application's tables of the given kinds ({@code 'r'}: with rows; {@code 'p'}: partitioned), quoted. */
+    private static List<String> tables(Connection connection, String relkinds) throws SQLException {
+        return strings(connection, "SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname) "
+                + "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN (" + relkinds + ") "
+                + "AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'");
     }
 
     private Connection connect(String database) throws SQLException {
