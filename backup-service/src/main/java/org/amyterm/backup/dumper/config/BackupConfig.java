@@ -117,6 +117,13 @@ public interface BackupConfig {
         @WithDefault("26h")
         Duration rpo();
 
+        /**
+         * Recovery time objective: how long restoring it may take (recorded in the manifest; each
+         * restore test's evidence compares its measured restore time with it).
+         */
+        @WithDefault("4h")
+        Duration rto();
+
         /** Retention class of its scheduled backups (recorded in the manifest); the storage service's rules apply to it. */
         @WithDefault("daily")
         String retentionClass();
@@ -184,6 +191,22 @@ public interface BackupConfig {
         /** How long connecting to the source server may take. */
         @WithDefault("10s")
         Duration connectTimeout();
+
+        Sample sample();
+
+        /**
+         * Content checksums taken in the dump's snapshot, which the restore test compares: of each
+         * table with a primary key, the rows whose key hashes into bucket 0 of {@code buckets}.
+         */
+        interface Sample {
+            /** 1 in how many rows (by key) is sampled; 1 samples every row. */
+            @WithDefault("100")
+            int buckets();
+
+            /** How long sampling may take in all; tables not reached by then are not sampled. */
+            @WithDefault("2m")
+            Duration budget();
+        }
 
         /** SQL returning the application's schema version (one row, one column); empty to skip. */
         @WithDefault("SELECT version FROM schema_version ORDER BY applied_at DESC, version DESC LIMIT 1")

@@ -9,7 +9,7 @@ import org.amyterm.backup.contracts.NodeRole;
  * {@code cron} is empty when its schedule is off.
  */
 public record SourceDatabase(String name, SourceServer server, Optional<NodeRole> nodeRole, Optional<String> cron,
-        java.time.Duration rpo, String retentionClass, String checkProfile, List<String> excludeSchemas,
+        java.time.Duration rpo, java.time.Duration rto, String retentionClass, String checkProfile, List<String> excludeSchemas,
         List<String> excludeTables) {
 
     public SourceDatabase {

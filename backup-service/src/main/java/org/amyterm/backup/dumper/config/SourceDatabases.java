@@ -31,6 +31,8 @@ public class SourceDatabases {
     public static final List<String> CHECK_PROFILES = List.of("generic", "amyterm");
     /** A daily backup plus two hours' slack (the default of amyterm.backup.databases.<name>.rpo). */
     static final java.time.Duration DEFAULT_RPO = java.time.Duration.ofHours(26);
+    /** The default of amyterm.backup.databases.<name>.rto. */
+    static final java.time.Duration DEFAULT_RTO = java.time.Duration.ofHours(4);
     /** pg_dump name patterns we accept: identifiers with the wildcards * and ?, optionally schema.table. */
     static final Pattern NAME_PATTERN = Pattern.compile("[A-Za-z0-9_$*?]+(\\.[A-Za-z0-9_$*?]+)?");
     private static final Pattern RETENTION_CLASS = Pattern.compile("[a-z0-9][a-z0-9-]{0,39}");
@@ -47,6 +49,9 @@ public class SourceDatabases {
         List<String> problems = new ArrayList<>();
         Map<String, SourceServer> servers = servers(config, environment, problems);
         this.databases = databases(config, servers, problems);
+        if (config.dump().sample().buckets() < 1) {
+            problems.add("amyterm.backup.dump.sample.buckets: must be 1 or more (1 samples every row)");
+        }
         if (problems.isEmpty() && databases.isEmpty()) {
             problems.add("no database to back up: set amyterm.backup.source.databases, or "
                     + "amyterm.backup.databases.<name>.server for each database");
@@ -134,7 +139,7 @@ public class SourceDatabases {
                         + "(letters, digits, _ . -; at most 63 characters)");
             } else {
                 databases.put(name, new SourceDatabase(name, servers.get(DEFAULT_SERVER), Optional.empty(),
-                        cron(config.schedule().cron(), "amyterm.backup.schedule.cron", problems), DEFAULT_RPO, "daily",
+                        cron(config.schedule().cron(), "amyterm.backup.schedule.cron", problems), DEFAULT_RPO, DEFAULT_RTO, "daily",
                         config.source().checkProfile(), List.of(), List.of()));
             }
         }
@@ -174,9 +179,12 @@ public class SourceDatabases {
             if (database.rpo().isNegative() || database.rpo().isZero()) {
                 problems.add(property + ".rpo: " + database.rpo() + " is not a positive duration");
             }
+            if (database.rto().isNegative() || database.rto().isZero()) {
+                problems.add(property + ".rto: " + database.rto() + " is not a positive duration");
+            }
             if (server != null) {
                 databases.put(name, new SourceDatabase(name, server, role, cron, database.rpo(),
-                        database.retentionClass(), database.checkProfile(), schemas, tables));
+                        database.rto(), database.retentionClass(), database.checkProfile(), schemas, tables));
             }
         });
         return databases;

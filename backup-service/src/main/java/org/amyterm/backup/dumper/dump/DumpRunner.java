@@ -21,6 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 import jakarta.annotation.PreDestroy;
 import org.amyterm.backup.contracts.DumpDetails;
+import org.amyterm.backup.contracts.Inventory;
 import org.amyterm.backup.dumper.config.SourceDatabase;
 import org.amyterm.backup.dumper.config.SourceDatabases;
 import org.amyterm.backup.dumper.config.SourceServer;
@@ -152,6 +153,7 @@ public class DumpRunner {
                     backupId, config.dump().lockWaitTimeout());
             List<String> options = PgDumpCommand.options(configured, config.dump().lockWaitTimeout());
             List<String> command = PgDumpCommand.of(pgDump.binDir(), server, snapshot.snapshotId(), options);
+            Map<String, String> sequences = snapshot.sequences(configured.excludeSchemas(), configured.excludeTables());
             try (PgClientProcess process = PgClientProcess.start(command, server.password(),
                     PgDumpCommand.environment(database));
                     OutputStream file = spool.open()) {
@@ -173,6 +175,8 @@ public class DumpRunner {
                 List<String> extensions = snapshot.extensions();
                 List<String> roles = snapshot.referencedRoles();
                 Map<String, Long> counts = snapshot.rowCounts(configured.excludeSchemas(), configured.excludeTables());
+                Inventory inventory = snapshot.inventory(configured.excludeSchemas(), configured.excludeTables(), sequences,
+                        config.dump().sample().buckets(), config.dump().sample().budget());
                 int exit = process.await(config.dump().timeout());
                 joinCopy(copy, request);
                 if (exit != 0) {
@@ -187,7 +191,8 @@ public class DumpRunner {
                         archive.bytes(), archive.sha256(), written.bytes(), written.sha256(), COMPRESSION,
                         serverVersion, pgDump.version(), schemaVersion, counts, startedAt, Instant.now(),
                         new DumpDetails(server.name(), options, extensions, roles, configured.checkProfile(),
-                                configured.retentionClass(), configured.rpo().toString()), globals);
+                                configured.retentionClass(), configured.rpo().toString(), configured.rto().toString(),
+                                inventory), globals);
             }
         } catch (StageException e) {
             discard(spool, globalsSpool);

@@ -14,6 +14,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import org.amyterm.backup.contracts.FailureReason;
+import org.amyterm.backup.contracts.Inventory;
+import org.amyterm.backup.pgtools.inventory.InventoryReader;
+import org.amyterm.backup.pgtools.inventory.RowSampler;
 import org.amyterm.backup.contracts.Stage;
 import org.amyterm.backup.contracts.StageException;
 
@@ -172,6 +175,26 @@ final class SourceSnapshot implements AutoCloseable {
             }
         }
         return counts;
+    }
+
+    /** Sequence values as they are before pg_dump starts (see {@link InventoryReader#sequences()}). */
+    Map<String, String> sequences(List<String> excludeSchemas, List<String> excludeTables) throws SQLException {
+        return inventoryReader(excludeSchemas, excludeTables).sequences();
+    }
+
+    /**
+     * The inventory of what the dump holds, with content checksums of sampled rows taken within
+     * {@code sampleBudget}; read after pg_dump started, in its snapshot.
+     */
+    Inventory inventory(List<String> excludeSchemas, List<String> excludeTables, Map<String, String> sequences,
+            int sampleBuckets, Duration sampleBudget) throws SQLException {
+        InventoryReader reader = inventoryReader(excludeSchemas, excludeTables);
+        List<Inventory.Sample> samples = new RowSampler(connection).take(reader.primaryKeys(), sampleBuckets, sampleBudget);
+        return reader.read(sequences, samples);
+    }
+
+    private InventoryReader inventoryReader(List<String> excludeSchemas, List<String> excludeTables) {
+        return new InventoryReader(connection, new InventoryReader.Exclusions(anyOf(excludeSchemas), anyOf(excludeTables)));
     }
 
     /**

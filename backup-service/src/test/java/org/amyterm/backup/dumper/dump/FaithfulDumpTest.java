@@ -26,6 +26,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.amyterm.backup.contracts.BackupCompleted;
 import org.amyterm.backup.contracts.BackupReason;
 import org.amyterm.backup.contracts.BackupRequested;
+import org.amyterm.backup.contracts.Inventory;
+import org.amyterm.backup.pgtools.inventory.RowSampler;
 import org.amyterm.backup.testsupport.PostgresServer;
 import org.amyterm.backup.testsupport.ServerProcess;
 import org.amyterm.backup.testsupport.TestDirs;
@@ -67,6 +69,14 @@ class FaithfulDumpTest {
         assertThat(dump.dumpDetails().extensions()).anyMatch(e -> e.startsWith("citext "))
                 .anyMatch(e -> e.startsWith("hstore ")).anyMatch(e -> e.startsWith("pgcrypto "));
         assertThat(dump.dumpDetails().roles()).contains(PostgresServer.SUPERUSER);
+        // and the inventory recorded for the restore test: objects, sequence values, large objects, samples
+        Inventory recorded = dump.dumpDetails().inventory();
+        assertThat(recorded.tables()).containsAll(contentHashes(SOURCE).keySet()).hasSize(7); // and the partitioned parent
+        assertThat(recorded.sequences()).containsEntry("terminology.release_seq", "4242");
+        assertThat(recorded.largeObjects()).isEqualTo(1);
+        assertThat(recorded.samples()).isNotEmpty();
+        assertThat(samplesOf(restored, recorded)).isEqualTo(recorded.samples());
+        assertThat(dump.dumpDetails().rto()).isEqualTo("PT4H");
     }
 
     @Test
@@ -89,6 +99,11 @@ class FaithfulDumpTest {
             assertThat(after).as("batches committed during the dump").isGreaterThan(before);
             String restored = restore(dump, "busy_restored");
             assertThat(dump.tableRowCounts()).isEqualTo(rowCounts(restored));
+            // and so are the sampled rows' checksums (1 in 100 rows by key, taken in the dump's snapshot)
+            Inventory recorded = dump.dumpDetails().inventory();
+            assertThat(recorded.samples()).singleElement().satisfies(sample ->
+                    assertThat(sample.rows()).isBetween(1000L, 3000L));
+            assertThat(samplesOf(restored, recorded)).isEqualTo(recorded.samples());
             assertThat(rowCounts(BUSY).get("public.events")).isGreaterThan(dump.tableRowCounts().get("public.events"));
         } finally {
             writing.set(false);
@@ -125,6 +140,18 @@ class FaithfulDumpTest {
                 PostgresServer.SUPERUSER, "-d", database, archive.toString()), Map.of("PGPASSWORD", postgres.password()),
                 TestDirs.servers(), Duration.ofMinutes(5));
         return database;
+    }
+
+    /** The recorded samples taken again on {@code database}. */
+    private List<Inventory.Sample> samplesOf(String database, Inventory recorded) throws SQLException {
+        List<Inventory.Sample> samples = new ArrayList<>();
+        try (Connection connection = connect(database)) {
+            for (Inventory.Sample sample : recorded.samples()) {
+                samples.add(new RowSampler(connection).sample(sample.table(), sample.key(), sample.buckets(),
+                        Duration.ofMinutes(1)));
+            }
+        }
+        return samples;
     }
 
     /** md5 of each table's rows in a fixed order, by table. */

@@ -18,8 +18,11 @@ import org.amyterm.backup.contracts.Manifest;
  * The checks of a restored database (procedure section 6), by the check profile its manifest names
  * ({@code dumpDetails.checkProfile}; older manifests get {@code checks.default-profile}):
  * <ul>
- * <li>{@code generic}, for any PostgreSQL database: every table has the row count recorded at dump
- * time, and the operator's SQL checks for that database pass;</li>
+ * <li>{@code generic}, for any PostgreSQL database: pg_restore reported no error (its warnings are
+ * recorded), every table has the row count recorded at dump time, everything in the dump's
+ * inventory is there (tables, views, indexes, constraints, functions, triggers, sequences at or past
+ * their values, extensions, large objects), the rows sampled by key at dump time have the same
+ * content, and the operator's SQL checks for that database pass;</li>
  * <li>{@code amyterm}: those, plus the schema version the dump saw and Amy-Term's smoke queries (the
  * code systems load, the value sets load, the ATC browser search finds something…).</li>
  * </ul>
@@ -42,19 +45,25 @@ public class RestoreChecks {
     private final String schemaVersionQuery;
     private final String defaultProfile;
     private final Map<String, VerifierConfig.DatabaseChecks> operatorChecks;
+    private final InventoryChecks inventory;
 
     public RestoreChecks(VerifierConfig config) {
         this.smokeChecks = config.smokeChecks().isEmpty() ? AMYTERM_SMOKE_CHECKS : config.smokeChecks();
         this.schemaVersionQuery = "SELECT version FROM schema_version ORDER BY applied_at DESC, version DESC LIMIT 1";
         this.defaultProfile = config.checks().defaultProfile();
         this.operatorChecks = config.checks().databases();
+        this.inventory = new InventoryChecks(config.checks().sampleTimeout());
         if (!List.of(GENERIC, AMYTERM).contains(defaultProfile)) {
             throw new IllegalArgumentException("amyterm.verifier.checks.default-profile must be generic or amyterm, was '"
                     + defaultProfile + "'");
         }
     }
 
-    public List<CheckResult> run(Connection restored, Manifest manifest) {
+    /**
+     * Runs the manifest's profile on the restored database; {@code pgRestoreWarnings} are the
+     * warnings pg_restore printed (already without row data), recorded with the checks.
+     */
+    public List<CheckResult> run(Connection restored, Manifest manifest, List<String> pgRestoreWarnings) {
         String profile = manifest.dumpDetails() != null && manifest.dumpDetails().checkProfile() != null
                 ? manifest.dumpDetails().checkProfile() : defaultProfile;
         List<CheckResult> results = new ArrayList<>();
@@ -63,7 +72,11 @@ public class RestoreChecks {
             default -> results.add(CheckResult.fail("check-profile", "the backup names check profile '" + profile
                     + "', which this verifier does not know (generic, amyterm)"));
         }
+        results.add(pgRestoreWarnings.isEmpty() ? CheckResult.pass("pg-restore", "no errors, no warnings")
+                : CheckResult.pass("pg-restore", "no errors; " + pgRestoreWarnings.size() + " warning(s): "
+                        + String.join(" | ", pgRestoreWarnings)));
         results.add(rowCounts(restored, manifest.tableRowCounts()));
+        results.addAll(inventory.run(restored, manifest.dumpDetails()));
         if (profile.equals(AMYTERM)) {
             if (manifest.schemaVersion() != null) {
                 results.add(schemaVersion(restored, manifest.schemaVersion()));

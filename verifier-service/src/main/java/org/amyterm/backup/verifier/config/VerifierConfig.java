@@ -40,6 +40,10 @@ public interface VerifierConfig {
         @WithDefault("generic")
         String defaultProfile();
 
+        /** How long re-reading the rows sampled at dump time may take, for one restored database. */
+        @WithDefault("10m")
+        java.time.Duration sampleTimeout();
+
         /** Operator checks by database: {@code checks.databases.<db>.sql.<name>.query} and {@code .expected}. */
         Map<String, DatabaseChecks> databases();
     }

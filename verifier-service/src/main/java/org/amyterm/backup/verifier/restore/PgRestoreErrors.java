@@ -19,7 +19,22 @@ final class PgRestoreErrors {
     private PgRestoreErrors() {
     }
 
+    /** pg_restore's warnings (the first 20), reduced alike; none for output without any. */
+    static List<String> warnings(String stderr) {
+        return lines(stderr).stream().filter(line -> line.contains(" warning: ")).limit(MAX_LINES).toList();
+    }
+
     static String reduce(String stderr) {
+        List<String> kept = lines(stderr);
+        if (kept.size() > MAX_LINES) {
+            int more = kept.size() - MAX_LINES;
+            kept = new ArrayList<>(kept.subList(0, MAX_LINES));
+            kept.add("… and " + more + " more lines");
+        }
+        return kept.isEmpty() ? "(pg_restore said nothing that can be kept)" : String.join("\n", kept);
+    }
+
+    private static List<String> lines(String stderr) {
         List<String> kept = new ArrayList<>();
         for (String line : stderr.split("\\R")) {
             String trimmed = line.strip();
@@ -31,11 +46,6 @@ final class PgRestoreErrors {
             reduced = REJECTED_INPUT.matcher(reduced).replaceAll("$1: \"…\"");
             kept.add(reduced);
         }
-        if (kept.size() > MAX_LINES) {
-            int more = kept.size() - MAX_LINES;
-            kept = new ArrayList<>(kept.subList(0, MAX_LINES));
-            kept.add("… and " + more + " more lines");
-        }
-        return kept.isEmpty() ? "(pg_restore said nothing that can be kept)" : String.join("\n", kept);
+        return kept;
     }
 }

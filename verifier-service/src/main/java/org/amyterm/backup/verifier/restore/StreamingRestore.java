@@ -76,19 +76,21 @@ public class StreamingRestore {
         }
     }
 
-    /** Restores into {@code targetDatabase}, which must exist and be empty. */
-    public void restore(Manifest manifest, String targetDatabase, Stage stage) {
+    /**
+     * Restores into {@code targetDatabase}, which must exist and be empty, and returns pg_restore's
+     * warnings (without row data; none if it printed none).
+     */
+    public List<String> restore(Manifest manifest, String targetDatabase, Stage stage) {
         char[] passphrase = Manifest.Encryption.KMS_ENVELOPE.equals(manifest.encryption().mode())
                 ? kms.passphrase(manifest, stage) : null;
         try (InputStream object = new ObjectDownload(store.open(manifest.object().key()))) {
             HashingInputStream ciphertext = new HashingInputStream(object);
             HashingInputStream archive = new HashingInputStream(new ZstdInputStream(
                     decryption.decryptingStream(ciphertext, passphrase)));
-            if (config.restore().mode() == VerifierConfig.Mode.file) {
-                restoreThroughFile(manifest, targetDatabase, stage, ciphertext, archive);
-            } else {
-                restoreThroughPipe(manifest, targetDatabase, stage, ciphertext, archive);
-            }
+            String stderr = config.restore().mode() == VerifierConfig.Mode.file
+                    ? restoreThroughFile(manifest, targetDatabase, stage, ciphertext, archive)
+                    : restoreThroughPipe(manifest, targetDatabase, stage, ciphertext, archive);
+            return PgRestoreErrors.warnings(stderr);
         } catch (IOException | PGPException | RuntimeException e) {
             throw failure(manifest, stage, e, passphrase != null);
         } catch (InterruptedException e) {
@@ -145,7 +147,7 @@ public class StreamingRestore {
                 "the restore failed unexpectedly: " + e, e);
     }
 
-    private void restoreThroughPipe(Manifest manifest, String targetDatabase, Stage stage, HashingInputStream ciphertext,
+    private String restoreThroughPipe(Manifest manifest, String targetDatabase, Stage stage, HashingInputStream ciphertext,
             HashingInputStream archive) throws IOException, InterruptedException {
         try (PgClientProcess pgRestore = PgClientProcess.start(command(targetDatabase, List.of()),
                 staging.settings().password())) {
@@ -153,10 +155,11 @@ public class StreamingRestore {
             int exit = pgRestore.await(config.restore().timeout());
             checkIntegrity(manifest, ciphertext, archive, stage);
             requireSuccess(manifest, stage, pgRestore, exit, restoredAll);
+            return pgRestore.stderrTail();
         }
     }
 
-    private void restoreThroughFile(Manifest manifest, String targetDatabase, Stage stage, HashingInputStream ciphertext,
+    private String restoreThroughFile(Manifest manifest, String targetDatabase, Stage stage, HashingInputStream ciphertext,
             HashingInputStream archive) throws IOException, InterruptedException {
         Path file = workFile(targetDatabase);
         try {
@@ -168,6 +171,7 @@ public class StreamingRestore {
                     List.of("--jobs=" + config.restore().jobs(), file.toString())), staging.settings().password())) {
                 pgRestore.stdin().close();
                 requireSuccess(manifest, stage, pgRestore, pgRestore.await(config.restore().timeout()), true);
+                return pgRestore.stderrTail();
             }
         } finally {
             Files.deleteIfExists(file);

@@ -82,11 +82,11 @@ public class RestoreVerifier {
             restore.requirePgRestore(manifest, Stage.VERIFY);
             staging.create(database);
             restoreStarted = Instant.now();
-            restore.restore(manifest, database, Stage.VERIFY);
+            List<String> warnings = restore.restore(manifest, database, Stage.VERIFY);
             restoreMillis = Duration.between(startedAt, Instant.now()).toMillis();
             Instant checksStarted = Instant.now();
             try (Connection restored = staging.connect(database)) {
-                results = checks.run(restored, manifest);
+                results = checks.run(restored, manifest, warnings);
             }
             checkMillis = Duration.between(checksStarted, Instant.now()).toMillis();
             List<String> failed = results.stream().filter(r -> !r.passed()).map(r -> r.name() + ": " + r.detail()).toList();

@@ -33,4 +33,17 @@ class PgRestoreErrorsTest {
         assertThat(reduced).contains("COPY failed for table \"patients\"", "for type integer: \"…\"", "(ssn)=(…)", "'…'")
                 .doesNotContain("four-two", "123-45-6789", "secret note", "CONTEXT");
     }
+
+    @Test
+    void warningsAreKeptWithoutTheirDetailAndOtherLinesAreNot() {
+        String stderr = """
+                pg_restore: warning: errors ignored on restore: 1
+                pg_restore: creating TABLE "public.notes"
+                pg_restore: warning: could not set default value 'Dr. Alice Example' for column
+                DETAIL:  the value was (alice)
+                """;
+        assertThat(PgRestoreErrors.warnings(stderr)).containsExactly("pg_restore: warning: errors ignored on restore: 1",
+                "pg_restore: warning: could not set default value '…' for column");
+        assertThat(PgRestoreErrors.warnings("pg_restore: creating TABLE \"public.notes\"\n")).isEmpty();
+    }
 }

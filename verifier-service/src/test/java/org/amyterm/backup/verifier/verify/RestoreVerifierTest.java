@@ -159,10 +159,11 @@ class RestoreVerifierTest {
 
     @Test
     void aDatabaseTheSampleGeneratorDidNotMakeVerifiesWithTheGenericProfileAndItsOwnChecks() throws Exception {
-        // Given a backup of an inventory database whose manifest names the generic profile, and an
-        // operator check configured for it (three items)
+        // Given a backup of an inventory application (two schemas, an extension, a view, a trigger, a
+        // large object, non-ASCII text) whose manifest names the generic profile and holds the
+        // inventory taken at dump time, and an operator check configured for it (three items)
         StandardToolBackup backup = new StandardToolBackup(StagingResource.GENERIC,
-                List.of("inventory.item", "inventory.movement"), "generic");
+                List.of("inventory.item", "inventory.movement", "ledger.entry"), "generic");
         BackupStored stored = backup.upload(store, layout, backup.counts, StandardToolBackup.sha256(backup.encrypted));
 
         // When it is verified
@@ -171,10 +172,13 @@ class RestoreVerifierTest {
         // Then it passes with the generic checks and its own, none of Amy-Term's, and no row data in the evidence
         RestoreVerified verified = events.await(RestoreVerified.class, RestoreVerified.TYPE);
         assertThat(verified.passed()).as(verified.checks().toString()).isTrue();
-        assertThat(verified.checks()).extracting(CheckResult::name)
-                .containsExactly("check-profile", "row-counts", "items-present");
-        assertThat(verified.checks()).extracting(CheckResult::detail).contains("generic", "returned 3");
-        assertThat(store.getText(verified.evidenceKey()).orElseThrow()).doesNotContain("item 1");
+        assertThat(verified.checks()).extracting(CheckResult::name).containsExactly("check-profile", "pg-restore",
+                "row-counts", "inventory", "sequences", "extensions", "large-objects", "sampled-rows", "items-present");
+        assertThat(verified.checks()).extracting(CheckResult::detail).contains("generic", "returned 3",
+                "2 large objects, as in the dump");
+        assertThat(verified.checks()).filteredOn(c -> c.name().equals("sampled-rows")).singleElement()
+                .satisfies(c -> assertThat(c.detail()).startsWith("2 tables, 303 rows sampled"));
+        assertThat(store.getText(verified.evidenceKey()).orElseThrow()).doesNotContain("item 1", "Zürich", "Label-");
     }
 
     @Test

@@ -17,6 +17,31 @@ public class StagingResource implements QuarkusTestResourceLifecycleManager {
     /** A database the sample generator did not make: checked with the generic profile. */
     static final String GENERIC = "verify_generic";
     static final String BUCKET = "verifier-unit";
+    /**
+     * An inventory application: two schemas, an extension, a view, a function and its trigger, a
+     * sequence, a large object and non-ASCII text; one table without a primary key.
+     */
+    public static final String GENERIC_SCHEMA = """
+            CREATE EXTENSION citext;
+            CREATE SCHEMA inventory;
+            CREATE SCHEMA ledger;
+            CREATE TABLE inventory.item (id int PRIMARY KEY, name text NOT NULL, label citext UNIQUE);
+            CREATE TABLE inventory.movement (item int REFERENCES inventory.item, moved_at timestamptz, qty int);
+            CREATE INDEX movement_item ON inventory.movement (item);
+            CREATE TABLE ledger.entry (id bigserial PRIMARY KEY, item int NOT NULL REFERENCES inventory.item,
+                amount numeric(12, 2) CHECK (amount <> 0), note text, booked_at timestamptz NOT NULL, scan oid,
+                touched_at timestamptz);
+            CREATE VIEW ledger.balance AS SELECT item, sum(amount) AS total FROM ledger.entry GROUP BY item;
+            CREATE FUNCTION ledger.touch() RETURNS trigger LANGUAGE plpgsql AS
+                $$ BEGIN NEW.touched_at := now(); RETURN NEW; END $$;
+            CREATE TRIGGER entry_touch BEFORE UPDATE ON ledger.entry FOR EACH ROW EXECUTE FUNCTION ledger.touch();
+            INSERT INTO inventory.item SELECT g, 'item ' || g, 'Label-' || g FROM generate_series(1, 3) g;
+            INSERT INTO inventory.movement SELECT 1 + g % 3, now(), g FROM generate_series(1, 40) g;
+            INSERT INTO ledger.entry (item, amount, note, booked_at)
+                SELECT 1 + g % 3, g * 1.5, 'Grüße aus Zürich, 東京 ' || g, timestamptz '2026-01-01 00:00+01' + g * interval '1 hour'
+                FROM generate_series(1, 300) g;
+            UPDATE ledger.entry SET scan = lo_from_bytea(0, convert_to('scan of entry ' || id, 'UTF8')) WHERE id <= 2;
+            """;
     static PostgresServer postgres;
     static S3ProxyServer s3;
     static GpgKey key;
@@ -34,11 +59,7 @@ public class StagingResource implements QuarkusTestResourceLifecycleManager {
             rotatedKey = GpgKey.generate(TestDirs.server("verifier-rotated"));
         }
         SampleDatabase.create(postgres, SOURCE, 800);
-        postgres.createDatabaseOnce(GENERIC, "CREATE SCHEMA inventory; "
-                + "CREATE TABLE inventory.item (id int PRIMARY KEY, name text NOT NULL); "
-                + "CREATE TABLE inventory.movement (item int REFERENCES inventory.item, moved_at timestamptz, qty int); "
-                + "INSERT INTO inventory.item SELECT g, 'item ' || g FROM generate_series(1, 3) g; "
-                + "INSERT INTO inventory.movement SELECT 1 + g % 3, now(), g FROM generate_series(1, 40) g");
+        postgres.createDatabaseOnce(GENERIC, GENERIC_SCHEMA);
         Map<String, String> config = new HashMap<>();
         config.putAll(InMemoryConnector.switchIncomingChannelsToInMemory("backup-stored"));
         config.putAll(InMemoryConnector.switchOutgoingChannelsToInMemory("events"));

@@ -29,6 +29,10 @@ import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.kms.model.DataKeySpec;
 import software.amazon.awssdk.services.kms.model.GenerateDataKeyResponse;
 import org.amyterm.backup.testsupport.ServerProcess;
+import org.amyterm.backup.testsupport.PostgresServer;
+import org.amyterm.backup.contracts.Inventory;
+import org.amyterm.backup.pgtools.inventory.InventoryReader;
+import org.amyterm.backup.pgtools.inventory.RowSampler;
 import org.amyterm.backup.testsupport.TestDirs;
 
 /**
@@ -103,6 +107,12 @@ final class StandardToolBackup {
 
     private void dumpAndCompress(List<String> tables) throws Exception {
         var pg = StagingResource.postgres;
+        if (profile != null) {
+            try (java.sql.Connection source = java.sql.DriverManager.getConnection(pg.jdbcUrl(database),
+                    PostgresServer.SUPERUSER, pg.password())) {
+                sequences = new InventoryReader(source, InventoryReader.Exclusions.NONE).sequences();
+            }
+        }
         ServerProcess.run(List.of(pg.binDir().resolve("pg_dump").toString(), "--format=custom", "--compress=0",
                 "--no-owner", "--no-privileges", "--host=" + pg.host(), "--port=" + pg.port(), "--username=postgres",
                 "--file=" + archive, database), Map.of("PGPASSWORD", pg.password()), dir, Duration.ofMinutes(2));
@@ -111,7 +121,19 @@ final class StandardToolBackup {
         for (String table : tables) {
             counts.put(table, Long.parseLong(pg.psql(database, "SELECT count(*) FROM " + table)));
         }
+        if (profile != null) {
+            // as the backup service records it, every row sampled, so any changed row is in the sample
+            try (java.sql.Connection source = java.sql.DriverManager.getConnection(pg.jdbcUrl(database),
+                    PostgresServer.SUPERUSER, pg.password())) {
+                InventoryReader reader = new InventoryReader(source, InventoryReader.Exclusions.NONE);
+                inventory = reader.read(sequences, new RowSampler(source).take(reader.primaryKeys(), 1, Duration.ofMinutes(1)));
+            }
+        }
     }
+
+    /** What the backup service would have recorded of the source at dump time (generic-profile backups only). */
+    Inventory inventory;
+    private Map<String, String> sequences;
 
     /**
      * Flips one byte in the middle of the encrypted file after its checksum was recorded, as an
@@ -149,8 +171,8 @@ final class StandardToolBackup {
                 new Manifest.Archive(Manifest.Archive.PG_DUMP_CUSTOM, "zstd", Files.size(archive), sha256(archive)),
                 encryption,
                 new Manifest.StoredObject(key, Files.size(encrypted), ciphertextSha256), Instant.now(), Instant.now(),
-                Instant.now(), profile == null ? null : new DumpDetails("default", List.of("--format=custom"), List.of(),
-                        List.of(), profile, "daily", "PT26H"));
+                Instant.now(), profile == null ? null : new DumpDetails("default", List.of("--format=custom"), extensions(),
+                        List.of(), profile, "daily", "PT26H", "PT4H", inventory));
         String manifestKey = layout.manifestKey(database, backupId);
         String text = EventJson.write(manifest);
         store.putText(manifestKey, text);
@@ -163,6 +185,12 @@ final class StandardToolBackup {
         }
         return new BackupStored(backupId, database, StagingResource.BUCKET, key, null, manifestKey,
                 Files.size(encrypted), ciphertextSha256, encryption.keyId(), "AES-256", "daily", null, Instant.now());
+    }
+
+    /** The source's extensions, as the backup service records them. */
+    private List<String> extensions() {
+        return List.of(StagingResource.postgres.psql(database,
+                "SELECT string_agg(extname || ' ' || extversion, ',' ORDER BY 1) FROM pg_extension").split(","));
     }
 
     static String sha256(Path file) throws Exception {
