@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 @Command(name = "amyterm-backup", mixinStandardHelpOptions = true, version = "amyterm-backup 0.1.0",
         description = "Back up, list, show and check the backups of Amy-Term's PostgreSQL databases.",
         subcommands = {BackupCommand.class, ListCommand.class, ShowCommand.class, StatusCommand.class,
-                RetentionCommand.class})
+                RetentionCommand.class, VerifyCommand.class})
 public final class AmytermBackup {
 
     @Option(names = "--backup-url", description = "Backup service REST API (env AMYTERM_BACKUP_URL; default ${DEFAULT-VALUE}).",
@@ -21,8 +21,12 @@ public final class AmytermBackup {
             defaultValue = "${env:AMYTERM_STORAGE_URL:-http://127.0.0.1:8082}", scope = CommandLine.ScopeType.INHERIT)
     URI storageUrl;
 
+    @Option(names = "--verifier-url", description = "Verifier service REST API (env AMYTERM_VERIFIER_URL; default ${DEFAULT-VALUE}).",
+            defaultValue = "${env:AMYTERM_VERIFIER_URL:-http://127.0.0.1:8083}", scope = CommandLine.ScopeType.INHERIT)
+    URI verifierUrl;
+
     ServiceClient client() {
-        return new ServiceClient(backupUrl, storageUrl);
+        return new ServiceClient(backupUrl, storageUrl, verifierUrl);
     }
 
     public static void main(String[] args) {

@@ -98,7 +98,7 @@ final class BackupCommand implements Callable<Integer> {
                         break;
                 }
             }
-            pause();
+            Waiting.pause();
         }
         throw new CliException(ExitCode.TIMED_OUT, "backup " + request.backupId() + " of " + database + " was not "
                 + until + " within " + timeout + "; it may still finish: amyterm-backup show " + request.backupId());
@@ -149,14 +149,5 @@ final class BackupCommand implements Callable<Integer> {
     /** A recorded failure that ends the wait: not one a stage reported while it kept retrying (an outage ridden out). */
     private static boolean givenUp(StageFailed failure) {
         return failure != null && !failure.stillRetrying();
-    }
-
-    private static void pause() {
-        try {
-            java.util.concurrent.TimeUnit.SECONDS.sleep(1);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CliException(ExitCode.TIMED_OUT, "interrupted");
-        }
     }
 }

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import org.amyterm.backup.contracts.BackupRequested;
 import org.amyterm.backup.contracts.BackupSummary;
+import org.amyterm.backup.contracts.Verification;
 import org.amyterm.backup.contracts.EventJson;
 
 /** The services' REST APIs, as the CLI uses them: backup requests and the bucket's catalogue. */
@@ -20,10 +21,12 @@ final class ServiceClient {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final URI backupService;
     private final URI storageService;
+    private final URI verifierService;
 
-    ServiceClient(URI backupService, URI storageService) {
+    ServiceClient(URI backupService, URI storageService, URI verifierService) {
         this.backupService = backupService;
         this.storageService = storageService;
+        this.verifierService = verifierService;
     }
 
     /**
@@ -73,26 +76,52 @@ final class ServiceClient {
         return List.of(EventJson.read(json, BackupSummary[].class));
     }
 
+    /** Asks the verifier to restore-test a stored backup again; its answer (the request and the evidence key). */
+    JsonNode requestVerification(String backupId, String requestedBy, String idempotencyKey) {
+        String body = EventJson.write(java.util.Map.of("backupId", backupId, "requestedBy", requestedBy,
+                "idempotencyKey", idempotencyKey));
+        HttpRequest request = HttpRequest.newBuilder(verifierService.resolve("/verifications"))
+                .header("Content-Type", "application/json").timeout(Duration.ofMinutes(2))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return tree(send(request, "the verifier service", verifierService).orElseThrow(
+                        () -> new CliException(ExitCode.UNAVAILABLE, "the verifier service has no verification API (404)")),
+                        "the verifier service");
+            } catch (CliException e) {
+                if (e.exitCode() != ExitCode.UNAVAILABLE || attempt == REQUEST_ATTEMPTS) {
+                    throw e;
+                }
+                waitBeforeRetry(attempt);
+            }
+        }
+    }
+
+    /** The evidence of a verification, once written. */
+    Optional<Verification> verification(String backupId, String verificationId) {
+        return send(get(verifierService.resolve("/verifications/" + backupId + "/" + verificationId)),
+                "the verifier service", verifierService).map(json -> EventJson.read(json, Verification.class));
+    }
+
     /** Runs retention now (or only says what it would delete); the storage service's report. */
     JsonNode retention(boolean dryRun) {
         HttpRequest request = HttpRequest.newBuilder(storageService.resolve("/retention?dryRun=" + dryRun))
                 .timeout(Duration.ofMinutes(30)).POST(HttpRequest.BodyPublishers.noBody()).build();
-        String json = send(request, "the storage service", storageService).orElseThrow(
-                () -> new CliException(ExitCode.UNAVAILABLE, "the storage service has no retention API (404)"));
-        try {
-            return new ObjectMapper().readTree(json);
-        } catch (IOException e) {
-            throw new CliException(ExitCode.UNAVAILABLE, "the storage service sent unreadable JSON: " + e.getMessage());
-        }
+        return tree(send(request, "the storage service", storageService).orElseThrow(
+                () -> new CliException(ExitCode.UNAVAILABLE, "the storage service has no retention API (404)")),
+                "the storage service");
     }
 
     JsonNode status() {
-        String json = send(get(storageService.resolve("/catalogue/status")), "the storage service", storageService)
-                .orElse("[]");
+        return tree(send(get(storageService.resolve("/catalogue/status")), "the storage service", storageService)
+                .orElse("[]"), "the storage service");
+    }
+
+    private static JsonNode tree(String json, String service) {
         try {
             return new ObjectMapper().readTree(json);
         } catch (IOException e) {
-            throw new CliException(ExitCode.UNAVAILABLE, "the storage service sent unreadable JSON: " + e.getMessage());
+            throw new CliException(ExitCode.UNAVAILABLE, service + " sent unreadable JSON: " + e.getMessage());
         }
     }
 

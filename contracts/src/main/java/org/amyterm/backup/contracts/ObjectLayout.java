@@ -8,7 +8,9 @@ import java.util.regex.Pattern;
 /**
  * Where a backup lives in the bucket: {@code <prefix>/<database>/<yyyy>/<mm>/<dd>/<backupId>/},
  * holding the encrypted dump, {@code manifest.json} with its signature {@code manifest.json.sig}, and
- * once checked {@code verification.json}; once retention deleted it, only {@code expired.json};
+ * once checked {@code verification.json} (the newest verification) and one
+ * {@code verification.<verificationId>.json} per verification, each signed by the verifier
+ * ({@code .sig} beside it); once retention deleted it, only {@code expired.json};
  * {@code failure.json} records the last stage failure of a backup that did not get that far.
  */
 public record ObjectLayout(String prefix) {
@@ -20,7 +22,10 @@ public record ObjectLayout(String prefix) {
     public static final String MANIFEST_FILE = "manifest.json";
     /** The storage service's detached OpenPGP signature of {@code manifest.json} ({@code gpg --verify} reads it). */
     public static final String MANIFEST_SIGNATURE_FILE = "manifest.json.sig";
+    /** The newest verification's evidence; each verification also keeps its own {@code verification.<id>.json}. */
     public static final String VERIFICATION_FILE = "verification.json";
+    /** Suffix of a detached OpenPGP signature beside the file it signs ({@code gpg --verify}). */
+    public static final String SIGNATURE_SUFFIX = ".sig";
     public static final String FAILURE_FILE = "failure.json";
     /** What retention leaves of a deleted backup: its BackupExpired, so the catalogue can say it expired and why. */
     public static final String EXPIRED_FILE = "expired.json";
@@ -71,6 +76,19 @@ public record ObjectLayout(String prefix) {
 
     public String verificationKey(String database, String backupId) {
         return backupFolder(database, backupId) + VERIFICATION_FILE;
+    }
+
+    /**
+     * The evidence of one verification, kept when later ones replace {@code verification.json}:
+     * {@code verification.<verificationId>.json}.
+     */
+    public String verificationRecordKey(String database, String backupId, String verificationId) {
+        return backupFolder(database, backupId) + "verification." + BackupId.requireValid(verificationId) + ".json";
+    }
+
+    /** The detached signature beside {@code key}. */
+    public static String signatureKey(String key) {
+        return key + SIGNATURE_SUFFIX;
     }
 
     public String expiredKey(String database, String backupId) {

@@ -7,6 +7,8 @@ public final class Topics {
     public static final String COMPLETED = "backup.completed";
     public static final String STORED = "backup.stored";
     public static final String VERIFIED = "backup.verified";
+    /** Restore tests asked for again, of backups already stored (VerificationRequested). */
+    public static final String VERIFICATION_REQUESTS = "backup.verification-requests";
     public static final String RESTORED = "backup.restored";
     public static final String FAILED = "backup.failed";
     public static final String EXPIRED = "backup.expired";

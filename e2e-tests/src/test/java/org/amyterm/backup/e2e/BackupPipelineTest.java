@@ -19,6 +19,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.amyterm.backup.contracts.BackupSummary;
 import org.amyterm.backup.contracts.EventJson;
+import org.amyterm.backup.contracts.BackupId;
 import org.amyterm.backup.contracts.BackupReason;
 import org.amyterm.backup.contracts.BackupRequested;
 import org.amyterm.backup.contracts.FailureReason;
@@ -295,17 +296,22 @@ class BackupPipelineTest {
                     .noneMatch(o -> o.key().endsWith(ObjectLayout.MANIFEST_FILE));
             pipeline.startAgain("storage-service");
 
-            // Then the backup is stored exactly once: one object, its roles, its manifest and signature
+            // Then the backup is stored exactly once: one object, its roles, its manifest and signature,
+            // and the signed evidence of its restore test (its own file, and the current one; the
+            // current one's signature is written last)
+            String currentSignature = ObjectLayout.signatureKey(ObjectLayout.VERIFICATION_FILE);
             await().atMost(Duration.ofSeconds(180)).until(() -> s3.listObjectsV2(b -> b.bucket(Pipeline.BUCKET)
-                    .prefix(folder)).contents().stream().anyMatch(o -> o.key().endsWith(ObjectLayout.VERIFICATION_FILE)));
+                    .prefix(folder)).contents().stream().anyMatch(o -> o.key().endsWith(currentSignature)));
+            Verification evidence = EventJson.read(s3.getObjectAsBytes(b -> b.bucket(Pipeline.BUCKET)
+                    .key(LAYOUT.verificationKey(Pipeline.LARGE_DATABASE, backupId))).asUtf8String(), Verification.class);
+            String record = LAYOUT.verificationRecordKey(Pipeline.LARGE_DATABASE, backupId, evidence.verificationId())
+                    .substring(folder.length());
             assertThat(s3.listObjectsV2(b -> b.bucket(Pipeline.BUCKET).prefix(folder)).contents())
                     .extracting(o -> o.key().substring(folder.length()))
                     .containsExactlyInAnyOrder(ObjectLayout.DUMP_FILE, ObjectLayout.GLOBALS_FILE,
-                            ObjectLayout.MANIFEST_FILE, ObjectLayout.MANIFEST_SIGNATURE_FILE,
-                            ObjectLayout.VERIFICATION_FILE);
+                            ObjectLayout.MANIFEST_FILE, ObjectLayout.MANIFEST_SIGNATURE_FILE, record,
+                            ObjectLayout.signatureKey(record), ObjectLayout.VERIFICATION_FILE, currentSignature);
             // and it restored and passed its checks
-            Verification evidence = EventJson.read(s3.getObjectAsBytes(b -> b.bucket(Pipeline.BUCKET)
-                    .key(LAYOUT.verificationKey(Pipeline.LARGE_DATABASE, backupId))).asUtf8String(), Verification.class);
             assertThat(evidence.passed()).isTrue();
             // and the killed upload is swept: nothing is left in progress, nor on the spool
             await().atMost(Duration.ofSeconds(60)).until(() -> s3.listMultipartUploads(b -> b.bucket(Pipeline.BUCKET)
@@ -345,6 +351,53 @@ class BackupPipelineTest {
                     .noneMatch(key -> refused.stream().anyMatch(r -> key.contains(r.backupId())
                             && !key.endsWith(ObjectLayout.FAILURE_FILE)));
         }
+    }
+
+    @Test
+    @Order(8)
+    void aStoredObjectDamagedAfterItPassedFailsVerifyWithAnAlertAndStopsBeingLastKnownGood() throws Exception {
+        // Given two verified backups of the database, the newer one the last known good
+        Pipeline.CliRun older = pipeline.cli("backup", Pipeline.DATABASE, "--wait", "verified", "--json");
+        assertThat(older.exit()).as(older.err()).isZero();
+        String olderId = EventJson.read(older.out(), BackupSummary.class).backupId();
+        // (the next backup's id must sort after it: ids are per second)
+        await().atMost(Duration.ofSeconds(5)).until(() -> BackupId.of(Instant.now(), "next").substring(0, 16)
+                .compareTo(olderId.substring(0, 16)) > 0);
+        Pipeline.CliRun newer = pipeline.cli("backup", Pipeline.DATABASE, "--wait", "verified", "--json");
+        assertThat(newer.exit()).as(newer.err()).isZero();
+        BackupSummary damaged = EventJson.read(newer.out(), BackupSummary.class);
+        assertThat(lastKnownGood()).isEqualTo(damaged.backupId());
+
+        // When one byte of its stored object flips, and an operator verifies it again
+        String key = damaged.manifest().object().key();
+        try (S3Client s3 = pipeline.s3Client()) {
+            byte[] bytes = s3.getObjectAsBytes(b -> b.bucket(Pipeline.BUCKET).key(key)).asByteArray();
+            bytes[bytes.length / 3] ^= 0x01;
+            s3.putObject(b -> b.bucket(Pipeline.BUCKET).key(key), software.amazon.awssdk.core.sync.RequestBody.fromBytes(bytes));
+        }
+        Pipeline.CliRun verify = pipeline.cli("verify", damaged.backupId());
+
+        // Then the verdict is a failed restore test, an alert goes out naming it, and the last known
+        // good is the older backup
+        assertThat(verify.exit()).as(verify.out() + verify.err()).isEqualTo(1);
+        assertThat(verify.out()).contains("FAILED");
+        assertThat(verify.err()).contains("failed its restore test");
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(webhookEvents(StageFailed.TYPE))
+                .anySatisfy(body -> assertThat(body).contains(damaged.backupId(), "verify")));
+        assertThat(lastKnownGood()).isEqualTo(olderId);
+        assertThat(pipeline.cli("status").out()).contains(damaged.backupId(), "VERIFICATION_FAILED", olderId);
+    }
+
+    /** The last known good backup of the sample database, as {@code status --json} says. */
+    private static String lastKnownGood() throws Exception {
+        Pipeline.CliRun status = pipeline.cli("status", "--json");
+        assertThat(status.exit()).as(status.err()).isZero();
+        for (com.fasterxml.jackson.databind.JsonNode db : new com.fasterxml.jackson.databind.ObjectMapper().readTree(status.out())) {
+            if (db.path("database").asText().equals(Pipeline.DATABASE)) {
+                return db.path("lastKnownGood").path("backupId").asText();
+            }
+        }
+        throw new AssertionError("no status for " + Pipeline.DATABASE + ": " + status.out());
     }
 
     private static List<String> webhookEvents(String type) {

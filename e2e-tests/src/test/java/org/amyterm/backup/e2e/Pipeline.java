@@ -39,6 +39,8 @@ final class Pipeline {
     static final int PART_SIZE = 5 * 1024 * 1024;
     static final String BUCKET = "amyterm-backups";
     static final String BACKUP_ROLE = "amyterm_backup";
+    static final String STAGING_ROLE = "amyterm_verifier";
+    private static final String STAGING_PASSWORD = "Vf-" + UUID.randomUUID().toString().replace("-", "");
 
     private static Pipeline running;
 
@@ -48,6 +50,8 @@ final class Pipeline {
     final WebhookReceiver webhook;
     final GpgKey key;
     final GpgKey signingKey;
+    /** The verifier's evidence-signing key. */
+    final GpgKey evidenceKey;
     final Path spool;
     final Path logs;
     /** The backup role's password: the secret that must never leak. */
@@ -56,6 +60,7 @@ final class Pipeline {
     private final Map<String, Runnable> started = new HashMap<>();
     int backupPort;
     int storagePort;
+    int verifierPort;
 
     private Pipeline() {
         postgres = TestServers.postgres();
@@ -66,6 +71,7 @@ final class Pipeline {
         logs = dir;
         key = GpgKey.generate(TestDirs.server("e2e-key"));
         signingKey = GpgKey.generateSigning(TestDirs.server("e2e-signing"));
+        evidenceKey = GpgKey.generateSigning(TestDirs.server("e2e-evidence"));
         spool = TestDirs.server("e2e-spool");
         backupPassword = "Bk-" + UUID.randomUUID().toString().replace("-", "");
         SampleDatabase.create(postgres, DATABASE, 3000);
@@ -75,6 +81,8 @@ final class Pipeline {
                 + " INSERT INTO attachment SELECT g, decode(string_agg(md5(random()::text || g || i), ''), 'hex')"
                 + " FROM generate_series(1, " + ATTACHMENTS + ") g, generate_series(1, 100) i GROUP BY g");
         postgres.psql("postgres", "CREATE ROLE " + BACKUP_ROLE + " LOGIN IN ROLE pg_read_all_data");
+        // restore tests run as a role that may create databases, not as a superuser
+        postgres.psql("postgres", "CREATE ROLE " + STAGING_ROLE + " LOGIN CREATEDB PASSWORD '" + STAGING_PASSWORD + "'");
         setBackupPassword(backupPassword);
         try (S3Client client = s3Client()) {
             client.createBucket(b -> b.bucket(BUCKET));
@@ -120,6 +128,7 @@ final class Pipeline {
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(false);
             builder.environment().put("AMYTERM_BACKUP_URL", backupUrl());
             builder.environment().put("AMYTERM_STORAGE_URL", storageUrl());
+            builder.environment().put("AMYTERM_VERIFIER_URL", "http://127.0.0.1:" + verifierPort);
             Process p = builder.start();
             p.getOutputStream().close();
             var err = new java.util.concurrent.CompletableFuture<String>();
@@ -192,15 +201,17 @@ final class Pipeline {
                 "AMYTERM_STORAGE_RETRY_INITIAL_DELAY", "2s"));
         start("storage-service", storage, storagePort);
 
-        int verifierPort = FreePort.next();
+        verifierPort = FreePort.next();
         Map<String, String> verifier = new HashMap<>(kafkaEnv);
         verifier.putAll(storeEnv);
         verifier.putAll(Map.of(
                 "QUARKUS_HTTP_PORT", Integer.toString(verifierPort),
                 "AMYTERM_VERIFIER_STAGING_HOST", postgres.host(),
                 "AMYTERM_VERIFIER_STAGING_PORT", Integer.toString(postgres.port()),
-                "AMYTERM_VERIFIER_STAGING_USER", PostgresServer.SUPERUSER,
-                "PGPASSWORD", postgres.password(),
+                "AMYTERM_VERIFIER_STAGING_USER", STAGING_ROLE,
+                "PGPASSWORD", STAGING_PASSWORD,
+                "AMYTERM_VERIFIER_EVIDENCE_SIGNING_KEY_FILE", evidenceKey.secretKey().toString(),
+                "AMYTERM_VERIFIER_STAGING_ALLOW_SOURCE_SERVER", "true",
                 "AMYTERM_VERIFIER_DECRYPTION_PRIVATE_KEY_FILE", key.secretKey().toString(),
                 "AMYTERM_VERIFIER_SIGNING_PUBLIC_KEY_FILES", signingKey.publicKey().toString(),
                 "AMYTERM_VERIFIER_RESTORE_PG_BIN_DIR", pgBin));

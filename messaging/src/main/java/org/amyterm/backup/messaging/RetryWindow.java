@@ -34,6 +34,29 @@ public final class RetryWindow {
         this.maxDelay = maxDelay;
     }
 
+    /** The window from a service's {@code retry} group, e.g. {@code amyterm.backup.retry}. */
+    public static RetryWindow of(String property, Settings settings) {
+        return new RetryWindow(property, settings.window(), settings.initialDelay(), settings.maxDelay());
+    }
+
+    /**
+     * A service's retry settings ({@code <prefix>.retry.window}, {@code .initial-delay},
+     * {@code .max-delay}), as a group of its configuration mapping.
+     */
+    public interface Settings {
+        /** How long a failing attempt is tried again before it is given up and reported again. */
+        @io.smallrye.config.WithDefault("30m")
+        Duration window();
+
+        /** The first wait; the waits double from here (with jitter). */
+        @io.smallrye.config.WithDefault("10s")
+        Duration initialDelay();
+
+        /** The longest wait between two attempts. */
+        @io.smallrye.config.WithDefault("2m")
+        Duration maxDelay();
+    }
+
     public Duration window() {
         return window;
     }

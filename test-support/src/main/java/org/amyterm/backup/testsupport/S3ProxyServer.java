@@ -69,6 +69,10 @@ public final class S3ProxyServer {
         }
     }
 
+    public int port() {
+        return port;
+    }
+
     public String endpoint() {
         return "http://127.0.0.1:" + port;
     }

@@ -33,22 +33,8 @@ public interface BackupConfig {
 
     Requests requests();
 
-    Retry retry();
-
     /** Dumps that failed for a reason that may pass (unreachable server, lock wait, pg_dump error, spool). */
-    interface Retry {
-        /** How long a failing dump is tried again before it is given up and reported again. */
-        @WithDefault("30m")
-        Duration window();
-
-        /** The first wait; the waits double from here. */
-        @WithDefault("10s")
-        Duration initialDelay();
-
-        /** The longest wait between two attempts. */
-        @WithDefault("2m")
-        Duration maxDelay();
-    }
+    org.amyterm.backup.messaging.RetryWindow.Settings retry();
 
     /** The one-server form: a server named {@code default}. */
     interface Source {

@@ -43,8 +43,7 @@ public class BackupRequestConsumer {
         this.metrics = metrics;
         this.events = events;
         this.admission = new RequestAdmission(databases.names(), config.requests().staleAfter());
-        this.retries = new RetryWindow("amyterm.backup.retry", config.retry().window(), config.retry().initialDelay(),
-                config.retry().maxDelay());
+        this.retries = RetryWindow.of("amyterm.backup.retry", config.retry());
     }
 
     @Incoming("backup-requests")

@@ -9,11 +9,10 @@ import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import org.amyterm.backup.dumper.config.SourceDatabases;
 import org.amyterm.backup.contracts.BackupReason;
+import org.amyterm.backup.contracts.Problem;
 
 /** {@code POST /backups}: ask for a backup now. Answers 202 with the backup id to follow. */
 @Path("/backups")
@@ -69,19 +68,11 @@ public class BackupResource {
                 ? "the body is not a JSON backup request (" + e.getMessage() + ")" : e.getMessage());
     }
 
-    /**
-     * An RFC 9457 problem ({@code application/problem+json}); {@code error} repeats the detail for
-     * clients that read it before problems were.
-     */
+    /** An RFC 9457 problem ({@code application/problem+json}). */
     static Response problem(Response.Status status, String message) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("type", "about:blank");
-        body.put("title", status.getReasonPhrase());
-        body.put("status", status.getStatusCode());
-        body.put("detail", message);
-        body.put("error", message);
-        return Response.status(status).type(PROBLEM_JSON).entity(body).build();
+        return Response.status(status).type(PROBLEM_JSON)
+                .entity(Problem.of(status.getStatusCode(), status.getReasonPhrase(), message)).build();
     }
 
-    static final String PROBLEM_JSON = "application/problem+json";
+    static final String PROBLEM_JSON = Problem.MEDIA_TYPE;
 }

@@ -20,7 +20,7 @@ import org.amyterm.backup.objectstore.ObjectStoreException;
 import org.amyterm.backup.storage.config.StorageConfig;
 import org.amyterm.backup.storage.metrics.StorageMetrics;
 import org.amyterm.backup.storage.retention.RetainUntil;
-import org.amyterm.backup.storage.sign.ManifestSigner;
+import org.amyterm.backup.openpgp.DetachedSigner;
 import org.amyterm.backup.storage.spool.SpoolPaths;
 import org.jboss.logging.Logger;
 
@@ -43,12 +43,12 @@ public class EncryptingUploader {
     private final FollowedUploads followed;
     private final SpoolPaths spoolPaths;
     private final BackupLocks locks;
-    private final ManifestSigner signer;
+    private final DetachedSigner signer;
     private final StorageMetrics metrics;
     private final RetainUntil retainUntil;
 
     public EncryptingUploader(ObjectStore store, ObjectLayout layout, StorageConfig config, EncryptedObjectWriter writer,
-            FollowedUploads followed, SpoolPaths spoolPaths, BackupLocks locks, ManifestSigner signer,
+            FollowedUploads followed, SpoolPaths spoolPaths, BackupLocks locks, DetachedSigner signer,
             StorageMetrics metrics, RetainUntil retainUntil) {
         this.retainUntil = retainUntil;
         this.signer = signer;

@@ -25,6 +25,38 @@ public interface VerifierConfig {
 
     Restore restore();
 
+    Evidence evidence();
+
+    /** The evidence of each verification: signed by the verifier, so an edited file is detected. */
+    interface Evidence {
+        /**
+         * ASCII-armored OpenPGP secret key (sign usage; not the decryption key) that signs every
+         * evidence file into a detached {@code .sig} beside it, which {@code gpg --verify} checks.
+         */
+        Path signingKeyFile();
+
+        /** File holding that key's passphrase, if it has one. */
+        Optional<Path> signingPassphraseFile();
+
+        /** Which verifier wrote the evidence; unset means this host's name. */
+        Optional<String> instance();
+    }
+
+    /**
+     * A restore test that could not run (download cut, bucket or staging server unreachable, no
+     * pg_restore) is tried again with backoff for {@code window} before it is reported as given up.
+     */
+    org.amyterm.backup.messaging.RetryWindow.Settings retry();
+
+    Reverify reverify();
+
+    /** Re-verification: the last known good backup of each database is restore-tested again on this schedule. */
+    interface Reverify {
+        /** Quartz cron (seconds first); {@code off} disables it. Default: Sundays at 03:00. */
+        @WithDefault("0 0 3 ? * SUN")
+        String cron();
+    }
+
     /**
      * The {@code amyterm} profile's smoke checks (procedure section 6): name → SQL that must return
      * at least one row. Empty means Amy-Term's own.
@@ -68,11 +100,19 @@ public interface VerifierConfig {
         @WithDefault("5432")
         int port();
 
-        @WithDefault("postgres")
+        /** A role with CREATEDB only: it owns, and so may drop, the databases it restores into. */
+        @WithDefault("amyterm_verifier")
         String user();
 
         /** Set through the environment (PGPASSWORD); empty means PGPASSFILE supplies it. */
         Optional<String> password();
+
+        /**
+         * Whether the staging server may hold databases this bucket backs up (a source server).
+         * Off, the verifier refuses to start on such a server: restore tests belong elsewhere.
+         */
+        @WithDefault("false")
+        boolean allowSourceServer();
 
         /** Prefix of the throwaway databases restore tests create and drop. */
         @WithDefault("amyterm_verify_")

@@ -106,6 +106,26 @@ public class StagingServer {
         }
     }
 
+    /** The server's databases, templates left out. */
+    public List<String> databases() throws SQLException {
+        List<String> names = new ArrayList<>();
+        try (Connection c = connect("postgres"); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT datname FROM pg_database WHERE NOT datistemplate ORDER BY 1")) {
+            while (rs.next()) {
+                names.add(rs.getString(1));
+            }
+        }
+        return names;
+    }
+
+    /** Whether the staging role is a superuser (restoring then runs an archive's SQL with every right). */
+    public boolean roleIsSuperuser() throws SQLException {
+        try (Connection c = connect("postgres"); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")) {
+            return rs.next() && rs.getBoolean(1);
+        }
+    }
+
     public Connection connect(String database) throws SQLException {
         Properties properties = new Properties();
         properties.setProperty("user", staging.user());

@@ -2,13 +2,13 @@ package org.amyterm.backup.verifier.verify;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import org.amyterm.backup.verifier.checks.RestoreChecks;
-import org.amyterm.backup.contracts.BackupStored;
 import org.amyterm.backup.contracts.CheckResult;
 import org.amyterm.backup.contracts.EventJson;
 import org.amyterm.backup.contracts.FailureReason;
@@ -18,17 +18,23 @@ import org.amyterm.backup.contracts.RestoreVerified;
 import org.amyterm.backup.contracts.Stage;
 import org.amyterm.backup.contracts.StageException;
 import org.amyterm.backup.contracts.Verification;
+import org.amyterm.backup.contracts.VerificationRequested;
 import org.amyterm.backup.objectstore.ObjectStore;
 import org.amyterm.backup.objectstore.ObjectStoreException;
+import org.amyterm.backup.verifier.checks.RestoreChecks;
+import org.amyterm.backup.verifier.config.VerifierConfig;
+import org.amyterm.backup.verifier.evidence.EvidenceWriter;
 import org.amyterm.backup.verifier.restore.StagingServer;
 import org.amyterm.backup.verifier.restore.StreamingRestore;
 import org.amyterm.backup.verifier.trust.ManifestTrust;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * The scheduled restore test of one stored backup: restore into a fresh staging database, run the
- * checks, write {@code verification.json} (the evidence, whether it passed or not), drop the
- * staging database. A backup that already has evidence is not tested again.
+ * One restore test of a stored backup: restore into a fresh staging database, run the checks,
+ * write the signed evidence (whether it passed or not), drop the staging database. A backup just
+ * stored is tested once (a redelivery republishes its evidence); a re-verification is tested once
+ * per request, and its evidence becomes the backup's current state.
  */
 @ApplicationScoped
 public class RestoreVerifier {
@@ -40,45 +46,55 @@ public class RestoreVerifier {
     private final StreamingRestore restore;
     private final RestoreChecks checks;
     private final ManifestTrust trust;
+    private final EvidenceWriter evidence;
+    private final String instance;
+    private final String version;
 
     public RestoreVerifier(ObjectStore store, ObjectLayout layout, StagingServer staging, StreamingRestore restore,
-            RestoreChecks checks, ManifestTrust trust) {
+            RestoreChecks checks, ManifestTrust trust, EvidenceWriter evidence, VerifierConfig config,
+            @ConfigProperty(name = "quarkus.application.version", defaultValue = "unknown") String version) {
         this.trust = trust;
         this.store = store;
         this.layout = layout;
         this.staging = staging;
         this.restore = restore;
         this.checks = checks;
+        this.evidence = evidence;
+        this.instance = config.evidence().instance().orElseGet(RestoreVerifier::hostName);
+        this.version = version;
     }
 
     /** The outcome: the event to publish and, if the test failed, the failure to raise as well. */
     public record Outcome(RestoreVerified verified, Optional<StageException> failure) {
     }
 
-    public Outcome verify(BackupStored stored) {
-        String evidenceKey = layout.verificationKey(stored.database(), stored.backupId());
-        Optional<String> existing = read(stored, evidenceKey);
-        if (existing.isPresent()) {
-            LOG.infof("backup %s of %s already has evidence; not testing it again", stored.backupId(), stored.database());
-            return new Outcome(event(EventJson.read(existing.get(), Verification.class), evidenceKey), Optional.empty());
+    public Outcome verify(VerificationTarget target) {
+        Optional<Verification> done = target.trigger() == VerificationRequested.Trigger.STORED
+                ? evidence.current(target.database(), target.backupId())
+                : evidence.recorded(target.database(), target.backupId(), target.verificationId());
+        if (done.isPresent()) {
+            LOG.infof("backup %s of %s already has this verification's evidence; not testing it again",
+                    target.backupId(), target.database());
+            return new Outcome(event(done.get()), Optional.empty());
         }
-        String manifestText = read(stored, stored.manifestKey())
-                .orElseThrow(() -> new StageException(stored.backupId(), stored.database(), Stage.VERIFY,
-                        FailureReason.BACKUP_NOT_FOUND, "manifest " + stored.manifestKey() + " is missing from bucket "
-                                + stored.bucket()));
-        Optional<String> signature = read(stored, layout.manifestSignatureKey(stored.database(), stored.backupId()));
-        String database = staging.databaseFor(stored.backupId());
+        String manifestText = read(target, target.manifestKey())
+                .orElseThrow(() -> new StageException(target.backupId(), target.database(), Stage.VERIFY,
+                        FailureReason.BACKUP_NOT_FOUND, "manifest " + target.manifestKey() + " is missing from the bucket"));
+        Optional<String> signature = read(target, layout.manifestSignatureKey(target.database(), target.backupId()));
+        String database = staging.databaseFor(target.backupId());
         Instant startedAt = Instant.now();
         List<CheckResult> results;
         long restoreMillis = 0;
         long checkMillis = 0;
         Instant restoreStarted = null;
+        String stagingVersion = null;
+        Manifest manifest = null;
         StageException failure = null;
         try {
             // before a byte of the backup is read: its manifest says what to restore and how to check it
-            String signer = trust.check(stored.backupId(), stored.database(), Stage.VERIFY, manifestText, signature);
-            Manifest manifest = EventJson.read(manifestText, Manifest.class);
-            LOG.debugf("manifest of %s signed by %s", stored.backupId(), signer);
+            String signer = trust.check(target.backupId(), target.database(), Stage.VERIFY, manifestText, signature);
+            manifest = EventJson.read(manifestText, Manifest.class);
+            LOG.debugf("manifest of %s signed by %s", target.backupId(), signer);
             restore.requirePgRestore(manifest, Stage.VERIFY);
             staging.create(database);
             restoreStarted = Instant.now();
@@ -86,19 +102,20 @@ public class RestoreVerifier {
             restoreMillis = Duration.between(startedAt, Instant.now()).toMillis();
             Instant checksStarted = Instant.now();
             try (Connection restored = staging.connect(database)) {
+                stagingVersion = serverVersion(restored);
                 results = checks.run(restored, manifest, warnings);
             }
             checkMillis = Duration.between(checksStarted, Instant.now()).toMillis();
             List<String> failed = results.stream().filter(r -> !r.passed()).map(r -> r.name() + ": " + r.detail()).toList();
             if (!failed.isEmpty()) {
-                failure = new StageException(stored.backupId(), stored.database(), Stage.VERIFY, FailureReason.CHECK_FAILED,
+                failure = new StageException(target.backupId(), target.database(), Stage.VERIFY, FailureReason.CHECK_FAILED,
                         "the restored backup failed " + failed.size() + " check(s): " + String.join("; ", failed));
             }
         } catch (StageException e) {
             failure = e;
             results = List.of(CheckResult.fail("restore", e.getMessage()));
         } catch (SQLException e) {
-            failure = new StageException(stored.backupId(), stored.database(), Stage.VERIFY,
+            failure = new StageException(target.backupId(), target.database(), Stage.VERIFY,
                     FailureReason.STAGING_UNAVAILABLE, "the staging server " + staging.settings().host() + ":"
                             + staging.settings().port() + " failed: " + e.getMessage(), e);
             results = List.of(CheckResult.fail("restore", failure.getMessage()));
@@ -111,31 +128,49 @@ public class RestoreVerifier {
         if (failure != null && failure.isRetryable()) {
             throw failure; // no evidence for an attempt that never really ran; it is tried again
         }
-        Verification evidence = new Verification(Verification.FORMAT_VERSION, stored.backupId(), stored.database(),
+        String rtoTarget = manifest == null || manifest.dumpDetails() == null ? null : manifest.dumpDetails().rto();
+        Boolean rtoMet = rtoTarget == null || failure != null ? null : restoreMillis <= Duration.parse(rtoTarget).toMillis();
+        Verification written = new Verification(Verification.FORMAT_VERSION, target.backupId(), target.database(),
                 failure == null, database, restore.pgRestoreVersion(), startedAt, Instant.now(), restoreMillis,
-                checkMillis, results);
-        try {
-            store.putText(evidenceKey, EventJson.writeForPeople(evidence));
-        } catch (ObjectStoreException e) {
-            throw new StageException(stored.backupId(), stored.database(), Stage.VERIFY,
-                    e.isRetryable() ? FailureReason.STORE_UNAVAILABLE : FailureReason.STORE_REJECTED,
-                    "the restore test ran, but its evidence could not be written: " + e.getMessage(), e);
-        }
-        LOG.infof("verified %s (backup %s): %s, restore took %d ms", stored.database(), stored.backupId(),
-                evidence.passed() ? "passed" : "FAILED", restoreMillis);
-        return new Outcome(event(evidence, evidenceKey), Optional.ofNullable(failure));
+                checkMillis, results, target.verificationId(), target.trigger(), instance, version, stagingVersion,
+                rtoTarget, rtoMet);
+        evidence.write(written);
+        LOG.infof("verified %s (backup %s, %s): %s, restore took %d ms (RTO target %s)", target.database(),
+                target.backupId(), target.trigger().code(), written.passed() ? "passed" : "FAILED", restoreMillis,
+                rtoTarget == null ? "not recorded" : rtoTarget);
+        return new Outcome(event(written), Optional.ofNullable(failure));
     }
 
-    private static RestoreVerified event(Verification evidence, String evidenceKey) {
+    private RestoreVerified event(Verification evidence) {
+        String key = evidence.verificationId() == null ? layout.verificationKey(evidence.database(), evidence.backupId())
+                : layout.verificationRecordKey(evidence.database(), evidence.backupId(), evidence.verificationId());
         return new RestoreVerified(evidence.backupId(), evidence.database(), evidence.passed(), evidence.restoreMillis(),
-                evidence.checks(), evidenceKey, evidence.finishedAt());
+                evidence.checks(), key, evidence.finishedAt());
     }
 
-    private Optional<String> read(BackupStored stored, String key) {
+    private static String serverVersion(Connection restored) throws SQLException {
+        try (Statement st = restored.createStatement(); ResultSet rs = st.executeQuery("SHOW server_version")) {
+            return rs.next() ? rs.getString(1) : null;
+        }
+    }
+
+    private static String hostName() {
+        String host = System.getenv("HOSTNAME");
+        if (host != null && !host.isBlank()) {
+            return host;
+        }
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            return "unknown";
+        }
+    }
+
+    private Optional<String> read(VerificationTarget target, String key) {
         try {
             return store.getText(key);
         } catch (ObjectStoreException e) {
-            throw new StageException(stored.backupId(), stored.database(), Stage.VERIFY,
+            throw new StageException(target.backupId(), target.database(), Stage.VERIFY,
                     e.isRetryable() ? FailureReason.STORE_UNAVAILABLE : FailureReason.STORE_REJECTED, e.getMessage(), e);
         }
     }

@@ -4,6 +4,7 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.smallrye.reactive.messaging.memory.InMemoryConnector;
 import java.util.HashMap;
 import java.util.Map;
+import org.amyterm.backup.testsupport.CuttingRelay;
 import org.amyterm.backup.testsupport.GpgKey;
 import org.amyterm.backup.testsupport.PostgresServer;
 import org.amyterm.backup.testsupport.S3ProxyServer;
@@ -44,10 +45,13 @@ public class StagingResource implements QuarkusTestResourceLifecycleManager {
             """;
     static PostgresServer postgres;
     static S3ProxyServer s3;
+    static CuttingRelay relay;
     static GpgKey key;
     static GpgKey signingKey;
     /** The key backups are encrypted to after a rotation; {@link #key} is the old one, still held. */
     static GpgKey rotatedKey;
+    /** The verifier's own key, which signs its evidence. */
+    static GpgKey evidenceKey;
 
     @Override
     public Map<String, String> start() {
@@ -57,19 +61,33 @@ public class StagingResource implements QuarkusTestResourceLifecycleManager {
             key = GpgKey.generate(TestDirs.server("verifier-key"));
             signingKey = GpgKey.generateSigning(TestDirs.server("verifier-trusted-signer"));
             rotatedKey = GpgKey.generate(TestDirs.server("verifier-rotated"));
+            evidenceKey = GpgKey.generateSigning(TestDirs.server("verifier-evidence-signer"));
         }
         SampleDatabase.create(postgres, SOURCE, 800);
         postgres.createDatabaseOnce(GENERIC, GENERIC_SCHEMA);
         Map<String, String> config = new HashMap<>();
-        config.putAll(InMemoryConnector.switchIncomingChannelsToInMemory("backup-stored"));
+        config.putAll(InMemoryConnector.switchIncomingChannelsToInMemory("backup-stored", "verification-requests"));
         config.putAll(InMemoryConnector.switchOutgoingChannelsToInMemory("events"));
         config.putAll(s3.storeConfig(BUCKET));
+        // the verifier reaches S3Proxy through a relay that can break a download halfway
+        if (relay == null) {
+            relay = new CuttingRelay("127.0.0.1", s3.port());
+        }
+        config.put("amyterm.store.endpoint", "http://127.0.0.1:" + relay.port());
         config.put("amyterm.verifier.staging.host", postgres.host());
         config.put("amyterm.verifier.staging.port", Integer.toString(postgres.port()));
         config.put("amyterm.verifier.staging.user", PostgresServer.SUPERUSER);
+        // the test server is the sources' too: allowed here, as on a single-host demo
+        config.put("amyterm.verifier.staging.allow-source-server", "true");
         config.put("amyterm.verifier.staging.password", postgres.password());
         config.put("amyterm.verifier.decryption.private-key-file", rotatedKey.secretKey() + "," + key.secretKey());
         config.put("amyterm.verifier.signing.public-key-files", signingKey.publicKey().toString());
+        config.put("amyterm.verifier.evidence.signing-key-file", evidenceKey.secretKey().toString());
+        config.put("amyterm.verifier.evidence.instance", "verifier-test");
+        // a test that could not run is retried quickly here
+        config.put("amyterm.verifier.retry.window", "20s");
+        config.put("amyterm.verifier.retry.initial-delay", "1s");
+        config.put("amyterm.verifier.retry.max-delay", "2s");
         // KMS-envelope backups: the verifier's own principal, allowed kms:Decrypt only
         TestServers.kms().configureSdk(TestDirs.server("verifier-kms-sdk"));
         config.put("amyterm.verifier.decryption.kms.profile", org.amyterm.backup.testsupport.KmsServer.VERIFIER_PROFILE);

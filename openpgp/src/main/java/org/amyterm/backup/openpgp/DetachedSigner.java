@@ -1,4 +1,4 @@
-package org.amyterm.backup.storage.sign;
+package org.amyterm.backup.openpgp;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -14,17 +14,17 @@ import org.bouncycastle.openpgp.PGPSignatureSubpacketGenerator;
 import org.bouncycastle.openpgp.operator.jcajce.JcaPGPContentSignerBuilder;
 
 /**
- * Signs {@code manifest.json} with the storage service's key: a detached, armored OpenPGP
- * signature of its exact bytes, which {@code gpg --verify manifest.json.sig manifest.json} checks.
- * Whoever can write to the bucket but does not hold this key cannot make a manifest the verifier
- * (or a restore) trusts.
+ * Signs a document (a manifest, a verification's evidence) with a service's key: a detached,
+ * armored OpenPGP signature of its exact UTF-8 bytes, which {@code gpg --verify FILE.sig FILE}
+ * checks. Whoever can write to the bucket but does not hold this key cannot make a document that
+ * passes for the service's.
  */
-public final class ManifestSigner {
+public final class DetachedSigner {
     static final BouncyCastleProvider BC = new BouncyCastleProvider();
 
     private final SigningKey key;
 
-    public ManifestSigner(SigningKey key) {
+    public DetachedSigner(SigningKey key) {
         this.key = key;
     }
 
@@ -32,8 +32,8 @@ public final class ManifestSigner {
         return key.fingerprint();
     }
 
-    /** The armored detached signature of {@code manifest}, as UTF-8 bytes. */
-    public String sign(String manifest) {
+    /** The armored detached signature of {@code document}'s UTF-8 bytes. */
+    public String sign(String document) {
         try {
             PGPSignatureGenerator generator = new PGPSignatureGenerator(
                     new JcaPGPContentSignerBuilder(key.publicKey().getAlgorithm(), HashAlgorithmTags.SHA256).setProvider(BC),
@@ -43,14 +43,14 @@ public final class ManifestSigner {
             hashed.setSignatureCreationTime(true, new Date());
             hashed.setIssuerFingerprint(false, key.publicKey());
             generator.setHashedSubpackets(hashed.generate());
-            generator.update(manifest.getBytes(StandardCharsets.UTF_8));
+            generator.update(document.getBytes(StandardCharsets.UTF_8));
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             try (ArmoredOutputStream armored = new ArmoredOutputStream(out)) {
                 generator.generate().encode(armored);
             }
             return out.toString(StandardCharsets.US_ASCII);
         } catch (PGPException | IOException e) {
-            throw new IllegalStateException("signing the manifest with " + key + " failed: " + e.getMessage(), e);
+            throw new IllegalStateException("signing with " + key + " failed: " + e.getMessage(), e);
         }
     }
 }

@@ -1,4 +1,4 @@
-package org.amyterm.backup.storage.sign;
+package org.amyterm.backup.openpgp;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,12 +21,14 @@ import org.bouncycastle.openpgp.operator.jcajce.JcaKeyFingerprintCalculator;
 import org.bouncycastle.openpgp.operator.jcajce.JcePBESecretKeyDecryptorBuilder;
 
 /**
- * The storage service's own OpenPGP signing key: the first key of an armored secret key file that
- * may sign data, is not revoked and has not expired. {@code toString} shows only the fingerprint.
+ * A service's own OpenPGP signing key (the storage service's for manifests, the verifier's for
+ * evidence): the first key of an armored secret key file that may sign data, is not revoked and has
+ * not expired. {@code toString} shows only the fingerprint.
  */
 public record SigningKey(PGPPublicKey publicKey, PGPPrivateKey privateKey, String fingerprint) {
 
-    public static SigningKey load(Path file, Optional<Path> passphraseFile) {
+    /** {@code property}: the setting that names {@code file}, for the messages. */
+    public static SigningKey load(Path file, Optional<Path> passphraseFile, String property) {
         try (InputStream in = PGPUtil.getDecoderStream(Files.newInputStream(file))) {
             char[] passphrase = passphraseFile.isPresent()
                     ? Files.readString(passphraseFile.get()).strip().toCharArray() : new char[0];
@@ -37,17 +39,16 @@ public record SigningKey(PGPPublicKey publicKey, PGPPrivateKey privateKey, Strin
                     PGPPublicKey key = secret.getPublicKey();
                     if (secret.isSigningKey() && !key.hasRevocation() && !expired(key) && flaggedForSigning(key)) {
                         PGPPrivateKey privateKey = secret.extractPrivateKey(
-                                new JcePBESecretKeyDecryptorBuilder().setProvider(ManifestSigner.BC).build(passphrase));
+                                new JcePBESecretKeyDecryptorBuilder().setProvider(DetachedSigner.BC).build(passphrase));
                         return new SigningKey(key, privateKey, HexFormat.of().withUpperCase().formatHex(key.getFingerprint()));
                     }
                 }
             }
             throw new IllegalArgumentException("no usable signing key in " + file
-                    + " (amyterm.storage.signing.secret-key-file needs a key with the sign usage flag, not revoked "
-                    + "or expired)");
+                    + " (" + property + " needs a key with the sign usage flag, not revoked or expired)");
         } catch (IOException | PGPException e) {
             throw new IllegalArgumentException("cannot read the OpenPGP signing key " + file
-                    + " (amyterm.storage.signing.secret-key-file; is its passphrase file right?): " + e.getMessage(), e);
+                    + " (" + property + "; is its passphrase file right?): " + e.getMessage(), e);
         }
     }
 

@@ -1,0 +1,105 @@
+package org.amyterm.backup.testsupport;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A TCP relay in front of a real server (S3Proxy) that passes everything through until armed,
+ * then cuts the connection on which the server's answers since arming pass a number of bytes: a
+ * download broken halfway, as a network fault breaks it. Only the connection is faked; the server
+ * and the client are the real ones.
+ */
+public final class CuttingRelay implements AutoCloseable {
+    private final ServerSocket listener;
+    private final String targetHost;
+    private final int targetPort;
+    private final AtomicLong cutAfter = new AtomicLong(-1);
+    private final AtomicLong relayedSinceArmed = new AtomicLong();
+    private final AtomicInteger cuts = new AtomicInteger();
+
+    public CuttingRelay(String targetHost, int targetPort) {
+        this.targetHost = targetHost;
+        this.targetPort = targetPort;
+        try {
+            this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot listen on 127.0.0.1", e);
+        }
+        Thread accept = new Thread(this::accept, "cutting-relay-" + port());
+        accept.setDaemon(true);
+        accept.start();
+    }
+
+    public int port() {
+        return listener.getLocalPort();
+    }
+
+    /** Cuts, once, the connection on which the server's answers pass {@code bytes} from now on. */
+    public void cutOnceAfter(long bytes) {
+        relayedSinceArmed.set(0);
+        cutAfter.set(bytes);
+    }
+
+    /** How many connections were cut. */
+    public int cuts() {
+        return cuts.get();
+    }
+
+    private void accept() {
+        while (!listener.isClosed()) {
+            try {
+                Socket client = listener.accept();
+                Socket server = new Socket(targetHost, targetPort);
+                pump(client.getInputStream(), server.getOutputStream(), client, server, false);
+                pump(server.getInputStream(), client.getOutputStream(), client, server, true);
+            } catch (IOException e) {
+                // the listener closed, or the server is away: the client sees its connection refused or reset
+            }
+        }
+    }
+
+    private void pump(InputStream from, OutputStream to, Socket client, Socket server, boolean answers) {
+        Thread thread = new Thread(() -> {
+            byte[] buffer = new byte[8192];
+            try {
+                int n;
+                while ((n = from.read(buffer)) > 0) {
+                    if (answers && cutAfter.get() >= 0 && relayedSinceArmed.addAndGet(n) > cutAfter.get()
+                            && cutAfter.getAndSet(-1) >= 0) {
+                        cuts.incrementAndGet();
+                        client.setSoLinger(true, 0); // a reset, as a dropped link ends it
+                        break;
+                    }
+                    to.write(buffer, 0, n);
+                    to.flush();
+                }
+            } catch (IOException e) {
+                // the other side closed
+            } finally {
+                closeQuietly(client);
+                closeQuietly(server);
+            }
+        }, "cutting-relay-pump");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // already closed
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        listener.close();
+    }
+}
