@@ -10,7 +10,8 @@ import picocli.CommandLine.Option;
 @Command(name = "amyterm-backup", mixinStandardHelpOptions = true, version = "amyterm-backup 0.1.0",
         description = "Back up, list, show and check the backups of Amy-Term's PostgreSQL databases.",
         subcommands = {BackupCommand.class, ListCommand.class, ShowCommand.class, StatusCommand.class,
-                RetentionCommand.class, VerifyCommand.class})
+                RetentionCommand.class, VerifyCommand.class,
+                RestoreCommand.class})
 public final class AmytermBackup {
 
     @Option(names = "--backup-url", description = "Backup service REST API (env AMYTERM_BACKUP_URL; default ${DEFAULT-VALUE}).",

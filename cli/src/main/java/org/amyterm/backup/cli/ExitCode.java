@@ -12,6 +12,34 @@ final class ExitCode {
     /** --wait (or verify) gave up before the backup got there. */
     static final int TIMED_OUT = 4;
 
+    /** A restore refused: the target database holds objects or data. */
+    static final int RESTORE_TARGET_NOT_EMPTY = 10;
+    /** A restore refused: another session is connected to the target database. */
+    static final int RESTORE_TARGET_IN_USE = 11;
+    /** A restore refused: a role or a privilege it needs is missing on the target. */
+    static final int RESTORE_ROLE_MISSING = 12;
+    /** A restore refused: the backup's schema version is not the expected one. */
+    static final int RESTORE_SCHEMA_MISMATCH = 13;
+    /** A restore refused: the node role stated is not the backup's. */
+    static final int RESTORE_NODE_ROLE_MISMATCH = 14;
+    /** A restore refused: the backup's federation trust configuration is not the given one. */
+    static final int RESTORE_TRUST_MISMATCH = 15;
+
+    /** The exit code of a restore that ended with the failure reason {@code code}. */
+    static int ofRestore(String code) {
+        return switch (code) {
+            case "AT-RESTORE-001" -> RESTORE_TARGET_NOT_EMPTY;
+            case "AT-RESTORE-002" -> RESTORE_TARGET_IN_USE;
+            case "AT-RESTORE-003" -> RESTORE_ROLE_MISSING;
+            case "AT-RESTORE-004" -> RESTORE_SCHEMA_MISMATCH;
+            case "AT-RESTORE-005" -> RESTORE_NODE_ROLE_MISMATCH;
+            case "AT-RESTORE-006" -> RESTORE_TRUST_MISMATCH;
+            case "AT-RESTORE-007", "AT-STORE-004", "AT-VERIFY-004", "AT-VERIFY-007" -> UNAVAILABLE;
+            case "AT-VERIFY-005" -> USAGE;
+            default -> FAILED;
+        };
+    }
+
     private ExitCode() {
     }
 }

@@ -97,6 +97,26 @@ final class ServiceClient {
         }
     }
 
+    /** Starts an operator restore on the verifier service; its first progress. */
+    JsonNode startRestore(java.util.Map<String, Object> body) {
+        java.util.Map<String, Object> withoutNulls = new java.util.LinkedHashMap<>(body);
+        withoutNulls.values().removeIf(java.util.Objects::isNull);
+        HttpRequest request = HttpRequest.newBuilder(verifierService.resolve("/restores"))
+                .header("Content-Type", "application/json").timeout(Duration.ofMinutes(2))
+                .POST(HttpRequest.BodyPublishers.ofString(EventJson.write(withoutNulls))).build();
+        return tree(send(request, "the verifier service", verifierService).orElseThrow(
+                () -> new CliException(ExitCode.UNAVAILABLE, "the verifier service has no restore API (404)")),
+                "the verifier service");
+    }
+
+    /** The progress of an operator restore. */
+    JsonNode restore(String restoreId) {
+        return tree(send(get(verifierService.resolve("/restores/" + restoreId)), "the verifier service", verifierService)
+                .orElseThrow(() -> new CliException(ExitCode.UNAVAILABLE, "the verifier service no longer knows restore "
+                        + restoreId + " (did it restart?): check the target, then run the restore again")),
+                "the verifier service");
+    }
+
     /** The evidence of a verification, once written. */
     Optional<Verification> verification(String backupId, String verificationId) {
         return send(get(verifierService.resolve("/verifications/" + backupId + "/" + verificationId)),

@@ -35,6 +35,15 @@ public enum FailureReason {
     MANIFEST_UNTRUSTED("AT-VERIFY-006", false,
             "the manifest is unsigned, was changed after signing, or is signed by a key that is not trusted"),
     RESTORE_TOOL_MISSING("AT-VERIFY-007", true, "pg_restore cannot be run on the verifier's host"),
+    RESTORE_TARGET_NOT_EMPTY("AT-RESTORE-001", false, "the restore target database already holds objects or data"),
+    RESTORE_TARGET_IN_USE("AT-RESTORE-002", false, "another session is connected to the restore target database"),
+    RESTORE_ROLE_MISSING("AT-RESTORE-003", false,
+            "the target role, a role the backup references, or a privilege the restore needs is missing"),
+    RESTORE_SCHEMA_MISMATCH("AT-RESTORE-004", false, "the backup's schema version is not the one expected"),
+    RESTORE_NODE_ROLE_MISMATCH("AT-RESTORE-005", false, "the node role stated differs from the backup's"),
+    RESTORE_TRUST_MISMATCH("AT-RESTORE-006", false,
+            "the backup's federation trust configuration differs from the one given"),
+    RESTORE_TARGET_UNREACHABLE("AT-RESTORE-007", true, "the restore target server did not accept a connection"),
     MALFORMED_EVENT("AT-EVENT-001", false, "an event could not be read"),
     UNEXPECTED("AT-INTERNAL-001", true, "an unexpected error; see the service log");
 

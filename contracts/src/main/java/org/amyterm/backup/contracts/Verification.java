@@ -10,7 +10,8 @@ import java.util.List;
  * manifest; null if it records none) and {@code rtoMet} whether the restore stayed within it.
  * Added fields (null in evidence written before them): {@code verificationId} (this verification's
  * own file is {@code verification.<verificationId>.json}), {@code trigger}, {@code verifier} (which
- * instance), {@code verifierVersion}, {@code stagingServerVersion}.
+ * instance), {@code verifierVersion}, {@code stagingServerVersion}, {@code firstSmokeCheckMillis}
+ * (from the start of the test until the application's first smoke check passed; null when none ran).
  */
 public record Verification(
         int formatVersion,
@@ -30,7 +31,8 @@ public record Verification(
         String verifierVersion,
         String stagingServerVersion,
         String rtoTarget,
-        Boolean rtoMet) {
+        Boolean rtoMet,
+        Long firstSmokeCheckMillis) {
 
     public static final int FORMAT_VERSION = 1;
 
@@ -47,6 +49,6 @@ public record Verification(
             String pgRestoreVersion, Instant startedAt, Instant finishedAt, long restoreMillis, long checkMillis,
             List<CheckResult> checks) {
         this(formatVersion, backupId, database, passed, stagingDatabase, pgRestoreVersion, startedAt, finishedAt,
-                restoreMillis, checkMillis, checks, null, null, null, null, null, null, null);
+                restoreMillis, checkMillis, checks, null, null, null, null, null, null, null, null);
     }
 }

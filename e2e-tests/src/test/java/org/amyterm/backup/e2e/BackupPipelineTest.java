@@ -144,7 +144,9 @@ class BackupPipelineTest {
         assertThat(EventJson.read(afterRestart.out(), BackupSummary.class).backupId()).isEqualTo(backup.backupId());
         assertThat(backup.manifest().reason()).isEqualTo(org.amyterm.backup.contracts.BackupReason.PRE_UPGRADE);
         assertThat(backup.verification().checks()).extracting(c -> c.name()).contains("check-profile", "row-counts",
-                "schema-version", "codesystems-load", "federation-node-role");
+                "inventory", "sampled-rows", "schema-version", "app-codesystems", "app-valuesets", "app-fhir-metadata",
+                "app-atc-browser");
+        assertThat(backup.verification().firstSmokeCheckMillis()).isPositive();
 
         // and a retention dry run keeps it (and everything else this young)
         Pipeline.CliRun retention = pipeline.cli("retention", "--dry-run", "--json");
@@ -386,6 +388,61 @@ class BackupPipelineTest {
                 .anySatisfy(body -> assertThat(body).contains(damaged.backupId(), "verify")));
         assertThat(lastKnownGood()).isEqualTo(olderId);
         assertThat(pipeline.cli("status").out()).contains(damaged.backupId(), "VERIFICATION_FAILED", olderId);
+    }
+
+    @Test
+    @Order(9)
+    void restoreToLastKnownGoodGivesBackTheSourcesContentAndRefusesATargetThatIsNotEmpty() throws Exception {
+        // Given the sample database's last known good backup, and a role on the target server that may create databases
+        pipeline.postgres.psql("postgres", "CREATE ROLE amyterm_restorer LOGIN CREATEDB PASSWORD 'Rs-e2e-restorer'");
+        String target = "amyterm_restored";
+        String[] restore = {"restore", Pipeline.DATABASE, "--target-url", "postgresql://amyterm_restorer@"
+                + pipeline.postgres.host() + ":" + pipeline.postgres.port(), "--target-db", target, "--node-role", "central"};
+        Map<String, String> password = Map.of("PGPASSWORD", "Rs-e2e-restorer");
+
+        // When the operator restores it, the password in the environment only
+        Pipeline.CliRun restored = pipeline.cli(password, restore);
+
+        // Then every step was printed, and each table's content is the source's
+        assertThat(restored.exit()).as(restored.out() + restored.err()).isZero();
+        assertThat(restored.out()).contains("its manifest signed by", "staging:", "restored in", "ok   row-counts",
+                "restored " + target);
+        assertThat(tableHashes(target)).isEqualTo(tableHashes(Pipeline.DATABASE)).isNotEmpty();
+        // and RestoreCompleted is on its topic for the audit trail
+        Properties config = new Properties();
+        config.put(org.apache.kafka.clients.consumer.ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, pipeline.kafka.bootstrapServers());
+        config.put(org.apache.kafka.clients.consumer.ConsumerConfig.GROUP_ID_CONFIG, "e2e-restored-" + java.util.UUID.randomUUID());
+        config.put(org.apache.kafka.clients.consumer.ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<String, String>(config,
+                new org.apache.kafka.common.serialization.StringDeserializer(),
+                new org.apache.kafka.common.serialization.StringDeserializer())) {
+            consumer.subscribe(List.of(org.amyterm.backup.contracts.Topics.RESTORED));
+            List<String> restoredEvents = new java.util.ArrayList<>();
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                consumer.poll(Duration.ofMillis(500)).forEach(r -> restoredEvents.add(r.value()));
+                return restoredEvents.stream().anyMatch(v -> v.contains("\"targetDatabase\":\"" + target + "\""));
+            });
+        }
+
+        // and the same restore again is refused (the target is no longer empty), with its exit code, changing nothing
+        Map<String, String> before = tableHashes(target);
+        Pipeline.CliRun again = pipeline.cli(password, restore);
+        assertThat(again.exit()).as(again.err()).isEqualTo(10);
+        assertThat(again.err()).contains("AT-RESTORE-001", "already holds", "nothing on the target was changed");
+        assertThat(tableHashes(target)).isEqualTo(before);
+        assertThat(restored.out() + restored.err() + again.out() + again.err()).doesNotContain("Rs-e2e-restorer");
+    }
+
+    /** md5 of each user table's rows in a fixed order, by table. */
+    private static Map<String, String> tableHashes(String database) {
+        Map<String, String> hashes = new java.util.TreeMap<>();
+        for (String table : pipeline.postgres.psql(database, "SELECT string_agg(quote_ident(schemaname) || '.' || "
+                + "quote_ident(tablename), ' ' ORDER BY 1) FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', "
+                + "'information_schema')").split(" ")) {
+            hashes.put(table, pipeline.postgres.psql(database, "SELECT md5(coalesce(string_agg(t::text, E'\\n' ORDER BY "
+                    + "t::text), '')) FROM " + table + " t"));
+        }
+        return hashes;
     }
 
     /** The last known good backup of the sample database, as {@code status --json} says. */

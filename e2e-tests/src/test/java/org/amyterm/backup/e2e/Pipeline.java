@@ -122,6 +122,11 @@ final class Pipeline {
 
     /** Runs the CLI jar as an operator would; returns exit code and output. */
     CliRun cli(String... args) {
+        return cli(Map.of(), args);
+    }
+
+    /** The same, with more of the operator's environment (PGPASSWORD, say). */
+    CliRun cli(Map<String, String> environment, String... args) {
         List<String> command = new ArrayList<>(List.of(java(), "-jar", module("cli").resolve("target/amyterm-backup.jar").toString()));
         command.addAll(List.of(args));
         try {
@@ -129,6 +134,8 @@ final class Pipeline {
             builder.environment().put("AMYTERM_BACKUP_URL", backupUrl());
             builder.environment().put("AMYTERM_STORAGE_URL", storageUrl());
             builder.environment().put("AMYTERM_VERIFIER_URL", "http://127.0.0.1:" + verifierPort);
+            builder.environment().remove("PGPASSWORD");
+            builder.environment().putAll(environment);
             Process p = builder.start();
             p.getOutputStream().close();
             var err = new java.util.concurrent.CompletableFuture<String>();
@@ -215,6 +222,9 @@ final class Pipeline {
                 "AMYTERM_VERIFIER_DECRYPTION_PRIVATE_KEY_FILE", key.secretKey().toString(),
                 "AMYTERM_VERIFIER_SIGNING_PUBLIC_KEY_FILES", signingKey.publicKey().toString(),
                 "AMYTERM_VERIFIER_RESTORE_PG_BIN_DIR", pgBin));
+        // the amyterm profile's smoke checks ask the sample application on each restored copy
+        verifier.put("AMYTERM_VERIFIER_APP_COMMAND", String.join(",", java(), "-jar",
+                module("sample-app").resolve("target/amyterm-sample-app.jar").toString()));
         start("verifier-service", verifier, verifierPort);
 
         int notifierPort = FreePort.next();

@@ -10,6 +10,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.time.Instant;
+import org.amyterm.backup.verifier.restore.PgTarget;
 import org.amyterm.backup.verifier.config.VerifierConfig;
 import org.amyterm.backup.contracts.CheckResult;
 import org.amyterm.backup.contracts.Manifest;
@@ -23,7 +26,9 @@ import org.amyterm.backup.contracts.Manifest;
  * inventory is there (tables, views, indexes, constraints, functions, triggers, sequences at or past
  * their values, extensions, large objects), the rows sampled by key at dump time have the same
  * content, and the operator's SQL checks for that database pass;</li>
- * <li>{@code amyterm}: those, plus the schema version the dump saw and Amy-Term's smoke queries (the
+ * <li>{@code amyterm}: those, plus the schema version the dump saw and the application's smoke
+ * checks: with {@code app.command} set, the application is started on the restored database and
+ * its endpoints asked ({@link ApplicationSmokeChecks}); without, SQL smoke queries stand in (the
  * code systems load, the value sets load, the ATC browser search finds something…).</li>
  * </ul>
  */
@@ -46,6 +51,8 @@ public class RestoreChecks {
     private final String defaultProfile;
     private final Map<String, VerifierConfig.DatabaseChecks> operatorChecks;
     private final InventoryChecks inventory;
+    private final ApplicationSmokeChecks application;
+    private final boolean applicationConfigured;
 
     public RestoreChecks(VerifierConfig config) {
         this.smokeChecks = config.smokeChecks().isEmpty() ? AMYTERM_SMOKE_CHECKS : config.smokeChecks();
@@ -53,17 +60,24 @@ public class RestoreChecks {
         this.defaultProfile = config.checks().defaultProfile();
         this.operatorChecks = config.checks().databases();
         this.inventory = new InventoryChecks(config.checks().sampleTimeout());
+        this.application = new ApplicationSmokeChecks(config.app());
+        this.applicationConfigured = config.app().command().filter(c -> !c.isEmpty()).isPresent();
         if (!List.of(GENERIC, AMYTERM).contains(defaultProfile)) {
             throw new IllegalArgumentException("amyterm.verifier.checks.default-profile must be generic or amyterm, was '"
                     + defaultProfile + "'");
         }
     }
 
+    /** The checks' results, and when the application's first smoke check passed (if it ran and one did). */
+    public record Outcome(List<CheckResult> results, Optional<Instant> firstSmokeCheckPassedAt) {
+    }
+
     /**
-     * Runs the manifest's profile on the restored database; {@code pgRestoreWarnings} are the
-     * warnings pg_restore printed (already without row data), recorded with the checks.
+     * Runs the manifest's profile on the restored database {@code database} ({@code restored} is a
+     * connection to it); {@code pgRestoreWarnings} are the warnings pg_restore printed (already
+     * without row data), recorded with the checks.
      */
-    public List<CheckResult> run(Connection restored, Manifest manifest, List<String> pgRestoreWarnings) {
+    public Outcome run(Connection restored, PgTarget database, Manifest manifest, List<String> pgRestoreWarnings) {
         String profile = manifest.dumpDetails() != null && manifest.dumpDetails().checkProfile() != null
                 ? manifest.dumpDetails().checkProfile() : defaultProfile;
         List<CheckResult> results = new ArrayList<>();
@@ -77,17 +91,24 @@ public class RestoreChecks {
                         + String.join(" | ", pgRestoreWarnings)));
         results.add(rowCounts(restored, manifest.tableRowCounts()));
         results.addAll(inventory.run(restored, manifest.dumpDetails()));
+        Optional<Instant> firstSmokeCheck = Optional.empty();
         if (profile.equals(AMYTERM)) {
             if (manifest.schemaVersion() != null) {
                 results.add(schemaVersion(restored, manifest.schemaVersion()));
             }
-            smokeChecks.forEach((name, sql) -> results.add(smoke(restored, name, sql)));
+            if (applicationConfigured) {
+                ApplicationSmokeChecks.Result app = application.run(database, manifest);
+                results.addAll(app.checks());
+                firstSmokeCheck = app.firstPassedAt();
+            } else {
+                smokeChecks.forEach((name, sql) -> results.add(smoke(restored, name, sql)));
+            }
         }
         VerifierConfig.DatabaseChecks own = operatorChecks.get(manifest.database());
         if (own != null) {
             own.sql().forEach((name, check) -> results.add(operator(restored, name, check)));
         }
-        return results;
+        return new Outcome(results, firstSmokeCheck);
     }
 
     /** An operator's check: its query returns a row, whose first column equals the expected value if one is set. */

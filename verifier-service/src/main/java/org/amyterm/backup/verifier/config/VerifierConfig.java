@@ -66,6 +66,35 @@ public interface VerifierConfig {
 
     Checks checks();
 
+    Application app();
+
+    /**
+     * The application the {@code amyterm} profile starts on a restored database for its smoke
+     * checks (procedure section 6): {@code /codesystems}, {@code /valuesets}, {@code /fhir/metadata}
+     * and {@code /atc/browser}. It gets the database in the libpq environment (PGHOST, PGPORT,
+     * PGDATABASE, PGUSER, PGPASSWORD) and its port in PORT, never on its command line.
+     */
+    interface Application {
+        /** The command (comma-separated words); unset means the profile runs its SQL smoke checks only. */
+        Optional<java.util.List<String>> command();
+
+        /** Answered with 200 once the application is up. */
+        @WithDefault("/health")
+        String healthPath();
+
+        /** How long the application may take to answer its health path. */
+        @WithDefault("2m")
+        Duration startTimeout();
+
+        /** How long one request to it may take. */
+        @WithDefault("30s")
+        Duration requestTimeout();
+
+        /** What {@code /atc/browser?search=} looks for; the answer must not be empty. */
+        @WithDefault("group")
+        String atcSearch();
+    }
+
     /** Which checks a restored database gets. */
     interface Checks {
         /** The profile of backups whose manifest names none (made before profiles were recorded). */

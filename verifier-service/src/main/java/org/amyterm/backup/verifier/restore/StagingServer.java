@@ -136,6 +136,12 @@ public class StagingServer {
                 properties);
     }
 
+    /** A staging database as pg_restore and the application reach it. */
+    public PgTarget target(String database) {
+        return new PgTarget(staging.host(), staging.port(), staging.user(), staging.password(), database,
+                List.of("--no-privileges"));
+    }
+
     public VerifierConfig.Staging settings() {
         return staging;
     }

@@ -77,10 +77,15 @@ public class StreamingRestore {
     }
 
     /**
-     * Restores into {@code targetDatabase}, which must exist and be empty, and returns pg_restore's
-     * warnings (without row data; none if it printed none).
+     * Restores into the staging database {@code targetDatabase}, which must exist and be empty, and
+     * returns pg_restore's warnings (without row data; none if it printed none).
      */
     public List<String> restore(Manifest manifest, String targetDatabase, Stage stage) {
+        return restore(manifest, staging.target(targetDatabase), stage);
+    }
+
+    /** Restores into {@code target} (existing and empty), returning pg_restore's warnings. */
+    public List<String> restore(Manifest manifest, PgTarget target, Stage stage) {
         char[] passphrase = Manifest.Encryption.KMS_ENVELOPE.equals(manifest.encryption().mode())
                 ? kms.passphrase(manifest, stage) : null;
         try (InputStream object = new ObjectDownload(store.open(manifest.object().key()))) {
@@ -88,8 +93,8 @@ public class StreamingRestore {
             HashingInputStream archive = new HashingInputStream(new ZstdInputStream(
                     decryption.decryptingStream(ciphertext, passphrase)));
             String stderr = config.restore().mode() == VerifierConfig.Mode.file
-                    ? restoreThroughFile(manifest, targetDatabase, stage, ciphertext, archive)
-                    : restoreThroughPipe(manifest, targetDatabase, stage, ciphertext, archive);
+                    ? restoreThroughFile(manifest, target, stage, ciphertext, archive)
+                    : restoreThroughPipe(manifest, target, stage, ciphertext, archive);
             return PgRestoreErrors.warnings(stderr);
         } catch (IOException | PGPException | RuntimeException e) {
             throw failure(manifest, stage, e, passphrase != null);
@@ -97,6 +102,42 @@ public class StreamingRestore {
             Thread.currentThread().interrupt();
             throw new StageException(manifest.backupId(), manifest.database(), stage, FailureReason.UNEXPECTED,
                     "the verifier was stopped during the restore", e);
+        } finally {
+            if (passphrase != null) {
+                java.util.Arrays.fill(passphrase, '\0');
+            }
+        }
+    }
+
+    /**
+     * The backup's roles and tablespaces ({@code globals.sql.gpg}) as SQL, decrypted and checked
+     * against the manifest's sha256; small (role definitions), so read whole.
+     */
+    public String globals(Manifest manifest, Stage stage) {
+        Manifest.Globals globals = manifest.globals();
+        if (globals == null) {
+            throw new StageException(manifest.backupId(), manifest.database(), stage, FailureReason.BACKUP_NOT_FOUND,
+                    "this backup holds no roles (globals.sql.gpg; backups taken before roles were kept): create the "
+                            + "missing roles by hand");
+        }
+        // a KMS-envelope globals file has its own data key, wrapped under the same context
+        Manifest own = new Manifest(manifest.formatVersion(), manifest.backupId(), manifest.database(), manifest.reason(),
+                manifest.nodeRole(), manifest.pgServerVersion(), manifest.pgDumpVersion(), manifest.schemaVersion(),
+                manifest.tableRowCounts(), manifest.archive(), globals.encryption(), globals.object(),
+                manifest.dumpStartedAt(), manifest.dumpFinishedAt(), manifest.storedAt(), manifest.dumpDetails(), globals);
+        char[] passphrase = Manifest.Encryption.KMS_ENVELOPE.equals(globals.encryption().mode())
+                ? kms.passphrase(own, stage) : null;
+        try (InputStream object = new ObjectDownload(store.open(globals.object().key()))) {
+            HashingInputStream sql = new HashingInputStream(decryption.decryptingStream(object, passphrase));
+            byte[] bytes = sql.readAllBytes();
+            if (!sql.sha256().equals(globals.plaintextSha256())) {
+                throw new StageException(manifest.backupId(), manifest.database(), stage, FailureReason.INTEGRITY_MISMATCH,
+                        "the decrypted roles file's sha256 is " + sql.sha256() + ", the manifest says "
+                                + globals.plaintextSha256());
+            }
+            return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException | PGPException | RuntimeException e) {
+            throw failure(own, stage, e, passphrase != null);
         } finally {
             if (passphrase != null) {
                 java.util.Arrays.fill(passphrase, '\0');
@@ -147,10 +188,9 @@ public class StreamingRestore {
                 "the restore failed unexpectedly: " + e, e);
     }
 
-    private String restoreThroughPipe(Manifest manifest, String targetDatabase, Stage stage, HashingInputStream ciphertext,
+    private String restoreThroughPipe(Manifest manifest, PgTarget target, Stage stage, HashingInputStream ciphertext,
             HashingInputStream archive) throws IOException, InterruptedException {
-        try (PgClientProcess pgRestore = PgClientProcess.start(command(targetDatabase, List.of()),
-                staging.settings().password())) {
+        try (PgClientProcess pgRestore = PgClientProcess.start(command(target, List.of()), target.password())) {
             boolean restoredAll = copy(archive, pgRestore.stdin());
             int exit = pgRestore.await(config.restore().timeout());
             checkIntegrity(manifest, ciphertext, archive, stage);
@@ -159,16 +199,16 @@ public class StreamingRestore {
         }
     }
 
-    private String restoreThroughFile(Manifest manifest, String targetDatabase, Stage stage, HashingInputStream ciphertext,
+    private String restoreThroughFile(Manifest manifest, PgTarget target, Stage stage, HashingInputStream ciphertext,
             HashingInputStream archive) throws IOException, InterruptedException {
-        Path file = workFile(targetDatabase);
+        Path file = workFile(target.database());
         try {
             try (OutputStream out = new WorkFileStream(Files.newOutputStream(file))) {
                 archive.transferTo(out);
             }
             checkIntegrity(manifest, ciphertext, archive, stage); // nothing of an untrusted archive runs
-            try (PgClientProcess pgRestore = PgClientProcess.start(command(targetDatabase,
-                    List.of("--jobs=" + config.restore().jobs(), file.toString())), staging.settings().password())) {
+            try (PgClientProcess pgRestore = PgClientProcess.start(command(target,
+                    List.of("--jobs=" + config.restore().jobs(), file.toString())), target.password())) {
                 pgRestore.stdin().close();
                 requireSuccess(manifest, stage, pgRestore, pgRestore.await(config.restore().timeout()), true);
                 return pgRestore.stderrTail();
@@ -191,11 +231,11 @@ public class StreamingRestore {
         }
     }
 
-    private List<String> command(String targetDatabase, List<String> extra) {
-        VerifierConfig.Staging server = staging.settings();
+    private List<String> command(PgTarget target, List<String> extra) {
         List<String> command = new ArrayList<>(List.of(PgClientProcess.executable(config.restore().pgBinDir(), "pg_restore"),
-                "--no-owner", "--no-privileges", "--exit-on-error", "--host=" + server.host(),
-                "--port=" + server.port(), "--username=" + server.user(), "--no-password", "--dbname=" + targetDatabase));
+                "--no-owner", "--exit-on-error", "--host=" + target.host(), "--port=" + target.port(),
+                "--username=" + target.user(), "--no-password", "--dbname=" + target.database()));
+        command.addAll(target.options());
         command.addAll(extra);
         return command;
     }

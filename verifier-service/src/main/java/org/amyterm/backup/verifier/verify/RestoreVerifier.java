@@ -88,6 +88,7 @@ public class RestoreVerifier {
         long checkMillis = 0;
         Instant restoreStarted = null;
         String stagingVersion = null;
+        Long firstSmokeCheckMillis = null;
         Manifest manifest = null;
         StageException failure = null;
         try {
@@ -103,7 +104,10 @@ public class RestoreVerifier {
             Instant checksStarted = Instant.now();
             try (Connection restored = staging.connect(database)) {
                 stagingVersion = serverVersion(restored);
-                results = checks.run(restored, manifest, warnings);
+                RestoreChecks.Outcome checked = checks.run(restored, staging.target(database), manifest, warnings);
+                results = checked.results();
+                firstSmokeCheckMillis = checked.firstSmokeCheckPassedAt()
+                        .map(at -> Duration.between(startedAt, at).toMillis()).orElse(null);
             }
             checkMillis = Duration.between(checksStarted, Instant.now()).toMillis();
             List<String> failed = results.stream().filter(r -> !r.passed()).map(r -> r.name() + ": " + r.detail()).toList();
@@ -133,7 +137,7 @@ public class RestoreVerifier {
         Verification written = new Verification(Verification.FORMAT_VERSION, target.backupId(), target.database(),
                 failure == null, database, restore.pgRestoreVersion(), startedAt, Instant.now(), restoreMillis,
                 checkMillis, results, target.verificationId(), target.trigger(), instance, version, stagingVersion,
-                rtoTarget, rtoMet);
+                rtoTarget, rtoMet, firstSmokeCheckMillis);
         evidence.write(written);
         LOG.infof("verified %s (backup %s, %s): %s, restore took %d ms (RTO target %s)", target.database(),
                 target.backupId(), target.trigger().code(), written.passed() ? "passed" : "FAILED", restoreMillis,

@@ -65,10 +65,15 @@ class RestoreVerifierTest {
         assertThat(verified.passed()).isTrue();
         assertThat(verified.restoreMillis()).isPositive();
         assertThat(verified.checks()).extracting(c -> c.name()).contains("row-counts", "schema-version",
-                "codesystems-load", "valuesets-load", "atc-browser-search", "federation-node-role");
-        // and the evidence is in the bucket, and no staging database is left behind
+                "app-codesystems", "app-valuesets", "app-fhir-metadata", "app-atc-browser");
+        // and the sample application, started on the restored copy, answered as the dump says it should
+        assertThat(verified.checks()).filteredOn(c -> c.name().startsWith("app-")).extracting(CheckResult::detail)
+                .anySatisfy(d -> assertThat(d).contains("code systems, as at dump time"))
+                .anySatisfy(d -> assertThat(d).contains("application/fhir+json", "CapabilityStatement", "schema version 2.3.1"));
+        // and the evidence is in the bucket, with the time to the first smoke check, and no staging database is left behind
         Verification evidence = EventJson.read(store.getText(verified.evidenceKey()).orElseThrow(), Verification.class);
         assertThat(evidence.passed()).isTrue();
+        assertThat(evidence.firstSmokeCheckMillis()).isGreaterThan(evidence.restoreMillis());
         assertThat(evidence.pgRestoreVersion()).contains("pg_restore");
         assertThat(stagingDatabases()).isEmpty();
     }
@@ -179,6 +184,25 @@ class RestoreVerifierTest {
         assertThat(verified.checks()).filteredOn(c -> c.name().equals("sampled-rows")).singleElement()
                 .satisfies(c -> assertThat(c.detail()).startsWith("2 tables, 303 rows sampled"));
         assertThat(store.getText(verified.evidenceKey()).orElseThrow()).doesNotContain("item 1", "Zürich", "Label-");
+    }
+
+    @Test
+    void anApplicationWhoseFhirMetadataFailsOnTheRestoredCopyFailsVerificationNamingTheCheck() throws Exception {
+        // Given a backup of an Amy-Term database whose schema_version is empty, while its manifest records one
+        StandardToolBackup backup = new StandardToolBackup(StagingResource.NO_SCHEMA_VERSION, List.of("public.code_system",
+                "public.value_set"), "amyterm");
+        BackupStored stored = backup.upload(store, layout, backup.counts, StandardToolBackup.sha256(backup.encrypted));
+
+        // When it is verified
+        connector.source("backup-stored").send(EventJson.write(stored));
+
+        // Then the application cannot say what it serves (/fhir/metadata answers 503), and the verdict names that check
+        StageFailed failed = events.await(StageFailed.class, StageFailed.TYPE);
+        assertThat(failed.reason()).isEqualTo(FailureReason.CHECK_FAILED);
+        assertThat(failed.message()).contains("app-fhir-metadata: HTTP 503");
+        RestoreVerified verified = events.await(RestoreVerified.class, RestoreVerified.TYPE);
+        assertThat(verified.checks()).filteredOn(c -> c.name().equals("app-codesystems")).singleElement()
+                .satisfies(c -> assertThat(c.passed()).isTrue());
     }
 
     @Test

@@ -14,9 +14,11 @@ import org.amyterm.backup.testsupport.TestServers;
 
 /** A real PostgreSQL (source and staging), S3Proxy and a gpg key pair; Kafka channels in memory. */
 public class StagingResource implements QuarkusTestResourceLifecycleManager {
-    static final String SOURCE = "verify_source";
+    public static final String SOURCE = "verify_source";
     /** A database the sample generator did not make: checked with the generic profile. */
-    static final String GENERIC = "verify_generic";
+    public static final String GENERIC = "verify_generic";
+    /** Amy-Term's sample with its schema_version emptied: the application cannot say which version it serves. */
+    static final String NO_SCHEMA_VERSION = "verify_no_schema_version";
     static final String BUCKET = "verifier-unit";
     /**
      * An inventory application: two schemas, an extension, a view, a function and its trigger, a
@@ -46,6 +48,9 @@ public class StagingResource implements QuarkusTestResourceLifecycleManager {
     static PostgresServer postgres;
     static S3ProxyServer s3;
     static CuttingRelay relay;
+    /** The sample Amy-Term application, built before this module. */
+    static final java.nio.file.Path SAMPLE_APP = java.nio.file.Path.of("..", "sample-app", "target", "amyterm-sample-app.jar")
+            .toAbsolutePath().normalize();
     static GpgKey key;
     static GpgKey signingKey;
     /** The key backups are encrypted to after a rotation; {@link #key} is the old one, still held. */
@@ -64,6 +69,8 @@ public class StagingResource implements QuarkusTestResourceLifecycleManager {
             evidenceKey = GpgKey.generateSigning(TestDirs.server("verifier-evidence-signer"));
         }
         SampleDatabase.create(postgres, SOURCE, 800);
+        SampleDatabase.create(postgres, NO_SCHEMA_VERSION, 100);
+        postgres.psql(NO_SCHEMA_VERSION, "DELETE FROM schema_version");
         postgres.createDatabaseOnce(GENERIC, GENERIC_SCHEMA);
         Map<String, String> config = new HashMap<>();
         config.putAll(InMemoryConnector.switchIncomingChannelsToInMemory("backup-stored", "verification-requests"));
@@ -94,6 +101,9 @@ public class StagingResource implements QuarkusTestResourceLifecycleManager {
         config.put("amyterm.verifier.restore.pg-bin-dir", postgres.binDir().toString());
         // the sample's backups here carry no profile in their manifests (as backups made before profiles)
         config.put("amyterm.verifier.checks.default-profile", "amyterm");
+        // the amyterm profile's smoke checks ask the sample application, started on each restored database
+        config.put("amyterm.verifier.app.command", String.join(",", java.nio.file.Path.of(System.getProperty("java.home"),
+                "bin", "java").toString(), "-jar", SAMPLE_APP.toString()));
         config.put("amyterm.verifier.checks.databases." + GENERIC + ".sql.items-present.query",
                 "SELECT count(*) FROM inventory.item");
         config.put("amyterm.verifier.checks.databases." + GENERIC + ".sql.items-present.expected", "3");

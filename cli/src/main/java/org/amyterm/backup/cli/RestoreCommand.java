@@ -1,0 +1,130 @@
+package org.amyterm.backup.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code restore DATABASE}: restore a backup (by default the last known good) into a target
+ * database, after every safeguard passed; with {@code --dry-run} only the safeguards. The verifier
+ * service runs it (it holds the decryption key); this command sends the request, with the target's
+ * password from PGPASSWORD or PGPASSFILE, and prints each step as it happens.
+ */
+@Command(name = "restore", description = "Restore a backup of DATABASE into a target database, safely.")
+final class RestoreCommand implements Callable<Integer> {
+
+    @ParentCommand
+    AmytermBackup root;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "DATABASE")
+    String database;
+
+    @Option(names = "--backup", paramLabel = "last-known-good|BACKUP_ID", defaultValue = "last-known-good",
+            description = "Which backup (default ${DEFAULT-VALUE}: the newest that passed its restore test).")
+    String backup;
+
+    @Option(names = "--target-url", required = true, paramLabel = "postgresql://USER@HOST:PORT",
+            description = "The target server and the role to restore as (its password: PGPASSWORD or PGPASSFILE, never here).")
+    URI targetUrl;
+
+    @Option(names = "--target-db", required = true, paramLabel = "NAME", description = "The database to restore into: new, or empty with nobody connected.")
+    String targetDb;
+
+    @Option(names = "--node-role", required = true, paramLabel = "central|regional", description = "The federation role the target node has.")
+    String nodeRole;
+
+    @Option(names = "--trust-config", paramLabel = "FILE", description = "The federation trust configuration the node must have "
+            + "(lines 'KEY_ID SHA256-OF-PEM'); the restore stops if the backup's differs.")
+    Path trustConfig;
+
+    @Option(names = "--expect-schema-version", paramLabel = "VERSION", description = "Refuse unless the backup has this schema version.")
+    String expectSchemaVersion;
+
+    @Option(names = "--allow-role-change", description = "Restore a backup of a node with another federation role.")
+    boolean allowRoleChange;
+
+    @Option(names = "--create-roles", description = "Create the roles the backup references that the target lacks, from its globals (without passwords).")
+    boolean createRoles;
+
+    @Option(names = "--dry-run", description = "Run every check, including a restore test on staging; change nothing on the target.")
+    boolean dryRun;
+
+    @Option(names = "--timeout", description = "Give up waiting after this long (default ${DEFAULT-VALUE}).",
+            defaultValue = "6h", converter = Durations.class)
+    Duration timeout;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        TargetUrl target = TargetUrl.parse(targetUrl);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("database", database);
+        body.put("backup", backup);
+        body.put("targetHost", target.host());
+        body.put("targetPort", target.port());
+        body.put("targetUser", target.user());
+        body.put("targetDatabase", targetDb);
+        body.put("nodeRole", nodeRole);
+        body.put("expectSchemaVersion", expectSchemaVersion);
+        body.put("allowRoleChange", allowRoleChange);
+        body.put("createRoles", createRoles);
+        body.put("trustConfig", trustConfig == null ? null : readTrustConfig());
+        body.put("dryRun", dryRun);
+        body.put("requestedBy", System.getProperty("user.name", "cli") + "@cli");
+        PgPassword.of(target, targetDb, System.getenv()).ifPresent(p -> body.put("targetPassword", p));
+        JsonNode started = root.client().startRestore(body);
+        String id = started.path("restoreId").asText();
+        out.println((dryRun ? "dry run of the restore" : "restore") + " of " + database + " (" + backup + ") into "
+                + target.user() + "@" + target.host() + ":" + target.port() + "/" + targetDb + " started");
+        Instant deadline = Instant.now().plus(timeout);
+        int shown = 0;
+        while (Instant.now().isBefore(deadline)) {
+            JsonNode progress = root.client().restore(id);
+            JsonNode steps = progress.path("steps");
+            for (; shown < steps.size(); shown++) {
+                out.println("  " + steps.get(shown).asText());
+            }
+            String state = progress.path("state").asText();
+            switch (state) {
+                case "restored", "dry-run-passed":
+                    out.println(state.equals("restored") ? "restored " + targetDb + ": start the application on it"
+                            : "dry run passed: every check holds; nothing was changed");
+                    return ExitCode.OK;
+                case "refused", "failed":
+                    spec.commandLine().getErr().println("amyterm-backup: restore " + state + " ["
+                            + progress.path("reason").asText() + "]: " + progress.path("message").asText());
+                    return ExitCode.ofRestore(progress.path("reason").asText());
+                default:
+                    Waiting.pause();
+            }
+        }
+        throw new CliException(ExitCode.TIMED_OUT, "the restore did not finish within " + timeout
+                + "; it may still be running on the verifier service (restore " + id + ")");
+    }
+
+    private List<String> readTrustConfig() {
+        try {
+            return Files.readAllLines(trustConfig);
+        } catch (IOException e) {
+            throw new CliException(ExitCode.USAGE, "cannot read --trust-config " + trustConfig + ": " + e.getMessage());
+        }
+    }
+}

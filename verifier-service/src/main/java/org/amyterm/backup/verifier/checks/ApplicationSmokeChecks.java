@@ -1,0 +1,225 @@
+package org.amyterm.backup.verifier.checks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.amyterm.backup.contracts.CheckResult;
+import org.amyterm.backup.contracts.Manifest;
+import org.amyterm.backup.verifier.config.VerifierConfig;
+import org.amyterm.backup.verifier.restore.PgTarget;
+
+/**
+ * The application itself on the restored database (procedure section 6): starts the configured
+ * command with the database in its environment, waits until it is healthy, asks its four
+ * endpoints, compares what they say with what the dump recorded (how many code systems and value
+ * sets, the schema version), and stops it. Details hold counts, statuses and content types only.
+ */
+final class ApplicationSmokeChecks {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** What the application may inherit of the verifier's environment: nothing secret. */
+    private static final List<String> INHERITED = List.of("PATH", "HOME", "LANG", "JAVA_HOME", "TZ");
+
+    private final VerifierConfig.Application config;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    ApplicationSmokeChecks(VerifierConfig.Application config) {
+        this.config = config;
+    }
+
+    /** The checks, and when the first of them passed (empty if none did, or none ran). */
+    record Result(List<CheckResult> checks, Optional<Instant> firstPassedAt) {
+    }
+
+    Result run(PgTarget database, Manifest manifest) {
+        if (config.command().isEmpty() || config.command().get().isEmpty()) {
+            return new Result(List.of(CheckResult.pass("app", "no application command configured "
+                    + "(amyterm.verifier.app.command): the SQL smoke checks stand in for it")), Optional.empty());
+        }
+        int port = freePort();
+        Process app;
+        try {
+            app = start(database, port);
+        } catch (IOException e) {
+            return new Result(List.of(CheckResult.fail("app-start", "the application command could not be started: "
+                    + e.getMessage())), Optional.empty());
+        }
+        try {
+            String base = "http://127.0.0.1:" + port;
+            Optional<String> notUp = awaitHealthy(app, base);
+            if (notUp.isPresent()) {
+                return new Result(List.of(CheckResult.fail("app-start", notUp.get())), Optional.empty());
+            }
+            List<CheckResult> checks = new ArrayList<>();
+            Instant[] firstPassed = new Instant[1];
+            java.util.function.Consumer<CheckResult> add = check -> {
+                if (check.passed() && firstPassed[0] == null) {
+                    firstPassed[0] = Instant.now();
+                }
+                checks.add(check);
+            };
+            add.accept(list("app-codesystems", base + "/codesystems", "code systems",
+                    manifest.tableRowCounts().get("public.code_system")));
+            add.accept(list("app-valuesets", base + "/valuesets", "value sets", manifest.tableRowCounts().get("public.value_set")));
+            add.accept(metadata(base + "/fhir/metadata", manifest.schemaVersion()));
+            add.accept(atcBrowser(base + "/atc/browser?search=" + URLEncoder.encode(config.atcSearch(), StandardCharsets.UTF_8)));
+            return new Result(checks, Optional.ofNullable(firstPassed[0]));
+        } finally {
+            stop(app);
+        }
+    }
+
+    private Process start(PgTarget database, int port) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(config.command().get())
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD);
+        Map<String, String> env = builder.environment();
+        Map<String, String> own = Map.copyOf(env);
+        env.clear();
+        INHERITED.forEach(name -> {
+            if (own.containsKey(name)) {
+                env.put(name, own.get(name));
+            }
+        });
+        env.put("PGHOST", database.host());
+        env.put("PGPORT", Integer.toString(database.port()));
+        env.put("PGDATABASE", database.database());
+        env.put("PGUSER", database.user());
+        database.password().ifPresent(p -> env.put("PGPASSWORD", p));
+        env.put("PORT", Integer.toString(port));
+        return builder.start();
+    }
+
+    /** Empty once the health path answers 200; otherwise why it never did. */
+    private Optional<String> awaitHealthy(Process app, String base) {
+        Instant deadline = Instant.now().plus(config.startTimeout());
+        String last = "no answer";
+        while (Instant.now().isBefore(deadline)) {
+            if (!app.isAlive()) {
+                return Optional.of("the application exited with " + app.exitValue() + " before it was healthy");
+            }
+            try {
+                HttpResponse<String> health = get(base + config.healthPath());
+                if (health.statusCode() == 200) {
+                    return Optional.empty();
+                }
+                last = "HTTP " + health.statusCode();
+            } catch (IOException e) {
+                last = "not listening yet";
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Optional.of("interrupted while waiting for the application");
+            }
+            try {
+                TimeUnit.MILLISECONDS.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Optional.of("interrupted while waiting for the application");
+            }
+        }
+        return Optional.of("the application did not answer " + config.healthPath() + " with 200 within "
+                + config.startTimeout() + " (amyterm.verifier.app.start-timeout; last: " + last + ")");
+    }
+
+    private CheckResult list(String name, String url, String what, Long recorded) {
+        return ask(name, url, "application/json", body -> {
+            if (!body.isArray()) {
+                return Optional.of("answered something else than a list");
+            }
+            if (recorded != null && body.size() != recorded) {
+                return Optional.of("listed " + body.size() + " " + what + ", the dump had " + recorded);
+            }
+            return Optional.empty();
+        }, body -> body.size() + " " + what + (recorded == null ? "" : ", as at dump time"));
+    }
+
+    private CheckResult metadata(String url, String schemaVersion) {
+        return ask("app-fhir-metadata", url, "application/fhir+json", body -> {
+            if (!"CapabilityStatement".equals(body.path("resourceType").asText())) {
+                return Optional.of("answered a " + body.path("resourceType").asText("non-FHIR document")
+                        + ", not a CapabilityStatement");
+            }
+            String version = body.path("software").path("version").asText(null);
+            if (schemaVersion != null && !schemaVersion.equals(version)) {
+                return Optional.of("reports schema version " + version + ", the dump had " + schemaVersion);
+            }
+            return Optional.empty();
+        }, body -> "a CapabilityStatement, FHIR " + body.path("fhirVersion").asText() + ", schema version "
+                + body.path("software").path("version").asText());
+    }
+
+    private CheckResult atcBrowser(String url) {
+        return ask("app-atc-browser", url, "application/json",
+                body -> body.isArray() && !body.isEmpty() ? Optional.empty() : Optional.of("found nothing"),
+                body -> body.size() + " ATC codes found");
+    }
+
+    private CheckResult ask(String name, String url, String contentType, Judge judge, Describe describe) {
+        try {
+            HttpResponse<String> response = get(url);
+            String type = response.headers().firstValue("Content-Type").orElse("none");
+            if (response.statusCode() != 200) {
+                return CheckResult.fail(name, "HTTP " + response.statusCode());
+            }
+            if (!type.startsWith(contentType)) {
+                return CheckResult.fail(name, "content type " + type + ", expected " + contentType);
+            }
+            JsonNode body = JSON.readTree(response.body());
+            Optional<String> wrong = judge.wrong(body);
+            return wrong.isPresent() ? CheckResult.fail(name, wrong.get())
+                    : CheckResult.pass(name, "HTTP 200 " + contentType + ": " + describe.of(body));
+        } catch (IOException e) {
+            return CheckResult.fail(name, "no usable answer: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return CheckResult.fail(name, "interrupted");
+        }
+    }
+
+    private HttpResponse<String> get(String url) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(config.requestTimeout()).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static void stop(Process app) {
+        app.destroy();
+        try {
+            if (!app.waitFor(10, TimeUnit.SECONDS)) {
+                app.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            app.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException("no free port for the application", e);
+        }
+    }
+
+    @FunctionalInterface
+    private interface Judge {
+        Optional<String> wrong(JsonNode body);
+    }
+
+    @FunctionalInterface
+    private interface Describe {
+        String of(JsonNode body);
+    }
+}

@@ -1,0 +1,223 @@
+package org.amyterm.backup.verifier.operator;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.amyterm.backup.contracts.BackupSummary;
+import org.amyterm.backup.contracts.CheckResult;
+import org.amyterm.backup.contracts.EventJson;
+import org.amyterm.backup.contracts.FailureReason;
+import org.amyterm.backup.contracts.Manifest;
+import org.amyterm.backup.contracts.NodeRole;
+import org.amyterm.backup.contracts.ObjectLayout;
+import org.amyterm.backup.contracts.RestoreCompleted;
+import org.amyterm.backup.contracts.Stage;
+import org.amyterm.backup.contracts.StageException;
+import org.amyterm.backup.objectstore.BackupCatalogue;
+import org.amyterm.backup.objectstore.ObjectStore;
+import org.amyterm.backup.objectstore.ObjectStoreException;
+import org.amyterm.backup.verifier.checks.RestoreChecks;
+import org.amyterm.backup.verifier.restore.PgTarget;
+import org.amyterm.backup.verifier.restore.StagingServer;
+import org.amyterm.backup.verifier.restore.StreamingRestore;
+import org.amyterm.backup.verifier.trust.ManifestTrust;
+
+/**
+ * "Restore to last known good" (procedure sections 5 and 7): picks the backup, trusts its manifest
+ * only if signed, runs every {@link RestoreSafetyChecks safeguard} against the target, restores
+ * the backup into staging and checks it there (and compares its federation trust configuration),
+ * and only then creates the target (and missing roles, if asked), restores with
+ * {@code pg_restore --no-owner --role=<target role>} and runs the database's checks on it. A dry
+ * run stops before the first change. Restoring never applies federation bundles: it writes what
+ * the backup holds and nothing else.
+ */
+@ApplicationScoped
+public class OperatorRestore {
+    private final BackupCatalogue catalogue;
+    private final ObjectStore store;
+    private final ObjectLayout layout;
+    private final ManifestTrust trust;
+    private final StagingServer staging;
+    private final StreamingRestore restore;
+    private final RestoreChecks checks;
+
+    public OperatorRestore(BackupCatalogue catalogue, ObjectStore store, ObjectLayout layout, ManifestTrust trust,
+            StagingServer staging, StreamingRestore restore, RestoreChecks checks) {
+        this.catalogue = catalogue;
+        this.store = store;
+        this.layout = layout;
+        this.trust = trust;
+        this.staging = staging;
+        this.restore = restore;
+        this.checks = checks;
+    }
+
+    /** Runs the restore, saying each step to {@code progress}; the event to publish, or empty after a dry run. */
+    public Optional<RestoreCompleted> run(RestoreRequest request, Consumer<String> progress) {
+        Manifest manifest = trustedManifest(request, progress);
+        PgTarget into = new PgTarget(request.targetHost(), request.targetPort(), request.targetUser(),
+                Optional.ofNullable(request.targetPassword()), request.targetDatabase(),
+                List.of("--role=" + request.targetUser()));
+        TargetServer target = new TargetServer(into);
+        RestoreSafetyChecks safeguards = new RestoreSafetyChecks(request, manifest, target, progress);
+        safeguards.nodeRole();
+        safeguards.schemaVersion();
+        RestoreSafetyChecks.Plan plan = onTarget(manifest, request, () -> safeguards.target());
+        List<String> roleStatements = plan.rolesToCreate().isEmpty() ? List.of()
+                : RoleStatements.of(restore.globals(manifest, Stage.RESTORE), plan.rolesToCreate());
+        testOnStaging(manifest, request, progress);
+        if (request.dryRun()) {
+            progress.accept("dry run: every check passed; nothing on the target was changed");
+            return Optional.empty();
+        }
+        Instant started = Instant.now();
+        onTarget(manifest, request, () -> {
+            if (plan.createDatabase()) {
+                target.createDatabase();
+                progress.accept("created database " + request.targetDatabase());
+            }
+            if (!roleStatements.isEmpty()) {
+                target.createRoles(roleStatements);
+                progress.accept("created roles " + plan.rolesToCreate() + " from the backup's globals (without passwords)");
+            }
+            return null;
+        });
+        progress.accept("restoring into " + into + " (pg_restore --no-owner --role=" + request.targetUser() + ")");
+        List<String> warnings = restore.restore(manifest, into, Stage.RESTORE);
+        long restoreMillis = Duration.between(started, Instant.now()).toMillis();
+        progress.accept("restored in " + restoreMillis + " ms; checking the target");
+        List<CheckResult> results = onTarget(manifest, request, () -> {
+            try (Connection restored = target.connect(request.targetDatabase())) {
+                return checks.run(restored, into, manifest, warnings).results();
+            }
+        });
+        results.forEach(r -> progress.accept((r.passed() ? "ok   " : "FAIL ") + r.name() + ": " + r.detail()));
+        List<String> failed = results.stream().filter(r -> !r.passed()).map(CheckResult::name).toList();
+        if (!failed.isEmpty()) {
+            throw new StageException(manifest.backupId(), manifest.database(), Stage.RESTORE, FailureReason.CHECK_FAILED,
+                    "the restored target " + request.targetDatabase() + " failed check(s) " + failed
+                            + ": keep the application stopped and investigate");
+        }
+        return Optional.of(new RestoreCompleted(manifest.backupId(), manifest.database(), request.targetDatabase(),
+                request.allowRoleChange() ? NodeRole.fromCode(request.nodeRole()) : manifest.nodeRole(),
+                request.requestedBy(), restoreMillis, results, Instant.now()));
+    }
+
+    private Manifest trustedManifest(RestoreRequest request, Consumer<String> progress) {
+        BackupSummary backup = chosen(request);
+        String manifestKey = layout.manifestKey(backup.database(), backup.backupId());
+        String text = read(backup, manifestKey).orElseThrow(() -> new StageException(backup.backupId(), backup.database(),
+                Stage.RESTORE, FailureReason.BACKUP_NOT_FOUND, "manifest " + manifestKey + " is missing"));
+        String signer = trust.check(backup.backupId(), backup.database(), Stage.RESTORE, text,
+                read(backup, layout.manifestSignatureKey(backup.database(), backup.backupId())));
+        progress.accept("backup " + backup.backupId() + " of " + backup.database() + " (" + backup.state().name()
+                .toLowerCase(java.util.Locale.ROOT) + "), its manifest signed by " + signer);
+        return EventJson.read(text, Manifest.class);
+    }
+
+    private BackupSummary chosen(RestoreRequest request) {
+        Optional<BackupSummary> backup = RestoreRequest.LAST_KNOWN_GOOD.equals(request.backup())
+                ? catalogue.lastKnownGood(request.database()) : catalogue.find(request.database(), request.backup());
+        BackupSummary found = backup.orElseThrow(() -> new StageException(null, request.database(), Stage.RESTORE,
+                FailureReason.BACKUP_NOT_FOUND, RestoreRequest.LAST_KNOWN_GOOD.equals(request.backup())
+                        ? "database " + request.database() + " has no backup that passed its restore test"
+                        : "no backup " + request.backup() + " of " + request.database() + " in the bucket"));
+        if (found.manifest() == null || found.expired() != null) {
+            throw new StageException(found.backupId(), found.database(), Stage.RESTORE, FailureReason.BACKUP_NOT_FOUND,
+                    "backup " + found.backupId() + " has no stored dump (" + found.state().name().toLowerCase(java.util.Locale.ROOT)
+                            + ")");
+        }
+        return found;
+    }
+
+    /** The restore test on staging, before the target is touched; also compares the federation trust configuration. */
+    private void testOnStaging(Manifest manifest, RestoreRequest request, Consumer<String> progress) {
+        String database = staging.databaseFor(manifest.backupId());
+        try {
+            staging.create(database);
+            progress.accept("restoring into staging first (" + database + ") to check the backup before the target");
+            List<String> warnings = restore.restore(manifest, database, Stage.RESTORE);
+            try (Connection restored = staging.connect(database)) {
+                List<CheckResult> results = checks.run(restored, staging.target(database), manifest, warnings).results();
+                List<String> failed = results.stream().filter(r -> !r.passed()).map(r -> r.name() + ": " + r.detail()).toList();
+                if (!failed.isEmpty()) {
+                    throw new StageException(manifest.backupId(), manifest.database(), Stage.RESTORE,
+                            FailureReason.CHECK_FAILED, "the backup failed its checks on staging, so the target was not "
+                                    + "touched: " + String.join("; ", failed));
+                }
+                progress.accept("staging: " + results.size() + " checks passed");
+                compareTrust(manifest, request, TrustConfig.of(restored), progress);
+            }
+        } catch (SQLException e) {
+            throw new StageException(manifest.backupId(), manifest.database(), Stage.RESTORE,
+                    FailureReason.STAGING_UNAVAILABLE, "the staging server failed: " + e.getMessage(), e);
+        } finally {
+            try {
+                staging.drop(database);
+            } catch (SQLException e) {
+                progress.accept("staging database " + database + " could not be dropped: " + e.getMessage());
+            }
+        }
+    }
+
+    private static void compareTrust(Manifest manifest, RestoreRequest request, Optional<List<String>> inBackup,
+            Consumer<String> progress) {
+        if (inBackup.isEmpty()) {
+            progress.accept("federation trust: the backup has no federation tables; not compared");
+            return;
+        }
+        if (request.trustConfig() == null) {
+            progress.accept("federation trust: " + inBackup.get().size() + " key(s) in the backup; not compared "
+                    + "(no --trust-config given)");
+            return;
+        }
+        List<String> differences = TrustConfig.differences(inBackup.get(), TrustConfig.parse(request.trustConfig()));
+        if (!differences.isEmpty()) {
+            throw new RestoreRefused(manifest.backupId(), manifest.database(), FailureReason.RESTORE_TRUST_MISMATCH,
+                    "the backup's federation trust configuration is not the given one: " + String.join("; ", differences)
+                            + ". Federation would trust other keys than intended; settle the trust configuration first");
+        }
+        progress.accept("federation trust: the backup's " + inBackup.get().size() + " key(s) are the given configuration's");
+    }
+
+    /** A step on the target server; its SQL failures mapped once: unreachable (retry) or refused (a person acts). */
+    private static <T> T onTarget(Manifest manifest, RestoreRequest request, TargetStep<T> step) {
+        try {
+            return step.run();
+        } catch (SQLException e) {
+            String state = e.getSQLState() == null ? "" : e.getSQLState();
+            String where = request.targetUser() + "@" + request.targetHost() + ":" + request.targetPort();
+            if (state.startsWith("08")) {
+                throw new StageException(manifest.backupId(), manifest.database(), Stage.RESTORE,
+                        FailureReason.RESTORE_TARGET_UNREACHABLE, "cannot connect to the target " + where + ": "
+                                + e.getMessage(), e);
+            }
+            if (state.startsWith("28") || state.equals("42501")) {
+                throw new RestoreRefused(manifest.backupId(), manifest.database(), FailureReason.RESTORE_ROLE_MISSING,
+                        "the target " + where + " refused role " + request.targetUser() + ": " + e.getMessage()
+                                + " (the target role must exist, with its password in PGPASSWORD or PGPASSFILE)");
+            }
+            throw new StageException(manifest.backupId(), manifest.database(), Stage.RESTORE, FailureReason.RESTORE_FAILED,
+                    "the target " + where + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private Optional<String> read(BackupSummary backup, String key) {
+        try {
+            return store.getText(key);
+        } catch (ObjectStoreException e) {
+            throw new StageException(backup.backupId(), backup.database(), Stage.RESTORE,
+                    e.isRetryable() ? FailureReason.STORE_UNAVAILABLE : FailureReason.STORE_REJECTED, e.getMessage(), e);
+        }
+    }
+
+    @FunctionalInterface
+    private interface TargetStep<T> {
+        T run() throws SQLException;
+    }
+}

@@ -1,0 +1,95 @@
+package org.amyterm.backup.verifier.operator;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.ArrayList;
+import java.util.List;
+import org.amyterm.backup.contracts.BackupId;
+import org.amyterm.backup.contracts.NodeRole;
+import org.amyterm.backup.contracts.ObjectLayout;
+import org.amyterm.backup.contracts.Problem;
+
+/**
+ * {@code POST /restores}: an operator restore (202 with its id; it runs here, where the decryption
+ * key is); {@code GET /restores/{id}}: its progress, steps and outcome. The target's password
+ * travels in the body, is used for the target's connections only, and is never logged.
+ */
+@Path("/restores")
+@Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
+@Consumes(MediaType.APPLICATION_JSON)
+public class OperatorRestoreResource {
+    private static final int MAX_FIELD = 200;
+
+    private final OperatorRestores restores;
+
+    public OperatorRestoreResource(OperatorRestores restores) {
+        this.restores = restores;
+    }
+
+    @POST
+    public Response start(RestoreRequest body) {
+        List<String> problems = problems(body);
+        if (!problems.isEmpty()) {
+            return problem(Response.Status.BAD_REQUEST, String.join("; ", problems));
+        }
+        RestoreRequest request = new RestoreRequest(body.database(), body.backup(), body.targetHost(),
+                body.targetPort() == null ? 5432 : body.targetPort(), body.targetUser(), body.targetPassword(),
+                body.targetDatabase(), body.nodeRole(), body.expectSchemaVersion(), body.allowRoleChange(),
+                body.createRoles(), body.trustConfig(), body.dryRun(),
+                body.requestedBy() == null || body.requestedBy().isBlank() ? "api" : body.requestedBy());
+        return Response.accepted(restores.start(request)).build();
+    }
+
+    @GET
+    @Path("/{id}")
+    public Response progress(@PathParam("id") String id) {
+        return restores.get(id).map(p -> Response.ok(p).build()).orElseGet(() -> problem(Response.Status.NOT_FOUND,
+                "no restore " + id + " on this verifier (it may have restarted, which ends a restore in progress)"));
+    }
+
+    private static List<String> problems(RestoreRequest body) {
+        List<String> problems = new ArrayList<>();
+        if (body == null) {
+            return List.of("a JSON body is required");
+        }
+        if (!ObjectLayout.isDatabaseName(body.database())) {
+            problems.add("database: a database name is required");
+        }
+        if (body.backup() == null || !(RestoreRequest.LAST_KNOWN_GOOD.equals(body.backup()) || BackupId.isValid(body.backup()))) {
+            problems.add("backup: last-known-good or a backup id");
+        }
+        if (body.targetHost() == null || body.targetHost().isBlank() || body.targetHost().length() > MAX_FIELD) {
+            problems.add("targetHost: required");
+        }
+        if (body.targetPort() != null && (body.targetPort() < 1 || body.targetPort() > 65535)) {
+            problems.add("targetPort: not a TCP port");
+        }
+        if (body.targetUser() == null || body.targetUser().isBlank() || body.targetUser().length() > 63) {
+            problems.add("targetUser: required (the role the restore runs as)");
+        }
+        if (!ObjectLayout.isDatabaseName(body.targetDatabase())) {
+            problems.add("targetDatabase: a database name (letters, digits, _ . -; at most 63 characters)");
+        }
+        if (NodeRole.fromCode(body.nodeRole()) == NodeRole.UNKNOWN) {
+            problems.add("nodeRole: central or regional");
+        }
+        if (body.requestedBy() != null && body.requestedBy().length() > MAX_FIELD) {
+            problems.add("requestedBy: at most " + MAX_FIELD + " characters");
+        }
+        if (body.trustConfig() != null && body.trustConfig().size() > 10_000) {
+            problems.add("trustConfig: at most 10000 lines");
+        }
+        return problems;
+    }
+
+    private static Response problem(Response.Status status, String message) {
+        return Response.status(status).type(Problem.MEDIA_TYPE)
+                .entity(Problem.of(status.getStatusCode(), status.getReasonPhrase(), message)).build();
+    }
+}

@@ -1,0 +1,37 @@
+package org.amyterm.backup.verifier.operator;
+
+import java.util.List;
+
+/**
+ * An operator's restore: which backup of which database ({@code last-known-good} or an id), the
+ * target (server, role and its password, database), the node role it is meant to have, and the
+ * safeguards to relax or add. {@code toString} never shows the password.
+ */
+public record RestoreRequest(
+        String database,
+        String backup,
+        String targetHost,
+        Integer targetPort,
+        String targetUser,
+        String targetPassword,
+        String targetDatabase,
+        String nodeRole,
+        String expectSchemaVersion,
+        boolean allowRoleChange,
+        boolean createRoles,
+        List<String> trustConfig,
+        boolean dryRun,
+        String requestedBy) {
+
+    public static final String LAST_KNOWN_GOOD = "last-known-good";
+
+    public RestoreRequest {
+        trustConfig = trustConfig == null ? null : List.copyOf(trustConfig);
+    }
+
+    @Override
+    public String toString() {
+        return "RestoreRequest[" + database + " " + backup + " → " + targetUser + "@" + targetHost + ":" + targetPort + "/"
+                + targetDatabase + ", password ***, node role " + nodeRole + (dryRun ? ", dry run" : "") + "]";
+    }
+}

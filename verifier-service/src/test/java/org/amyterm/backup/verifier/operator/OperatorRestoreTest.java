@@ -1,0 +1,257 @@
+package org.amyterm.backup.verifier.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.reactive.messaging.memory.InMemoryConnector;
+import jakarta.enterprise.inject.Any;
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import org.amyterm.backup.contracts.EventJson;
+import org.amyterm.backup.contracts.ObjectLayout;
+import org.amyterm.backup.contracts.RestoreCompleted;
+import org.amyterm.backup.contracts.RestoreVerified;
+import org.amyterm.backup.messaging.RecordedEvents;
+import org.amyterm.backup.objectstore.ObjectStore;
+import org.amyterm.backup.pgtools.inventory.InventoryReader;
+import org.amyterm.backup.pgtools.inventory.RowSampler;
+import org.amyterm.backup.testsupport.PostgresServer;
+import org.amyterm.backup.testsupport.TestServers;
+import org.amyterm.backup.verifier.verify.StagingResource;
+import org.amyterm.backup.verifier.verify.StandardToolBackups;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The operator restore on a real PostgreSQL (as a role with CREATEDB only): the last known good
+ * backup comes back with the source's content, and each safeguard refuses with its own reason,
+ * leaving the target as it was.
+ */
+@QuarkusTest
+@QuarkusTestResource(StagingResource.class)
+class OperatorRestoreTest {
+    private static final String OPERATOR = "restore_operator";
+    private static final String NO_CREATEDB = "restore_without_createdb";
+    private static final String PASSWORD = "Op-" + java.util.UUID.randomUUID();
+
+    @Inject
+    @Any
+    InMemoryConnector connector;
+
+    @Inject
+    ObjectStore store;
+
+    @Inject
+    ObjectLayout layout;
+
+    @TestHTTPResource("/restores")
+    URI restores;
+
+    private final PostgresServer postgres = TestServers.postgres();
+    private RecordedEvents events;
+
+    @BeforeEach
+    void roles() {
+        events = new RecordedEvents(connector.sink("events"));
+        events.clear();
+        postgres.psql("postgres", "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '" + OPERATOR + "') THEN "
+                + "CREATE ROLE " + OPERATOR + " LOGIN CREATEDB PASSWORD '" + PASSWORD + "'; "
+                + "CREATE ROLE " + NO_CREATEDB + " LOGIN PASSWORD '" + PASSWORD + "'; END IF; END $$");
+    }
+
+    @Test
+    void theLastKnownGoodBackupIsRestoredIntoANewDatabaseWithTheSourcesContent() throws Exception {
+        // Given a verified backup of an application with extensions, two schemas, large objects and non-ASCII text
+        verifiedBackup(StagingResource.GENERIC);
+        String target = "restored_generic_" + System.nanoTime();
+
+        // When an operator restores the last known good one into a new database, as a role with CREATEDB only
+        JsonNode done = restore(request(StagingResource.GENERIC, target, OPERATOR, "central"));
+
+        // Then it is restored, each table's content equal to the source's, large objects included
+        assertThat(done.path("state").asText()).as(done.toString()).isEqualTo("restored");
+        assertThat(contents(target)).isEqualTo(contents(StagingResource.GENERIC)).isNotEmpty();
+        assertThat(done.path("steps").toString()).contains("staging: ", "checks passed", "federation trust: the backup has "
+                + "no federation tables");
+        RestoreCompleted completed = events.await(RestoreCompleted.class, RestoreCompleted.TYPE);
+        assertThat(completed.targetDatabase()).isEqualTo(target);
+        assertThat(completed.checks()).allMatch(c -> c.passed());
+        assertThat(postgres.psql(target, "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = current_database()"))
+                .isEqualTo(OPERATOR);
+    }
+
+    @Test
+    void aDryRunChecksEverythingAndChangesNothing() throws Exception {
+        verifiedBackup(StagingResource.GENERIC);
+        String target = "dry_run_" + System.nanoTime();
+        Map<String, Object> request = request(StagingResource.GENERIC, target, OPERATOR, "central");
+        request.put("dryRun", true);
+
+        JsonNode done = restore(request);
+
+        assertThat(done.path("state").asText()).as(done.toString()).isEqualTo("dry-run-passed");
+        assertThat(exists(target)).isFalse();
+    }
+
+    @Test
+    void eachSafeguardRefusesWithItsOwnReasonAndLeavesTheTargetAsItWas() throws Exception {
+        verifiedBackup(StagingResource.GENERIC);
+        verifiedBackup(StagingResource.SOURCE);
+
+        // a target that holds something
+        String full = emptyTarget("target_full");
+        postgres.psql(full, "CREATE TABLE keep_me (id int PRIMARY KEY, note text); INSERT INTO keep_me VALUES (1, 'mine')");
+        assertRefused(request(StagingResource.GENERIC, full, OPERATOR, "central"), full, "AT-RESTORE-001", "already holds");
+
+        // a target someone is connected to (the application was not stopped)
+        String inUse = emptyTarget("target_in_use");
+        try (Connection application = connect(inUse, PostgresServer.SUPERUSER, postgres.password())) {
+            assertRefused(request(StagingResource.GENERIC, inUse, OPERATOR, "central"), inUse, "AT-RESTORE-002",
+                    "other session");
+        }
+
+        // a role that may not create the target database
+        String absent = "target_absent_" + System.nanoTime();
+        JsonNode noRight = restore(request(StagingResource.GENERIC, absent, NO_CREATEDB, "central"));
+        assertThat(noRight.path("reason").asText()).as(noRight.toString()).isEqualTo("AT-RESTORE-003");
+        assertThat(noRight.path("message").asText()).contains("may not create it");
+        assertThat(exists(absent)).isFalse();
+
+        // a schema version other than the one expected
+        String empty = emptyTarget("target_empty");
+        Map<String, Object> schema = request(StagingResource.SOURCE, empty, OPERATOR, "central");
+        schema.put("expectSchemaVersion", "9.9.9");
+        assertRefused(schema, empty, "AT-RESTORE-004", "not the expected 9.9.9");
+
+        // a node role other than the backup's
+        assertRefused(request(StagingResource.SOURCE, empty, OPERATOR, "regional"), empty, "AT-RESTORE-005",
+                "backup is of a central node");
+
+        // a federation trust configuration other than the backup's
+        Map<String, Object> trust = request(StagingResource.SOURCE, empty, OPERATOR, "central");
+        trust.put("trustConfig", List.of("# the keys this node trusts", "key-unknown 00ff"));
+        assertRefused(trust, empty, "AT-RESTORE-006", "the given configuration trusts key-unknown 00ff, the backup does not");
+    }
+
+    @Test
+    void aRequestWithoutTargetOrRoleIsABadRequest() throws Exception {
+        HttpResponse<String> response = post(Map.of("database", "x", "backup", "latest"));
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.body()).contains("backup: last-known-good or a backup id", "nodeRole: central or regional",
+                "targetHost: required");
+    }
+
+    private void assertRefused(Map<String, Object> request, String target, String reason, String why) throws Exception {
+        Map<String, String> before = contents(target);
+        List<String> inventoryBefore = inventory(target);
+        JsonNode done = restore(request);
+        assertThat(done.path("state").asText()).as(done.toString()).isEqualTo("refused");
+        assertThat(done.path("reason").asText()).isEqualTo(reason);
+        assertThat(done.path("message").asText()).contains(why, "nothing on the target was changed");
+        assertThat(contents(target)).isEqualTo(before);
+        assertThat(inventory(target)).isEqualTo(inventoryBefore);
+    }
+
+    private Map<String, Object> request(String database, String target, String role, String nodeRole) {
+        Map<String, Object> request = new LinkedHashMap<>();
+        request.put("database", database);
+        request.put("backup", "last-known-good");
+        request.put("targetHost", postgres.host());
+        request.put("targetPort", postgres.port());
+        request.put("targetUser", role);
+        request.put("targetPassword", PASSWORD);
+        request.put("targetDatabase", target);
+        request.put("nodeRole", nodeRole);
+        request.put("requestedBy", "test");
+        return request;
+    }
+
+    private JsonNode restore(Map<String, Object> request) throws Exception {
+        HttpResponse<String> started = post(request);
+        assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+        String id = new ObjectMapper().readTree(started.body()).path("restoreId").asText();
+        JsonNode[] last = new JsonNode[1];
+        await().atMost(Duration.ofMinutes(2)).until(() -> {
+            HttpResponse<String> progress = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(restores + "/" + id)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            last[0] = new ObjectMapper().readTree(progress.body());
+            return !List.of("queued", "running").contains(last[0].path("state").asText());
+        });
+        return last[0];
+    }
+
+    private HttpResponse<String> post(Map<String, Object> body) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(restores).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(EventJson.write(body))).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private void verifiedBackup(String database) throws Exception {
+        StandardToolBackups.Made made = StandardToolBackups.stored(database, store, layout, connector);
+        await().atMost(Duration.ofSeconds(90)).until(() -> events.ofType(RestoreVerified.TYPE).stream()
+                .anyMatch(m -> m.getPayload().contains(made.backupId())));
+        events.clear();
+    }
+
+    private String emptyTarget(String prefix) {
+        String name = prefix + "_" + System.nanoTime();
+        postgres.psql("postgres", "CREATE DATABASE " + name + " OWNER " + OPERATOR);
+        return name;
+    }
+
+    private boolean exists(String database) {
+        return !postgres.psql("postgres", "SELECT 1 FROM pg_database WHERE datname = '" + database + "'").isEmpty();
+    }
+
+    /** Each table's content (md5 of its rows in order) and the large objects', by name. */
+    private Map<String, String> contents(String database) throws Exception {
+        Map<String, String> hashes = new TreeMap<>();
+        try (Connection c = connect(database, PostgresServer.SUPERUSER, postgres.password()); Statement st = c.createStatement()) {
+            for (String table : new InventoryReader(c, InventoryReader.Exclusions.NONE).read(Map.of(), List.of()).tables()) {
+                try (ResultSet rs = st.executeQuery("SELECT md5(coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '')) "
+                        + "FROM " + table + " t")) {
+                    rs.next();
+                    hashes.put(table, rs.getString(1));
+                }
+            }
+            try (ResultSet rs = st.executeQuery("SELECT md5(coalesce(string_agg(oid::text || ':' || encode(lo_get(oid), "
+                    + "'hex'), ',' ORDER BY oid), '')) FROM pg_largeobject_metadata")) {
+                rs.next();
+                hashes.put("large objects", rs.getString(1));
+            }
+        }
+        return hashes;
+    }
+
+    /** The database's inventory with every row sampled, as text to compare. */
+    private List<String> inventory(String database) throws Exception {
+        try (Connection c = connect(database, PostgresServer.SUPERUSER, postgres.password())) {
+            InventoryReader reader = new InventoryReader(c, InventoryReader.Exclusions.NONE);
+            return List.of(reader.read(reader.sequences(), new RowSampler(c).take(reader.primaryKeys(), 1,
+                    Duration.ofMinutes(1))).toString());
+        }
+    }
+
+    private Connection connect(String database, String user, String password) throws Exception {
+        Properties login = new Properties();
+        login.setProperty("user", user);
+        login.setProperty("password", password);
+        return new org.postgresql.Driver().connect(postgres.jdbcUrl(database), login);
+    }
+}

@@ -1,0 +1,33 @@
+package org.amyterm.backup.verifier.verify;
+
+import io.smallrye.reactive.messaging.memory.InMemoryConnector;
+import java.util.List;
+import org.amyterm.backup.contracts.BackupStored;
+import org.amyterm.backup.contracts.EventJson;
+import org.amyterm.backup.contracts.ObjectLayout;
+import org.amyterm.backup.objectstore.ObjectStore;
+
+/** Backups made with the standard tools, stored and handed to the verifier, for tests in other packages. */
+public final class StandardToolBackups {
+    private StandardToolBackups() {
+    }
+
+    /** A backup that was stored and sent to the verifier (which then tests it). */
+    public record Made(String backupId) {
+    }
+
+    /**
+     * A backup of {@link StagingResource#SOURCE} (Amy-Term's sample, no profile in its manifest) or of
+     * {@link StagingResource#GENERIC} (the generic profile, with its inventory), stored and announced.
+     */
+    public static Made stored(String database, ObjectStore store, ObjectLayout layout, InMemoryConnector connector)
+            throws Exception {
+        StandardToolBackup backup = database.equals(StagingResource.GENERIC)
+                ? new StandardToolBackup(StagingResource.GENERIC, List.of("inventory.item", "inventory.movement",
+                        "ledger.entry"), "generic")
+                : new StandardToolBackup();
+        BackupStored stored = backup.upload(store, layout, backup.counts, StandardToolBackup.sha256(backup.encrypted));
+        connector.source("backup-stored").send(EventJson.write(stored));
+        return new Made(backup.backupId);
+    }
+}
