@@ -191,13 +191,46 @@ public class StreamingRestore {
     private String restoreThroughPipe(Manifest manifest, PgTarget target, Stage stage, HashingInputStream ciphertext,
             HashingInputStream archive) throws IOException, InterruptedException {
         try (PgClientProcess pgRestore = PgClientProcess.start(command(target, List.of()), target.password())) {
-            boolean restoredAll = copy(archive, pgRestore.stdin());
-            int exit = pgRestore.await(config.restore().timeout());
+            Fed fed = feed(archive, pgRestore, config.restore().timeout());
             checkIntegrity(manifest, ciphertext, archive, stage);
-            requireSuccess(manifest, stage, pgRestore, exit, restoredAll);
+            requireSuccess(manifest, stage, pgRestore, fed.exit(), fed.restoredAll());
             return pgRestore.stderrTail();
         }
     }
+
+    /** How feeding pg_restore ended: whether it read the whole archive, and its exit code (-1: it overran). */
+    record Fed(boolean restoredAll, int exit) {
+    }
+
+    /**
+     * Feeds the archive into pg_restore and waits for it, all within {@code timeout}: a pg_restore
+     * that stops reading (blocked on a lock, hung) is stopped when the time is up, so the feeding
+     * never waits on a full pipe for ever; the rest of the archive is still read for the integrity checks.
+     */
+    static Fed feed(InputStream archive, PgClientProcess pgRestore, java.time.Duration timeout)
+            throws IOException, InterruptedException {
+        java.time.Instant deadline = java.time.Instant.now().plus(timeout);
+        java.util.concurrent.atomic.AtomicBoolean overran = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.ScheduledFuture<?> watchdog = WATCHDOG.schedule(() -> {
+            overran.set(true);
+            pgRestore.close();
+        }, timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        try {
+            boolean restoredAll = copy(archive, pgRestore.stdin());
+            java.time.Duration left = java.time.Duration.between(java.time.Instant.now(), deadline);
+            int exit = overran.get() ? -1 : pgRestore.await(left.isNegative() ? java.time.Duration.ofMillis(1) : left);
+            return new Fed(restoredAll && !overran.get(), overran.get() ? -1 : exit);
+        } finally {
+            watchdog.cancel(false);
+        }
+    }
+
+    private static final java.util.concurrent.ScheduledExecutorService WATCHDOG =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread thread = new Thread(r, "pg-restore-watchdog");
+                thread.setDaemon(true);
+                return thread;
+            });
 
     private String restoreThroughFile(Manifest manifest, PgTarget target, Stage stage, HashingInputStream ciphertext,
             HashingInputStream archive) throws IOException, InterruptedException {

@@ -75,4 +75,20 @@ class RestoreFailuresTest {
         // and the installed one passes
         StreamingRestore.requirePgRestore(Optional.of(TestServers.postgres().binDir()), MANIFEST, Stage.VERIFY);
     }
+
+    @Test
+    void aPgRestoreThatStopsReadingIsStoppedWhenTheRestoreTimeoutIsUpInsteadOfBlockingTheFeedForEver() throws Exception {
+        // Given a pg_restore that never reads its input (hung, or blocked on a lock) and an archive larger than a pipe holds
+        InputStream archive = new ByteArrayInputStream(new byte[8 << 20]);
+        try (org.amyterm.backup.pgtools.PgClientProcess hung = org.amyterm.backup.pgtools.PgClientProcess.start(
+                java.util.List.of("sleep", "600"), Optional.empty())) {
+            // When it is fed with a timeout of 2 s
+            StreamingRestore.Fed fed = StreamingRestore.feed(archive, hung, java.time.Duration.ofSeconds(2));
+
+            // Then it was stopped: not all was restored, and the exit says it overran; the archive was read to its end
+            assertThat(fed.exit()).isEqualTo(-1);
+            assertThat(fed.restoredAll()).isFalse();
+            assertThat(archive.read()).isEqualTo(-1);
+        }
+    }
 }
