@@ -62,7 +62,8 @@ final class Printer {
                     .append(", restore took ").append(v.restoreMillis()).append(" ms\n");
             for (CheckResult check : v.checks()) {
                 text.append("  ").append(check.passed() ? "ok   " : "FAIL ").append(check.name()).append(": ")
-                        .append(check.detail()).append('\n');
+                        .append(check.detail()).append(check.millis() == null ? "" : " (" + check.millis() + " ms)")
+                        .append('\n');
             }
         }
         if (b.failure() != null) {

@@ -1,10 +1,18 @@
 package org.amyterm.backup.contracts;
 
-/** One smoke check of a restored database: what was checked, whether it passed, and what was seen. */
-public record CheckResult(String name, boolean passed, String detail) {
+/**
+ * One check of a restored database: what was checked, whether it passed, what was seen, and how
+ * long it took ({@code millis}; null in results recorded before checks were timed).
+ */
+public record CheckResult(String name, boolean passed, String detail, Long millis) {
     public CheckResult {
         Require.text(name, "name");
         detail = detail == null ? "" : detail;
+    }
+
+    /** A result as recorded before checks were timed. */
+    public CheckResult(String name, boolean passed, String detail) {
+        this(name, passed, detail, null);
     }
 
     public static CheckResult pass(String name, String detail) {
@@ -13,5 +21,10 @@ public record CheckResult(String name, boolean passed, String detail) {
 
     public static CheckResult fail(String name, String detail) {
         return new CheckResult(name, false, detail);
+    }
+
+    /** This result, timed. */
+    public CheckResult took(long millis) {
+        return new CheckResult(name, passed, detail, millis);
     }
 }

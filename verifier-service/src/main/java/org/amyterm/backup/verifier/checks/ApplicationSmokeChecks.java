@@ -59,11 +59,15 @@ final class ApplicationSmokeChecks {
         }
         try {
             String base = "http://127.0.0.1:" + port;
+            long starting = System.nanoTime();
             Optional<String> notUp = awaitHealthy(app, base);
+            long startMillis = (System.nanoTime() - starting) / 1_000_000;
             if (notUp.isPresent()) {
-                return new Result(List.of(CheckResult.fail("app-start", notUp.get())), Optional.empty());
+                return new Result(List.of(CheckResult.fail("app-start", notUp.get()).took(startMillis)), Optional.empty());
             }
             List<CheckResult> checks = new ArrayList<>();
+            checks.add(CheckResult.pass("app-start", "healthy (" + config.healthPath() + ") after " + startMillis + " ms")
+                    .took(startMillis));
             Instant[] firstPassed = new Instant[1];
             java.util.function.Consumer<CheckResult> add = check -> {
                 if (check.passed() && firstPassed[0] == null) {
@@ -71,11 +75,13 @@ final class ApplicationSmokeChecks {
                 }
                 checks.add(check);
             };
-            add.accept(list("app-codesystems", base + "/codesystems", "code systems",
-                    manifest.tableRowCounts().get("public.code_system")));
-            add.accept(list("app-valuesets", base + "/valuesets", "value sets", manifest.tableRowCounts().get("public.value_set")));
-            add.accept(metadata(base + "/fhir/metadata", manifest.schemaVersion()));
-            add.accept(atcBrowser(base + "/atc/browser?search=" + URLEncoder.encode(config.atcSearch(), StandardCharsets.UTF_8)));
+            add.accept(Timed.check(() -> list("app-codesystems", base + "/codesystems", "code systems",
+                    manifest.tableRowCounts().get("public.code_system"))));
+            add.accept(Timed.check(() -> list("app-valuesets", base + "/valuesets", "value sets",
+                    manifest.tableRowCounts().get("public.value_set"))));
+            add.accept(Timed.check(() -> metadata(base + "/fhir/metadata", manifest.schemaVersion())));
+            add.accept(Timed.check(() -> atcBrowser(base + "/atc/browser?search="
+                    + URLEncoder.encode(config.atcSearch(), StandardCharsets.UTF_8))));
             return new Result(checks, Optional.ofNullable(firstPassed[0]));
         } finally {
             stop(app);

@@ -38,24 +38,26 @@ final class InventoryChecks {
     List<CheckResult> run(Connection restored, DumpDetails details) {
         if (details == null || details.inventory() == null) {
             return List.of(CheckResult.pass("inventory", "not recorded by this backup (taken before inventories); "
-                    + "objects, sequences and sampled rows not compared"));
+                    + "objects, sequences and sampled rows not compared").took(0));
         }
         Inventory recorded = details.inventory();
         List<CheckResult> results = new ArrayList<>();
         try {
+            long started = System.nanoTime();
             InventoryReader reader = new InventoryReader(restored, InventoryReader.Exclusions.NONE);
             Inventory now = reader.read(reader.sequences(), List.of());
-            results.add(objects(recorded, now));
-            results.add(sequences(recorded.sequences(), now.sequences()));
+            // the catalogue read is the objects check's cost
+            results.add(objects(recorded, now).took((System.nanoTime() - started) / 1_000_000));
+            results.add(Timed.check(() -> sequences(recorded.sequences(), now.sequences())));
             results.add(extensions(restored, details.extensions()));
-            results.add(recorded.largeObjects() == now.largeObjects()
+            results.add(Timed.check(() -> recorded.largeObjects() == now.largeObjects()
                     ? CheckResult.pass("large-objects", now.largeObjects() + " large objects, as in the dump")
                     : CheckResult.fail("large-objects", now.largeObjects() + " large objects restored, the dump had "
-                            + recorded.largeObjects()));
+                            + recorded.largeObjects())));
         } catch (SQLException e) {
             results.add(CheckResult.fail("inventory", "reading the restored database's catalogue failed: " + e.getMessage()));
         }
-        results.add(samples(restored, recorded.samples()));
+        results.add(Timed.check(() -> samples(restored, recorded.samples())));
         return results;
     }
 
@@ -107,6 +109,7 @@ final class InventoryChecks {
     }
 
     private static CheckResult extensions(Connection restored, List<String> recorded) throws SQLException {
+        long started = System.nanoTime();
         Set<String> installed = new HashSet<>();
         try (Statement st = restored.createStatement(); ResultSet rs = st.executeQuery("SELECT extname FROM pg_extension")) {
             while (rs.next()) {
@@ -115,9 +118,10 @@ final class InventoryChecks {
         }
         // recorded as "name version": the staging server may install another version, which is not a loss
         List<String> absent = recorded.stream().map(e -> e.split(" ", 2)[0]).filter(name -> !installed.contains(name)).toList();
-        return absent.isEmpty()
+        return (absent.isEmpty()
                 ? CheckResult.pass("extensions", recorded.size() + " extensions installed")
-                : CheckResult.fail("extensions", "not installed after restore: " + shown(absent));
+                : CheckResult.fail("extensions", "not installed after restore: " + shown(absent)))
+                .took((System.nanoTime() - started) / 1_000_000);
     }
 
     private CheckResult samples(Connection restored, List<Inventory.Sample> recorded) {

@@ -89,24 +89,24 @@ public class RestoreChecks {
         results.add(pgRestoreWarnings.isEmpty() ? CheckResult.pass("pg-restore", "no errors, no warnings")
                 : CheckResult.pass("pg-restore", "no errors; " + pgRestoreWarnings.size() + " warning(s): "
                         + String.join(" | ", pgRestoreWarnings)));
-        results.add(rowCounts(restored, manifest.tableRowCounts()));
+        results.add(Timed.check(() -> rowCounts(restored, manifest.tableRowCounts())));
         results.addAll(inventory.run(restored, manifest.dumpDetails()));
         Optional<Instant> firstSmokeCheck = Optional.empty();
         if (profile.equals(AMYTERM)) {
             if (manifest.schemaVersion() != null) {
-                results.add(schemaVersion(restored, manifest.schemaVersion()));
+                results.add(Timed.check(() -> schemaVersion(restored, manifest.schemaVersion())));
             }
             if (applicationConfigured) {
                 ApplicationSmokeChecks.Result app = application.run(database, manifest);
                 results.addAll(app.checks());
                 firstSmokeCheck = app.firstPassedAt();
             } else {
-                smokeChecks.forEach((name, sql) -> results.add(smoke(restored, name, sql)));
+                smokeChecks.forEach((name, sql) -> results.add(Timed.check(() -> smoke(restored, name, sql))));
             }
         }
         VerifierConfig.DatabaseChecks own = operatorChecks.get(manifest.database());
         if (own != null) {
-            own.sql().forEach((name, check) -> results.add(operator(restored, name, check)));
+            own.sql().forEach((name, check) -> results.add(Timed.check(() -> operator(restored, name, check))));
         }
         return new Outcome(results, firstSmokeCheck);
     }

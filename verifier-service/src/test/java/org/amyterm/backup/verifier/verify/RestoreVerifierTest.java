@@ -74,6 +74,8 @@ class RestoreVerifierTest {
         Verification evidence = EventJson.read(store.getText(verified.evidenceKey()).orElseThrow(), Verification.class);
         assertThat(evidence.passed()).isTrue();
         assertThat(evidence.firstSmokeCheckMillis()).isGreaterThan(evidence.restoreMillis());
+        assertThat(evidence.checks()).filteredOn(c -> !List.of("check-profile", "pg-restore").contains(c.name()))
+                .allSatisfy(c -> assertThat(c.millis()).as(c.name() + " is timed").isNotNull().isNotNegative());
         assertThat(evidence.pgRestoreVersion()).contains("pg_restore");
         assertThat(stagingDatabases()).isEmpty();
     }
