@@ -81,8 +81,9 @@ final class Pipeline {
                 + " INSERT INTO attachment SELECT g, decode(string_agg(md5(random()::text || g || i), ''), 'hex')"
                 + " FROM generate_series(1, " + ATTACHMENTS + ") g, generate_series(1, 100) i GROUP BY g");
         postgres.psql("postgres", "CREATE ROLE " + BACKUP_ROLE + " LOGIN IN ROLE pg_read_all_data");
-        // restore tests run as a role that may create databases, not as a superuser
-        postgres.psql("postgres", "CREATE ROLE " + STAGING_ROLE + " LOGIN CREATEDB PASSWORD '" + STAGING_PASSWORD + "'");
+        // restore tests run as a role that may create databases and roles, not as a superuser
+        postgres.psql("postgres", "CREATE ROLE " + STAGING_ROLE + " LOGIN CREATEDB CREATEROLE PASSWORD '" + STAGING_PASSWORD
+                + "'");
         setBackupPassword(backupPassword);
         try (S3Client client = s3Client()) {
             client.createBucket(b -> b.bucket(BUCKET));

@@ -129,7 +129,10 @@ public interface VerifierConfig {
         @WithDefault("5432")
         int port();
 
-        /** A role with CREATEDB only: it owns, and so may drop, the databases it restores into. */
+        /**
+         * A role with CREATEDB and CREATEROLE, not a superuser: it owns, and so may drop, the
+         * databases it restores into, and makes the roles a backup references that staging lacks.
+         */
         @WithDefault("amyterm_verifier")
         String user();
 

@@ -68,8 +68,7 @@ public class OperatorRestore {
         safeguards.nodeRole();
         safeguards.schemaVersion();
         RestoreSafetyChecks.Plan plan = onTarget(manifest, request, () -> safeguards.target());
-        List<String> roleStatements = plan.rolesToCreate().isEmpty() ? List.of()
-                : RoleStatements.of(restore.globals(manifest, Stage.RESTORE), plan.rolesToCreate());
+        String globals = plan.rolesToCreate().isEmpty() ? null : restore.globals(manifest, Stage.RESTORE);
         testOnStaging(manifest, request, progress);
         if (request.dryRun()) {
             progress.accept("dry run: every check passed; nothing on the target was changed");
@@ -81,9 +80,11 @@ public class OperatorRestore {
                 target.createDatabase();
                 progress.accept("created database " + request.targetDatabase());
             }
-            if (!roleStatements.isEmpty()) {
-                target.createRoles(roleStatements);
-                progress.accept("created roles " + plan.rolesToCreate() + " from the backup's globals (without passwords)");
+            // asked again: a role made meanwhile (by someone, or by the staging test on the same server) stays as it is
+            List<String> stillMissing = plan.rolesToCreate().isEmpty() ? List.of() : target.missingRoles(plan.rolesToCreate());
+            if (!stillMissing.isEmpty()) {
+                target.createRoles(RoleStatements.of(globals, stillMissing));
+                progress.accept("created roles " + stillMissing + " from the backup's globals (without passwords)");
             }
             return null;
         });
@@ -138,6 +139,7 @@ public class OperatorRestore {
     /** The restore test on staging, before the target is touched; also compares the federation trust configuration. */
     private void testOnStaging(Manifest manifest, RestoreRequest request, Consumer<String> progress) {
         String database = staging.databaseFor(manifest.backupId());
+        staging.prepareRoles(manifest, Stage.RESTORE);
         try {
             staging.create(database);
             progress.accept("restoring into staging first (" + database + ") to check the backup before the target");

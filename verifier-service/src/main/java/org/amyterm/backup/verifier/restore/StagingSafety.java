@@ -34,7 +34,7 @@ public class StagingSafety {
             onStaging = staging.databases();
             if (staging.roleIsSuperuser()) {
                 LOG.warnf("the staging role %s is a superuser: a restore test runs the archive's SQL with every right; "
-                        + "use a role with CREATEDB only (docs/deployment.md)", staging.settings().user());
+                        + "use a role with CREATEDB and CREATEROLE only (docs/deployment.md)", staging.settings().user());
             }
             backedUp = catalogue.databases();
         } catch (SQLException | ObjectStoreException e) {

@@ -118,6 +118,46 @@ public class StagingServer {
         return names;
     }
 
+    /**
+     * Makes the roles a backup references (owners, row-level security policies) that the staging
+     * server lacks, as bare NOLOGIN roles: a policy naming a missing role fails its restore, which
+     * says nothing about the backup. Roles are the server's, so they stay for later tests. Needs
+     * CREATEROLE; returns the roles made.
+     */
+    public List<String> ensureRoles(List<String> roles) throws SQLException {
+        List<String> made = new ArrayList<>();
+        try (Connection c = connect("postgres"); PreparedStatement exists = c.prepareStatement(
+                "SELECT 1 FROM pg_roles WHERE rolname = ?"); Statement st = c.createStatement()) {
+            for (String role : roles) {
+                exists.setString(1, role);
+                try (ResultSet rs = exists.executeQuery()) {
+                    if (rs.next()) {
+                        continue;
+                    }
+                }
+                st.execute("CREATE ROLE " + quote(role) + " NOLOGIN");
+                made.add(role);
+            }
+        }
+        return made;
+    }
+
+    /** {@link #ensureRoles} for a backup's referenced roles; a failure is a fault of staging, never a verdict. */
+    public void prepareRoles(org.amyterm.backup.contracts.Manifest manifest, org.amyterm.backup.contracts.Stage stage) {
+        List<String> roles = manifest.dumpDetails() == null ? List.of() : manifest.dumpDetails().roles();
+        try {
+            List<String> made = ensureRoles(roles);
+            if (!made.isEmpty()) {
+                LOG.infof("made roles %s on the staging server for backup %s", made, manifest.backupId());
+            }
+        } catch (SQLException e) {
+            throw new org.amyterm.backup.contracts.StageException(manifest.backupId(), manifest.database(), stage,
+                    org.amyterm.backup.contracts.FailureReason.STAGING_UNAVAILABLE, "the backup references roles "
+                            + roles + " the staging server lacks, and the staging role could not make them ("
+                            + e.getMessage() + "): grant it CREATEROLE, or create them there", e);
+        }
+    }
+
     /** Whether the staging role is a superuser (restoring then runs an archive's SQL with every right). */
     public boolean roleIsSuperuser() throws SQLException {
         try (Connection c = connect("postgres"); Statement st = c.createStatement();

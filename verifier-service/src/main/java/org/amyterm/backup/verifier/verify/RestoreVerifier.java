@@ -97,6 +97,7 @@ public class RestoreVerifier {
             manifest = EventJson.read(manifestText, Manifest.class);
             LOG.debugf("manifest of %s signed by %s", target.backupId(), signer);
             restore.requirePgRestore(manifest, Stage.VERIFY);
+            staging.prepareRoles(manifest, Stage.VERIFY);
             staging.create(database);
             restoreStarted = Instant.now();
             List<String> warnings = restore.restore(manifest, database, Stage.VERIFY);

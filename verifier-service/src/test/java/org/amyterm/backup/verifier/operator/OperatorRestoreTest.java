@@ -151,6 +151,45 @@ class OperatorRestoreTest {
     }
 
     @Test
+    void rolesTheBackupReferencesAreRefusedWhenMissingAndMadeFromItsGlobalsWithCreateRoles() throws Exception {
+        // Given a database with a row-level security policy for a role, backed up with the server's
+        // roles, and that role dropped since (a new server, say)
+        String role = "ledger_reader_" + System.nanoTime() % 1_000_000;
+        String source = "roles_source_" + System.nanoTime();
+        postgres.psql("postgres", "CREATE ROLE " + role + " NOLOGIN");
+        postgres.createDatabase(source);
+        postgres.psql(source, "CREATE TABLE ledger (id int PRIMARY KEY, amount numeric NOT NULL); "
+                + "INSERT INTO ledger SELECT g, g * 2.5 FROM generate_series(1, 20) g; "
+                + "ALTER TABLE ledger ENABLE ROW LEVEL SECURITY; "
+                + "CREATE POLICY ledger_read ON ledger FOR SELECT TO " + role + " USING (amount > 10)");
+        StandardToolBackups.Made made = StandardToolBackups.storedWithRoles(source, List.of("public.ledger"), List.of(role),
+                store, layout, connector);
+        await().atMost(Duration.ofSeconds(90)).until(() -> events.ofType(RestoreVerified.TYPE).stream()
+                .anyMatch(m -> m.getPayload().contains(made.backupId())));
+        postgres.psql(source, "DROP POLICY ledger_read ON ledger");
+        postgres.psql("postgres", "DROP ROLE " + role);
+        postgres.psql("postgres", "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'restore_role_maker') "
+                + "THEN CREATE ROLE restore_role_maker LOGIN CREATEDB CREATEROLE PASSWORD '" + PASSWORD + "'; END IF; END $$");
+
+        // When it is restored without --create-roles, Then it is refused naming the role, and nothing is made
+        String target = "restored_roles_" + System.nanoTime();
+        JsonNode refused = restore(request(source, target, "restore_role_maker", "central"));
+        assertThat(refused.path("reason").asText()).as(refused.toString()).isEqualTo("AT-RESTORE-003");
+        assertThat(refused.path("message").asText()).contains(role, "--create-roles");
+        assertThat(exists(target)).isFalse();
+
+        // When it is restored with --create-roles, Then the role is made from the backup's globals and the policy restored
+        Map<String, Object> withRoles = request(source, target, "restore_role_maker", "central");
+        withRoles.put("createRoles", true);
+        JsonNode done = restore(withRoles);
+        assertThat(done.path("state").asText()).as(done.toString()).isEqualTo("restored");
+        assertThat(postgres.psql("postgres", "SELECT rolcanlogin FROM pg_roles WHERE rolname = '" + role + "'")).isEqualTo("f");
+        assertThat(postgres.psql(target, "SELECT string_agg(polname || ' ' || pg_get_userbyid(r), ',') "
+                + "FROM pg_policy, unnest(polroles) r")).isEqualTo("ledger_read " + role);
+        assertThat(contents(target)).isEqualTo(contents(source));
+    }
+
+    @Test
     void aRequestWithoutTargetOrRoleIsABadRequest() throws Exception {
         HttpResponse<String> response = post(Map.of("database", "x", "backup", "latest"));
         assertThat(response.statusCode()).isEqualTo(400);

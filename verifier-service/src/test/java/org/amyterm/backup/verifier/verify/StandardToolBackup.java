@@ -131,6 +131,27 @@ final class StandardToolBackup {
         }
     }
 
+    private List<String> roles = List.of();
+    private Path globalsPlain;
+    private Path globalsEncrypted;
+
+    /**
+     * Records {@code roles} as referenced by the dump and keeps the server's roles beside it, as the
+     * backup service does: {@code pg_dumpall --globals-only --no-role-passwords}, encrypted alike.
+     */
+    StandardToolBackup withGlobals(GpgKey recipient, List<String> referenced) {
+        var pg = StagingResource.postgres;
+        roles = List.copyOf(referenced);
+        globalsPlain = dir.resolve("globals.sql");
+        globalsEncrypted = dir.resolve(ObjectLayout.GLOBALS_FILE);
+        ServerProcess.run(List.of(pg.binDir().resolve("pg_dumpall").toString(), "--globals-only", "--no-role-passwords",
+                "--host=" + pg.host(), "--port=" + pg.port(), "--username=postgres", "--file=" + globalsPlain),
+                Map.of("PGPASSWORD", pg.password()), dir, Duration.ofMinutes(1));
+        recipient.gpg("--trust-model", "always", "--recipient", recipient.fingerprint(), "-z", "0", "--cipher-algo",
+                "AES256", "--output", globalsEncrypted.toString(), "--encrypt", globalsPlain.toString());
+        return this;
+    }
+
     /** What the backup service would have recorded of the source at dump time (generic-profile backups only). */
     Inventory inventory;
     private Map<String, String> sequences;
@@ -166,13 +187,23 @@ final class StandardToolBackup {
             Files.copy(encrypted, upload.stream());
             upload.complete();
         }
+        Manifest.Globals globals = null;
+        if (globalsPlain != null) {
+            String globalsKey = layout.globalsKey(database, backupId);
+            try (ObjectStore.Upload upload = store.startUpload(globalsKey, 0)) {
+                Files.copy(globalsEncrypted, upload.stream());
+                upload.complete();
+            }
+            globals = new Manifest.Globals(new Manifest.StoredObject(globalsKey, Files.size(globalsEncrypted),
+                    sha256(globalsEncrypted)), Files.size(globalsPlain), sha256(globalsPlain), encryption);
+        }
         Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, backupId, database, BackupReason.MANUAL,
                 NodeRole.CENTRAL, "15", "pg_dump", "2.3.1", manifestCounts,
                 new Manifest.Archive(Manifest.Archive.PG_DUMP_CUSTOM, "zstd", Files.size(archive), sha256(archive)),
                 encryption,
                 new Manifest.StoredObject(key, Files.size(encrypted), ciphertextSha256), Instant.now(), Instant.now(),
                 Instant.now(), profile == null ? null : new DumpDetails("default", List.of("--format=custom"), extensions(),
-                        List.of(), profile, "daily", "PT26H", "PT4H", inventory));
+                        roles, profile, "daily", "PT26H", "PT4H", inventory), globals);
         String manifestKey = layout.manifestKey(database, backupId);
         String text = EventJson.write(manifest);
         store.putText(manifestKey, text);

@@ -30,4 +30,16 @@ public final class StandardToolBackups {
         connector.source("backup-stored").send(EventJson.write(stored));
         return new Made(backup.backupId);
     }
+
+    /**
+     * A generic-profile backup of {@code database} that references {@code roles} and keeps the
+     * server's roles beside it (globals), stored and announced.
+     */
+    public static Made storedWithRoles(String database, List<String> tables, List<String> roles, ObjectStore store,
+            ObjectLayout layout, InMemoryConnector connector) throws Exception {
+        StandardToolBackup backup = new StandardToolBackup(database, tables, "generic").withGlobals(StagingResource.key, roles);
+        BackupStored stored = backup.upload(store, layout, backup.counts, StandardToolBackup.sha256(backup.encrypted));
+        connector.source("backup-stored").send(EventJson.write(stored));
+        return new Made(backup.backupId);
+    }
 }
