@@ -33,6 +33,9 @@ CREATE TABLE ñandú.mediciones_2026 PARTITION OF ñandú.mediciones FOR VALUES 
 CREATE TABLE terminology.value_set (id int PRIMARY KEY, owner_region text NOT NULL, name text);
 ALTER TABLE terminology.value_set ENABLE ROW LEVEL SECURITY;
 CREATE POLICY region_isolation ON terminology.value_set USING (owner_region = current_setting('app.region', true));
+-- a role with a grant only: the dump keeps its GRANT, so the manifest names it among the roles a restore needs
+DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'faithful_reader') THEN CREATE ROLE faithful_reader NOLOGIN; END IF; END $$;
+GRANT SELECT ON terminology.value_set TO faithful_reader;
 
 CREATE TABLE terminology.member (
     value_set int REFERENCES terminology.value_set (id) ON DELETE CASCADE,

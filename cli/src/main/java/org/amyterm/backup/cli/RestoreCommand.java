@@ -55,6 +55,10 @@ final class RestoreCommand implements Callable<Integer> {
             + "(lines 'KEY_ID SHA256-OF-PEM'); the restore stops if the backup's differs.")
     Path trustConfig;
 
+    @Option(names = "--apply-trust-config", description = "Where the backup trusts keys --trust-config does not, "
+            + "revoke them on the restored target (before federation can use them) instead of refusing.")
+    boolean applyTrustConfig;
+
     @Option(names = "--expect-schema-version", paramLabel = "VERSION", description = "Refuse unless the backup has this schema version.")
     String expectSchemaVersion;
 
@@ -87,6 +91,7 @@ final class RestoreCommand implements Callable<Integer> {
         body.put("allowRoleChange", allowRoleChange);
         body.put("createRoles", createRoles);
         body.put("trustConfig", trustConfig == null ? null : readTrustConfig());
+        body.put("applyTrustConfig", applyTrustConfig);
         body.put("dryRun", dryRun);
         body.put("requestedBy", System.getProperty("user.name", "cli") + "@cli");
         PgPassword.of(target, targetDb, System.getenv()).ifPresent(p -> body.put("targetPassword", p));

@@ -21,10 +21,14 @@ final class PgDumpCommand {
     private PgDumpCommand() {
     }
 
-    /** The options that shape the archive (recorded in the manifest): format, what is left out, lock wait. */
+    /**
+     * The options that shape the archive (recorded in the manifest): format, what is left out, lock
+     * wait. Privileges (GRANTs) are kept, so a restored application's roles get their access back;
+     * a restore test leaves them out ({@code pg_restore --no-privileges}), an operator restore applies them.
+     */
     static List<String> options(SourceDatabase database, Duration lockWait) {
         List<String> options = new ArrayList<>(List.of("--format=custom", "--compress=0", "--no-owner",
-                "--no-privileges", "--lock-wait-timeout=" + Math.max(1, lockWait.toMillis())));
+                "--lock-wait-timeout=" + Math.max(1, lockWait.toMillis())));
         database.excludeSchemas().forEach(schema -> options.add("--exclude-schema=" + schema));
         database.excludeTables().forEach(table -> options.add("--exclude-table=" + table));
         return options;

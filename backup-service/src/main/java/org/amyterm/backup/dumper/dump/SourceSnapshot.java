@@ -105,19 +105,29 @@ final class SourceSnapshot implements AutoCloseable {
 
     /**
      * Roles the dumped objects reference: owners of schemas, tables, sequences, views, functions and
-     * types outside the system schemas, and the roles row-level security policies name; sorted.
+     * types outside the system schemas, the roles row-level security policies name, and the roles
+     * granted privileges on them (the dump keeps its GRANTs) or named in default privileges; sorted.
      */
     List<String> referencedRoles() throws SQLException {
         return strings("""
                 WITH user_ns AS (
-                    SELECT oid, nspowner FROM pg_namespace
+                    SELECT oid, nspowner, nspacl FROM pg_namespace
                     WHERE nspname NOT IN ('pg_catalog', 'information_schema') AND nspname NOT LIKE 'pg\\_%')
                 SELECT DISTINCT r.rolname FROM pg_roles r WHERE r.oid IN (
                     SELECT nspowner FROM user_ns
                     UNION SELECT relowner FROM pg_class WHERE relnamespace IN (SELECT oid FROM user_ns)
                     UNION SELECT proowner FROM pg_proc WHERE pronamespace IN (SELECT oid FROM user_ns)
                     UNION SELECT typowner FROM pg_type WHERE typnamespace IN (SELECT oid FROM user_ns)
-                    UNION SELECT unnest(polroles) FROM pg_policy)
+                    UNION SELECT unnest(polroles) FROM pg_policy
+                    UNION SELECT (aclexplode(nspacl)).grantee FROM user_ns WHERE nspacl IS NOT NULL
+                    UNION SELECT (aclexplode(relacl)).grantee FROM pg_class
+                        WHERE relacl IS NOT NULL AND relnamespace IN (SELECT oid FROM user_ns)
+                    UNION SELECT (aclexplode(proacl)).grantee FROM pg_proc
+                        WHERE proacl IS NOT NULL AND pronamespace IN (SELECT oid FROM user_ns)
+                    UNION SELECT (aclexplode(typacl)).grantee FROM pg_type
+                        WHERE typacl IS NOT NULL AND typnamespace IN (SELECT oid FROM user_ns)
+                    UNION SELECT defaclrole FROM pg_default_acl
+                    UNION SELECT (aclexplode(defaclacl)).grantee FROM pg_default_acl)
                 ORDER BY 1""");
     }
 

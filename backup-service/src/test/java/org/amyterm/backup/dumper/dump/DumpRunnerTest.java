@@ -102,7 +102,7 @@ class DumpRunnerTest {
         // and how it was taken: the server, the options, the extensions and the roles it references
         assertThat(completed.dumpDetails()).satisfies(details -> {
             assertThat(details.server()).isEqualTo("default");
-            assertThat(details.pgDumpOptions()).contains("--format=custom", "--no-owner", "--no-privileges")
+            assertThat(details.pgDumpOptions()).contains("--format=custom", "--no-owner").doesNotContain("--no-privileges")
                     .anyMatch(o -> o.startsWith("--lock-wait-timeout="))
                     .noneMatch(o -> o.contains("snapshot") || o.contains("host") || o.contains(SourceDatabaseResource.PASSWORD));
             assertThat(details.extensions()).anyMatch(e -> e.startsWith("plpgsql "));

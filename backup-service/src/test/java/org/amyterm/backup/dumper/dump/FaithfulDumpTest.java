@@ -68,7 +68,7 @@ class FaithfulDumpTest {
         assertThat(dump.tableRowCounts()).isEqualTo(rowCounts(restored));
         assertThat(dump.dumpDetails().extensions()).anyMatch(e -> e.startsWith("citext "))
                 .anyMatch(e -> e.startsWith("hstore ")).anyMatch(e -> e.startsWith("pgcrypto "));
-        assertThat(dump.dumpDetails().roles()).contains(PostgresServer.SUPERUSER);
+        assertThat(dump.dumpDetails().roles()).contains(PostgresServer.SUPERUSER, "faithful_reader");
         // and the inventory recorded for the restore test: objects, sequence values, large objects, samples
         Inventory recorded = dump.dumpDetails().inventory();
         assertThat(recorded.tables()).containsAll(contentHashes(SOURCE).keySet()).hasSize(7); // and the partitioned parent

@@ -69,7 +69,7 @@ public class OperatorRestore {
         safeguards.schemaVersion();
         RestoreSafetyChecks.Plan plan = onTarget(manifest, request, () -> safeguards.target());
         String globals = plan.rolesToCreate().isEmpty() ? null : restore.globals(manifest, Stage.RESTORE);
-        testOnStaging(manifest, request, progress);
+        List<String> toRevoke = testOnStaging(manifest, request, progress);
         if (request.dryRun()) {
             progress.accept("dry run: every check passed; nothing on the target was changed");
             return Optional.empty();
@@ -91,6 +91,15 @@ public class OperatorRestore {
         progress.accept("restoring into " + into + " (pg_restore --no-owner --role=" + request.targetUser() + ")");
         List<String> warnings = restore.restore(manifest, into, Stage.RESTORE);
         long restoreMillis = Duration.between(started, Instant.now()).toMillis();
+        if (!toRevoke.isEmpty()) {
+            int revoked = onTarget(manifest, request, () -> {
+                try (Connection restored = target.connect(request.targetDatabase())) {
+                    return TrustConfig.revoke(restored, toRevoke);
+                }
+            });
+            progress.accept("federation trust: revoked " + revoked + " key(s) the given configuration does not trust "
+                    + toRevoke + " (--apply-trust-config), before federation could use them");
+        }
         progress.accept("restored in " + restoreMillis + " ms; checking the target");
         List<CheckResult> results = onTarget(manifest, request, () -> {
             try (Connection restored = target.connect(request.targetDatabase())) {
@@ -136,8 +145,11 @@ public class OperatorRestore {
         return found;
     }
 
-    /** The restore test on staging, before the target is touched; also compares the federation trust configuration. */
-    private void testOnStaging(Manifest manifest, RestoreRequest request, Consumer<String> progress) {
+    /**
+     * The restore test on staging, before the target is touched; also compares the federation trust
+     * configuration. Returns the keys to revoke on the target (with {@code --apply-trust-config}).
+     */
+    private List<String> testOnStaging(Manifest manifest, RestoreRequest request, Consumer<String> progress) {
         String database = staging.databaseFor(manifest.backupId());
         staging.prepareRoles(manifest, Stage.RESTORE);
         try {
@@ -153,7 +165,7 @@ public class OperatorRestore {
                                     + "touched: " + String.join("; ", failed));
                 }
                 progress.accept("staging: " + results.size() + " checks passed");
-                compareTrust(manifest, request, TrustConfig.of(restored), progress);
+                return compareTrust(manifest, request, TrustConfig.of(restored), progress);
             }
         } catch (SQLException e) {
             throw new StageException(manifest.backupId(), manifest.database(), Stage.RESTORE,
@@ -167,24 +179,35 @@ public class OperatorRestore {
         }
     }
 
-    private static void compareTrust(Manifest manifest, RestoreRequest request, Optional<List<String>> inBackup,
+    private static List<String> compareTrust(Manifest manifest, RestoreRequest request, Optional<List<String>> inBackup,
             Consumer<String> progress) {
         if (inBackup.isEmpty()) {
             progress.accept("federation trust: the backup has no federation tables; not compared");
-            return;
+            return List.of();
         }
         if (request.trustConfig() == null) {
             progress.accept("federation trust: " + inBackup.get().size() + " key(s) in the backup; not compared "
                     + "(no --trust-config given)");
-            return;
+            return List.of();
         }
-        List<String> differences = TrustConfig.differences(inBackup.get(), TrustConfig.parse(request.trustConfig()));
-        if (!differences.isEmpty()) {
-            throw new RestoreRefused(manifest.backupId(), manifest.database(), FailureReason.RESTORE_TRUST_MISMATCH,
-                    "the backup's federation trust configuration is not the given one: " + String.join("; ", differences)
-                            + ". Federation would trust other keys than intended; settle the trust configuration first");
+        List<String> given = TrustConfig.parse(request.trustConfig());
+        List<String> differences = TrustConfig.differences(inBackup.get(), given);
+        if (differences.isEmpty()) {
+            progress.accept("federation trust: the backup's " + inBackup.get().size() + " key(s) are the given configuration's");
+            return List.of();
         }
-        progress.accept("federation trust: the backup's " + inBackup.get().size() + " key(s) are the given configuration's");
+        List<String> extra = TrustConfig.onlyIn(inBackup.get(), given);
+        // applying can revoke what the backup trusts beyond the configuration; it cannot add a key it does not hold
+        if (request.applyTrustConfig() && extra.size() == differences.size()) {
+            progress.accept("federation trust: the backup trusts " + extra + " beyond the given configuration; they "
+                    + "will be revoked on the target (--apply-trust-config)");
+            return extra;
+        }
+        throw new RestoreRefused(manifest.backupId(), manifest.database(), FailureReason.RESTORE_TRUST_MISMATCH,
+                "the backup's federation trust configuration is not the given one: " + String.join("; ", differences)
+                        + ". Federation would trust other keys than intended; settle the trust configuration first"
+                        + (request.applyTrustConfig() ? " (--apply-trust-config can revoke keys, not add the ones the "
+                                + "backup lacks)" : ", or pass --apply-trust-config to revoke the keys it does not trust"));
     }
 
     /** A step on the target server; its SQL failures mapped once: unreachable (retry) or refused (a person acts). */

@@ -41,7 +41,7 @@ public class OperatorRestoreResource {
         RestoreRequest request = new RestoreRequest(body.database(), body.backup(), body.targetHost(),
                 body.targetPort() == null ? 5432 : body.targetPort(), body.targetUser(), body.targetPassword(),
                 body.targetDatabase(), body.nodeRole(), body.expectSchemaVersion(), body.allowRoleChange(),
-                body.createRoles(), body.trustConfig(), body.dryRun(),
+                body.createRoles(), body.trustConfig(), body.applyTrustConfig(), body.dryRun(),
                 body.requestedBy() == null || body.requestedBy().isBlank() ? "api" : body.requestedBy());
         return Response.accepted(restores.start(request)).build();
     }
@@ -84,6 +84,9 @@ public class OperatorRestoreResource {
         }
         if (body.trustConfig() != null && body.trustConfig().size() > 10_000) {
             problems.add("trustConfig: at most 10000 lines");
+        }
+        if (body.applyTrustConfig() && body.trustConfig() == null) {
+            problems.add("applyTrustConfig: needs a trustConfig to apply");
         }
         return problems;
     }

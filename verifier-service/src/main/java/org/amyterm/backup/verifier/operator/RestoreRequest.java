@@ -20,6 +20,7 @@ public record RestoreRequest(
         boolean allowRoleChange,
         boolean createRoles,
         List<String> trustConfig,
+        boolean applyTrustConfig,
         boolean dryRun,
         String requestedBy) {
 

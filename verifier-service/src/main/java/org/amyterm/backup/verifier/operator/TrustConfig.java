@@ -39,6 +39,20 @@ final class TrustConfig {
         }
     }
 
+    /** Revokes, in a restored database, the keys of {@code keys} ({@code key_id sha256} lines); returns how many. */
+    static int revoke(Connection database, List<String> keys) throws SQLException {
+        try (java.sql.PreparedStatement st = database.prepareStatement("UPDATE federation_trust SET revoked = true "
+                + "WHERE NOT revoked AND key_id || ' ' || encode(sha256(convert_to(public_key_pem, 'UTF8')), 'hex') = ANY (?)")) {
+            st.setArray(1, database.createArrayOf("text", keys.toArray()));
+            return st.executeUpdate();
+        }
+    }
+
+    /** Of {@code backup}'s keys, those {@code given} does not trust. */
+    static List<String> onlyIn(List<String> backup, List<String> given) {
+        return backup.stream().filter(k -> !given.contains(k)).sorted().toList();
+    }
+
     /** The lines of a trust configuration file that name keys, normalised. */
     static List<String> parse(List<String> lines) {
         return lines.stream().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#"))

@@ -160,13 +160,13 @@ class OperatorRestoreTest {
         postgres.createDatabase(source);
         postgres.psql(source, "CREATE TABLE ledger (id int PRIMARY KEY, amount numeric NOT NULL); "
                 + "INSERT INTO ledger SELECT g, g * 2.5 FROM generate_series(1, 20) g; "
-                + "ALTER TABLE ledger ENABLE ROW LEVEL SECURITY; "
+                + "ALTER TABLE ledger ENABLE ROW LEVEL SECURITY; GRANT SELECT ON ledger TO " + role + "; "
                 + "CREATE POLICY ledger_read ON ledger FOR SELECT TO " + role + " USING (amount > 10)");
         StandardToolBackups.Made made = StandardToolBackups.storedWithRoles(source, List.of("public.ledger"), List.of(role),
                 store, layout, connector);
         await().atMost(Duration.ofSeconds(90)).until(() -> events.ofType(RestoreVerified.TYPE).stream()
                 .anyMatch(m -> m.getPayload().contains(made.backupId())));
-        postgres.psql(source, "DROP POLICY ledger_read ON ledger");
+        postgres.psql(source, "DROP POLICY ledger_read ON ledger; REVOKE ALL ON ledger FROM " + role);
         postgres.psql("postgres", "DROP ROLE " + role);
         postgres.psql("postgres", "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'restore_role_maker') "
                 + "THEN CREATE ROLE restore_role_maker LOGIN CREATEDB CREATEROLE PASSWORD '" + PASSWORD + "'; END IF; END $$");
@@ -178,7 +178,8 @@ class OperatorRestoreTest {
         assertThat(refused.path("message").asText()).contains(role, "--create-roles");
         assertThat(exists(target)).isFalse();
 
-        // When it is restored with --create-roles, Then the role is made from the backup's globals and the policy restored
+        // When it is restored with --create-roles, Then the role is made from the backup's globals, and its
+        // policy and grant are restored
         Map<String, Object> withRoles = request(source, target, "restore_role_maker", "central");
         withRoles.put("createRoles", true);
         JsonNode done = restore(withRoles);
@@ -186,7 +187,34 @@ class OperatorRestoreTest {
         assertThat(postgres.psql("postgres", "SELECT rolcanlogin FROM pg_roles WHERE rolname = '" + role + "'")).isEqualTo("f");
         assertThat(postgres.psql(target, "SELECT string_agg(polname || ' ' || pg_get_userbyid(r), ',') "
                 + "FROM pg_policy, unnest(polroles) r")).isEqualTo("ledger_read " + role);
+        assertThat(postgres.psql(target, "SELECT has_table_privilege('" + role + "', 'ledger', 'SELECT')")).isEqualTo("t");
         assertThat(contents(target)).isEqualTo(contents(source));
+    }
+
+    @Test
+    void withApplyTrustConfigTheKeysTheBackupTrustsBeyondTheGivenConfigurationAreRevokedOnTheTarget() throws Exception {
+        // Given a backup of an Amy-Term node, and a trust configuration that no longer trusts one of its keys
+        verifiedBackup(StagingResource.SOURCE);
+        List<String> trusted = List.of(postgres.psql(StagingResource.SOURCE, "SELECT string_agg(key_id || ' ' || "
+                + "encode(sha256(convert_to(public_key_pem, 'UTF8')), 'hex'), E'\\n' ORDER BY key_id) "
+                + "FROM federation_trust WHERE NOT revoked").split("\n"));
+        assertThat(trusted).hasSizeGreaterThan(1);
+        String dropped = trusted.get(0);
+        String target = "restored_trust_" + System.nanoTime();
+        Map<String, Object> request = request(StagingResource.SOURCE, target, OPERATOR, "central");
+        request.put("trustConfig", trusted.subList(1, trusted.size()));
+        request.put("applyTrustConfig", true);
+
+        // When it is restored with --apply-trust-config
+        JsonNode done = restore(request);
+
+        // Then the key the configuration does not trust is revoked on the target, and only that one
+        assertThat(done.path("state").asText()).as(done.toString()).isEqualTo("restored");
+        assertThat(done.path("steps").toString()).contains("revoked 1 key(s)");
+        assertThat(postgres.psql(target, "SELECT string_agg(key_id, ',') FROM federation_trust WHERE revoked AND key_id = '"
+                + dropped.split(" ")[0] + "'")).isEqualTo(dropped.split(" ")[0]);
+        assertThat(postgres.psql(target, "SELECT count(*) FROM federation_trust WHERE NOT revoked"))
+                .isEqualTo(Integer.toString(trusted.size() - 1));
     }
 
     @Test

@@ -114,7 +114,7 @@ final class StandardToolBackup {
             }
         }
         ServerProcess.run(List.of(pg.binDir().resolve("pg_dump").toString(), "--format=custom", "--compress=0",
-                "--no-owner", "--no-privileges", "--host=" + pg.host(), "--port=" + pg.port(), "--username=postgres",
+                "--no-owner", "--host=" + pg.host(), "--port=" + pg.port(), "--username=postgres",
                 "--file=" + archive, database), Map.of("PGPASSWORD", pg.password()), dir, Duration.ofMinutes(2));
         ServerProcess.run(List.of("zstd", "-q", "-1", "-f", archive.toString(), "-o", dir.resolve("dump.pgcustom.zst").toString()),
                 Map.of(), dir, Duration.ofMinutes(1));
