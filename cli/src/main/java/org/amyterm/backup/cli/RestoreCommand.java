@@ -41,6 +41,13 @@ final class RestoreCommand implements Callable<Integer> {
             description = "Which backup (default ${DEFAULT-VALUE}: the newest that passed its restore test).")
     String backup;
 
+    @Option(names = "--from-object", paramLabel = "BUCKET/KEY", description = "Restore an encrypted dump that is not "
+            + "in the catalogue (its manifest lost, say), from the verifier's bucket: no signature or checksums to check.")
+    String fromObject;
+
+    @Option(names = "--from-file", paramLabel = "PATH", description = "The same, from a file on the verifier service's host.")
+    String fromFile;
+
     @Option(names = "--target-url", required = true, paramLabel = "postgresql://USER@HOST:PORT",
             description = "The target server and the role to restore as (its password: PGPASSWORD or PGPASSFILE, never here).")
     URI targetUrl;
@@ -81,7 +88,12 @@ final class RestoreCommand implements Callable<Integer> {
         TargetUrl target = TargetUrl.parse(targetUrl);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("database", database);
-        body.put("backup", backup);
+        if (fromObject != null || fromFile != null) {
+            body.put("fromObject", fromObject);
+            body.put("fromFile", fromFile);
+        } else {
+            body.put("backup", backup);
+        }
         body.put("targetHost", target.host());
         body.put("targetPort", target.port());
         body.put("targetUser", target.user());
@@ -97,7 +109,8 @@ final class RestoreCommand implements Callable<Integer> {
         PgPassword.of(target, targetDb, System.getenv()).ifPresent(p -> body.put("targetPassword", p));
         JsonNode started = root.client().startRestore(body);
         String id = started.path("restoreId").asText();
-        out.println((dryRun ? "dry run of the restore" : "restore") + " of " + database + " (" + backup + ") into "
+        String what = fromObject != null ? fromObject : fromFile != null ? fromFile : backup;
+        out.println((dryRun ? "dry run of the restore" : "restore") + " of " + database + " (" + what + ") into "
                 + target.user() + "@" + target.host() + ":" + target.port() + "/" + targetDb + " started");
         Instant deadline = Instant.now().plus(timeout);
         int shown = 0;

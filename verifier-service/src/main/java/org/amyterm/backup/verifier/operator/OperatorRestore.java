@@ -34,7 +34,8 @@ import org.amyterm.backup.verifier.trust.ManifestTrust;
  * and only then creates the target (and missing roles, if asked), restores with
  * {@code pg_restore --no-owner --role=<target role>} and runs the database's checks on it. A dry
  * run stops before the first change. Restoring never applies federation bundles: it writes what
- * the backup holds and nothing else.
+ * the backup holds and nothing else. An unlisted dump (no manifest) is restored into staging first
+ * to learn what it is (node role, schema version), then checked like the others.
  */
 @ApplicationScoped
 public class OperatorRestore {
@@ -46,8 +47,12 @@ public class OperatorRestore {
     private final StreamingRestore restore;
     private final RestoreChecks checks;
 
+    private final String bucket;
+
     public OperatorRestore(BackupCatalogue catalogue, ObjectStore store, ObjectLayout layout, ManifestTrust trust,
-            StagingServer staging, StreamingRestore restore, RestoreChecks checks) {
+            StagingServer staging, StreamingRestore restore, RestoreChecks checks,
+            org.amyterm.backup.objectstore.ObjectStoreConfig storeConfig) {
+        this.bucket = storeConfig.bucket();
         this.catalogue = catalogue;
         this.store = store;
         this.layout = layout;
@@ -59,7 +64,23 @@ public class OperatorRestore {
 
     /** Runs the restore, saying each step to {@code progress}; the event to publish, or empty after a dry run. */
     public Optional<RestoreCompleted> run(RestoreRequest request, Consumer<String> progress) {
-        Manifest manifest = trustedManifest(request, progress);
+        Manifest manifest;
+        StreamingRestore.Source source;
+        List<String> toRevoke = null;
+        if (request.unlisted()) {
+            // no manifest: the restore test on staging comes first, and says what the backup is
+            source = unlistedSource(request);
+            Manifest bare = bareManifest(request);
+            progress.accept("restoring " + bare.object().key() + " without a manifest: no signature, checksums or "
+                    + "inventory to compare; its OpenPGP integrity code and a restore test on staging vouch for it");
+            StagingFacts facts = testOnStaging(bare, source, request, progress);
+            manifest = withFacts(bare, facts);
+            toRevoke = facts.toRevoke();
+        } else {
+            manifest = trustedManifest(request, progress);
+            String key = manifest.object().key();
+            source = () -> store.open(key);
+        }
         PgTarget into = new PgTarget(request.targetHost(), request.targetPort(), request.targetUser(),
                 Optional.ofNullable(request.targetPassword()), request.targetDatabase(),
                 List.of("--role=" + request.targetUser()));
@@ -69,7 +90,9 @@ public class OperatorRestore {
         safeguards.schemaVersion();
         RestoreSafetyChecks.Plan plan = onTarget(manifest, request, () -> safeguards.target());
         String globals = plan.rolesToCreate().isEmpty() ? null : restore.globals(manifest, Stage.RESTORE);
-        List<String> toRevoke = testOnStaging(manifest, request, progress);
+        if (toRevoke == null) {
+            toRevoke = testOnStaging(manifest, source, request, progress).toRevoke();
+        }
         if (request.dryRun()) {
             progress.accept("dry run: every check passed; nothing on the target was changed");
             return Optional.empty();
@@ -89,16 +112,17 @@ public class OperatorRestore {
             return null;
         });
         progress.accept("restoring into " + into + " (pg_restore --no-owner --role=" + request.targetUser() + ")");
-        List<String> warnings = restore.restore(manifest, into, Stage.RESTORE);
+        List<String> warnings = restore.restore(manifest, source, into, Stage.RESTORE);
         long restoreMillis = Duration.between(started, Instant.now()).toMillis();
-        if (!toRevoke.isEmpty()) {
+        List<String> revoke = toRevoke;
+        if (!revoke.isEmpty()) {
             int revoked = onTarget(manifest, request, () -> {
                 try (Connection restored = target.connect(request.targetDatabase())) {
-                    return TrustConfig.revoke(restored, toRevoke);
+                    return TrustConfig.revoke(restored, revoke);
                 }
             });
             progress.accept("federation trust: revoked " + revoked + " key(s) the given configuration does not trust "
-                    + toRevoke + " (--apply-trust-config), before federation could use them");
+                    + revoke + " (--apply-trust-config), before federation could use them");
         }
         progress.accept("restored in " + restoreMillis + " ms; checking the target");
         List<CheckResult> results = onTarget(manifest, request, () -> {
@@ -146,18 +170,28 @@ public class OperatorRestore {
     }
 
     /**
-     * The restore test on staging, before the target is touched; also compares the federation trust
-     * configuration. Returns the keys to revoke on the target (with {@code --apply-trust-config}).
+     * What the restore test on staging learnt: the keys to revoke on the target (with
+     * {@code --apply-trust-config}), and the node role and schema version the restored copy states.
      */
-    private List<String> testOnStaging(Manifest manifest, RestoreRequest request, Consumer<String> progress) {
+    private record StagingFacts(List<String> toRevoke, NodeRole nodeRole, String schemaVersion,
+            org.amyterm.backup.contracts.DumpDetails checkedAs) {
+    }
+
+    /**
+     * The restore test on staging, before the target is touched; also compares the federation trust
+     * configuration.
+     */
+    private StagingFacts testOnStaging(Manifest manifest, StreamingRestore.Source source, RestoreRequest request,
+            Consumer<String> progress) {
         String database = staging.databaseFor(manifest.backupId());
         staging.prepareRoles(manifest, Stage.RESTORE);
         try {
             staging.create(database);
             progress.accept("restoring into staging first (" + database + ") to check the backup before the target");
-            List<String> warnings = restore.restore(manifest, database, Stage.RESTORE);
+            List<String> warnings = restore.restore(manifest, source, staging.target(database), Stage.RESTORE);
             try (Connection restored = staging.connect(database)) {
-                List<CheckResult> results = checks.run(restored, staging.target(database), manifest, warnings).results();
+                Manifest checkedAs = request.unlisted() ? profiled(manifest, restored, progress) : manifest;
+                List<CheckResult> results = checks.run(restored, staging.target(database), checkedAs, warnings).results();
                 List<String> failed = results.stream().filter(r -> !r.passed()).map(r -> r.name() + ": " + r.detail()).toList();
                 if (!failed.isEmpty()) {
                     throw new StageException(manifest.backupId(), manifest.database(), Stage.RESTORE,
@@ -165,7 +199,8 @@ public class OperatorRestore {
                                     + "touched: " + String.join("; ", failed));
                 }
                 progress.accept("staging: " + results.size() + " checks passed");
-                return compareTrust(manifest, request, TrustConfig.of(restored), progress);
+                return new StagingFacts(compareTrust(manifest, request, TrustConfig.of(restored), progress),
+                        NodeFacts.role(restored), NodeFacts.schemaVersion(restored).orElse(null), checkedAs.dumpDetails());
             }
         } catch (SQLException e) {
             throw new StageException(manifest.backupId(), manifest.database(), Stage.RESTORE,
@@ -177,6 +212,61 @@ public class OperatorRestore {
                 progress.accept("staging database " + database + " could not be dropped: " + e.getMessage());
             }
         }
+    }
+
+    /** The object or file of an unlisted restore, as a source the restore can read; a missing file refuses at once. */
+    private StreamingRestore.Source unlistedSource(RestoreRequest request) {
+        if (request.fromFile() != null) {
+            java.nio.file.Path file = java.nio.file.Path.of(request.fromFile());
+            if (!java.nio.file.Files.isRegularFile(file) || !java.nio.file.Files.isReadable(file)) {
+                throw new StageException(null, request.database(), Stage.RESTORE, FailureReason.BACKUP_NOT_FOUND,
+                        "no readable file " + file + " on the verifier's host");
+            }
+            return () -> java.nio.file.Files.newInputStream(file);
+        }
+        String bucket = request.fromObject().substring(0, request.fromObject().indexOf('/'));
+        String key = request.fromObject().substring(bucket.length() + 1);
+        if (!bucket.equals(this.bucket)) {
+            throw new StageException(null, request.database(), Stage.RESTORE, FailureReason.BACKUP_NOT_FOUND,
+                    "the verifier reads bucket " + this.bucket + " only, not " + bucket
+                            + ": copy the object there, or fetch it and use --from-file");
+        }
+        return () -> store.open(key);
+    }
+
+    /** What is known of an unlisted backup before it is restored: its database, where it is, and its format. */
+    private static Manifest bareManifest(RestoreRequest request) {
+        String where = request.fromFile() != null ? "file " + request.fromFile() : "object " + request.fromObject();
+        Instant now = Instant.now();
+        return new Manifest(Manifest.FORMAT_VERSION, org.amyterm.backup.contracts.BackupId.of(now, "unlisted:" + where),
+                request.database(), org.amyterm.backup.contracts.BackupReason.MANUAL, NodeRole.UNKNOWN, null, null, null,
+                java.util.Map.of(), new Manifest.Archive(Manifest.Archive.PG_DUMP_CUSTOM, "zstd", 0, null),
+                new Manifest.Encryption(Manifest.Encryption.OPENPGP_PUBLIC_KEY, Manifest.Encryption.AES256_SEIPD_MDC, null,
+                        null), new Manifest.StoredObject(where, 0, null), now, now, now);
+    }
+
+    /**
+     * The check profile of an unlisted dump, which no manifest names: {@code amyterm} for a copy
+     * that says which Amy-Term node and schema it is, {@code generic} otherwise.
+     */
+    private static Manifest profiled(Manifest bare, Connection restored, Consumer<String> progress) throws SQLException {
+        boolean amyterm = NodeFacts.schemaVersion(restored).isPresent() && NodeFacts.role(restored) != NodeRole.UNKNOWN;
+        String profile = amyterm ? "amyterm" : "generic";
+        progress.accept("checked with the " + profile + " profile (" + (amyterm ? "the copy has Amy-Term's schema version "
+                + "and federation tables" : "the copy is not an Amy-Term node") + ")");
+        return new Manifest(bare.formatVersion(), bare.backupId(), bare.database(), bare.reason(), bare.nodeRole(),
+                bare.pgServerVersion(), bare.pgDumpVersion(), bare.schemaVersion(), bare.tableRowCounts(), bare.archive(),
+                bare.encryption(), bare.object(), bare.dumpStartedAt(), bare.dumpFinishedAt(), bare.storedAt(),
+                new org.amyterm.backup.contracts.DumpDetails("unlisted", List.of(), List.of(), List.of(), profile, null,
+                        null));
+    }
+
+    /** An unlisted backup's manifest with what its restored copy says of itself, and the profile it was checked with. */
+    private static Manifest withFacts(Manifest bare, StagingFacts facts) {
+        return new Manifest(bare.formatVersion(), bare.backupId(), bare.database(), bare.reason(), facts.nodeRole(),
+                bare.pgServerVersion(), bare.pgDumpVersion(), facts.schemaVersion(), bare.tableRowCounts(), bare.archive(),
+                bare.encryption(), bare.object(), bare.dumpStartedAt(), bare.dumpFinishedAt(), bare.storedAt(),
+                facts.checkedAs());
     }
 
     private static List<String> compareTrust(Manifest manifest, RestoreRequest request, Optional<List<String>> inBackup,

@@ -42,7 +42,8 @@ public class OperatorRestoreResource {
                 body.targetPort() == null ? 5432 : body.targetPort(), body.targetUser(), body.targetPassword(),
                 body.targetDatabase(), body.nodeRole(), body.expectSchemaVersion(), body.allowRoleChange(),
                 body.createRoles(), body.trustConfig(), body.applyTrustConfig(), body.dryRun(),
-                body.requestedBy() == null || body.requestedBy().isBlank() ? "api" : body.requestedBy());
+                body.requestedBy() == null || body.requestedBy().isBlank() ? "api" : body.requestedBy(),
+                body.fromObject(), body.fromFile());
         return Response.accepted(restores.start(request)).build();
     }
 
@@ -61,7 +62,14 @@ public class OperatorRestoreResource {
         if (!ObjectLayout.isDatabaseName(body.database())) {
             problems.add("database: a database name is required");
         }
-        if (body.backup() == null || !(RestoreRequest.LAST_KNOWN_GOOD.equals(body.backup()) || BackupId.isValid(body.backup()))) {
+        if (body.fromObject() != null && body.fromFile() != null) {
+            problems.add("fromObject and fromFile: one or the other");
+        } else if (body.fromObject() != null && (!body.fromObject().contains("/") || body.fromObject().length() > 1024)) {
+            problems.add("fromObject: BUCKET/KEY");
+        } else if (body.fromFile() != null && (!body.fromFile().startsWith("/") || body.fromFile().length() > 4096)) {
+            problems.add("fromFile: an absolute path on the verifier's host");
+        } else if (!body.unlisted() && (body.backup() == null
+                || !(RestoreRequest.LAST_KNOWN_GOOD.equals(body.backup()) || BackupId.isValid(body.backup())))) {
             problems.add("backup: last-known-good or a backup id");
         }
         if (body.targetHost() == null || body.targetHost().isBlank() || body.targetHost().length() > MAX_FIELD) {

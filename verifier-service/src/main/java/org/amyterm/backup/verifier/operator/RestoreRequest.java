@@ -3,7 +3,9 @@ package org.amyterm.backup.verifier.operator;
 import java.util.List;
 
 /**
- * An operator's restore: which backup of which database ({@code last-known-good} or an id), the
+ * An operator's restore: which backup of which database ({@code last-known-good} or an id; or,
+ * without a manifest, an object of the bucket {@code fromObject} as {@code BUCKET/KEY} or a file on
+ * the verifier's host {@code fromFile}), the
  * target (server, role and its password, database), the node role it is meant to have, and the
  * safeguards to relax or add. {@code toString} never shows the password.
  */
@@ -22,7 +24,9 @@ public record RestoreRequest(
         List<String> trustConfig,
         boolean applyTrustConfig,
         boolean dryRun,
-        String requestedBy) {
+        String requestedBy,
+        String fromObject,
+        String fromFile) {
 
     public static final String LAST_KNOWN_GOOD = "last-known-good";
 
@@ -30,9 +34,14 @@ public record RestoreRequest(
         trustConfig = trustConfig == null ? null : List.copyOf(trustConfig);
     }
 
+    /** Whether it restores an object that is not in the catalogue ({@code fromObject}, {@code fromFile}): no manifest. */
+    public boolean unlisted() {
+        return fromObject != null || fromFile != null;
+    }
+
     @Override
     public String toString() {
-        return "RestoreRequest[" + database + " " + backup + " → " + targetUser + "@" + targetHost + ":" + targetPort + "/"
+        return "RestoreRequest[" + database + " " + (unlisted() ? (fromObject != null ? fromObject : fromFile) : backup) + " → " + targetUser + "@" + targetHost + ":" + targetPort + "/"
                 + targetDatabase + ", password ***, node role " + nodeRole + (dryRun ? ", dry run" : "") + "]";
     }
 }

@@ -218,6 +218,42 @@ class OperatorRestoreTest {
     }
 
     @Test
+    void aDumpThatIsNotInTheCatalogueIsRestoredFromTheBucketOrAFileCheckingWhatItCan() throws Exception {
+        // Given a stored backup whose manifest is lost, and a copy of its encrypted object on the verifier's host
+        StandardToolBackups.Made made = verifiedBackup(StagingResource.GENERIC);
+        store.delete(layout.manifestKey(StagingResource.GENERIC, made.backupId()));
+
+        // When it is restored from its object, and from the file
+        String fromObject = "restored_unlisted_object_" + System.nanoTime();
+        Map<String, Object> byObject = request(StagingResource.GENERIC, fromObject, OPERATOR, "central");
+        byObject.remove("backup");
+        byObject.put("fromObject", StagingResource.BUCKET + "/" + made.objectKey());
+        JsonNode object = restore(byObject);
+        String fromFile = "restored_unlisted_file_" + System.nanoTime();
+        Map<String, Object> byFile = request(StagingResource.GENERIC, fromFile, OPERATOR, "central");
+        byFile.remove("backup");
+        byFile.put("fromFile", made.encryptedFile().toString());
+        JsonNode file = restore(byFile);
+
+        // Then both restore the source's content, saying what could not be checked
+        assertThat(object.path("state").asText()).as(object.toString()).isEqualTo("restored");
+        assertThat(file.path("state").asText()).as(file.toString()).isEqualTo("restored");
+        assertThat(object.path("steps").get(0).asText()).contains("without a manifest", "OpenPGP integrity code");
+        assertThat(contents(fromObject)).isEqualTo(contents(StagingResource.GENERIC));
+        assertThat(contents(fromFile)).isEqualTo(contents(StagingResource.GENERIC));
+
+        // and an object of another bucket, or a file that is not there, is refused naming why
+        Map<String, Object> otherBucket = new LinkedHashMap<>(byObject);
+        otherBucket.put("fromObject", "someone-elses-bucket/" + made.objectKey());
+        otherBucket.put("targetDatabase", "never_" + System.nanoTime());
+        assertThat(restore(otherBucket).path("message").asText()).contains("reads bucket " + StagingResource.BUCKET + " only");
+        Map<String, Object> noFile = new LinkedHashMap<>(byFile);
+        noFile.put("fromFile", "/nonexistent/dump.pgcustom.zst.gpg");
+        noFile.put("targetDatabase", "never_" + System.nanoTime());
+        assertThat(restore(noFile).path("reason").asText()).isEqualTo("AT-VERIFY-005");
+    }
+
+    @Test
     void aRequestWithoutTargetOrRoleIsABadRequest() throws Exception {
         HttpResponse<String> response = post(Map.of("database", "x", "backup", "latest"));
         assertThat(response.statusCode()).isEqualTo(400);
@@ -269,11 +305,12 @@ class OperatorRestoreTest {
                 .POST(HttpRequest.BodyPublishers.ofString(EventJson.write(body))).build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private void verifiedBackup(String database) throws Exception {
+    private StandardToolBackups.Made verifiedBackup(String database) throws Exception {
         StandardToolBackups.Made made = StandardToolBackups.stored(database, store, layout, connector);
         await().atMost(Duration.ofSeconds(90)).until(() -> events.ofType(RestoreVerified.TYPE).stream()
                 .anyMatch(m -> m.getPayload().contains(made.backupId())));
         events.clear();
+        return made;
     }
 
     private String emptyTarget(String prefix) {

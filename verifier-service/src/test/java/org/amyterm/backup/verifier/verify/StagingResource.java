@@ -19,7 +19,7 @@ public class StagingResource implements QuarkusTestResourceLifecycleManager {
     public static final String GENERIC = "verify_generic";
     /** Amy-Term's sample with its schema_version emptied: the application cannot say which version it serves. */
     static final String NO_SCHEMA_VERSION = "verify_no_schema_version";
-    static final String BUCKET = "verifier-unit";
+    public static final String BUCKET = "verifier-unit";
     /**
      * An inventory application: two schemas, an extension, a view, a function and its trigger, a
      * sequence, a large object and non-ASCII text; one table without a primary key.

@@ -12,8 +12,8 @@ public final class StandardToolBackups {
     private StandardToolBackups() {
     }
 
-    /** A backup that was stored and sent to the verifier (which then tests it). */
-    public record Made(String backupId) {
+    /** A backup that was stored and sent to the verifier (which then tests it): its id, object key and local encrypted file. */
+    public record Made(String backupId, String objectKey, java.nio.file.Path encryptedFile) {
     }
 
     /**
@@ -28,7 +28,7 @@ public final class StandardToolBackups {
                 : new StandardToolBackup();
         BackupStored stored = backup.upload(store, layout, backup.counts, StandardToolBackup.sha256(backup.encrypted));
         connector.source("backup-stored").send(EventJson.write(stored));
-        return new Made(backup.backupId);
+        return new Made(backup.backupId, stored.objectKey(), backup.encrypted);
     }
 
     /**
@@ -40,6 +40,6 @@ public final class StandardToolBackups {
         StandardToolBackup backup = new StandardToolBackup(database, tables, "generic").withGlobals(StagingResource.key, roles);
         BackupStored stored = backup.upload(store, layout, backup.counts, StandardToolBackup.sha256(backup.encrypted));
         connector.source("backup-stored").send(EventJson.write(stored));
-        return new Made(backup.backupId);
+        return new Made(backup.backupId, stored.objectKey(), backup.encrypted);
     }
 }
