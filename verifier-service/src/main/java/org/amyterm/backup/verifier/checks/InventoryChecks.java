@@ -21,8 +21,8 @@ import org.amyterm.backup.pgtools.inventory.RowSampler;
 
 /**
  * The generic profile's comparison of a restored database with the inventory its dump recorded:
- * every object is there, sequences are at or past their recorded values, the extensions and large
- * objects came back, and the sampled rows have the content they had. Details name objects and
+ * every object is there, sequences are at or past their recorded values, the extensions, the roles
+ * it references and the large objects are there, and the sampled rows have the content they had. Details name objects and
  * counts, never row values.
  */
 final class InventoryChecks {
@@ -50,6 +50,7 @@ final class InventoryChecks {
             results.add(objects(recorded, now).took((System.nanoTime() - started) / 1_000_000));
             results.add(Timed.check(() -> sequences(recorded.sequences(), now.sequences())));
             results.add(extensions(restored, details.extensions()));
+            results.add(roles(restored, details.roles()));
             results.add(Timed.check(() -> recorded.largeObjects() == now.largeObjects()
                     ? CheckResult.pass("large-objects", now.largeObjects() + " large objects, as in the dump")
                     : CheckResult.fail("large-objects", now.largeObjects() + " large objects restored, the dump had "
@@ -121,6 +122,22 @@ final class InventoryChecks {
         return (absent.isEmpty()
                 ? CheckResult.pass("extensions", recorded.size() + " extensions installed")
                 : CheckResult.fail("extensions", "not installed after restore: " + shown(absent)))
+                .took((System.nanoTime() - started) / 1_000_000);
+    }
+
+    /** The roles the dump references (owners, policy roles, grantees) exist where it was restored. */
+    private static CheckResult roles(Connection restored, List<String> referenced) throws SQLException {
+        long started = System.nanoTime();
+        Set<String> existing = new HashSet<>();
+        try (Statement st = restored.createStatement(); ResultSet rs = st.executeQuery("SELECT rolname FROM pg_roles")) {
+            while (rs.next()) {
+                existing.add(rs.getString(1));
+            }
+        }
+        List<String> missing = referenced.stream().filter(role -> !existing.contains(role)).toList();
+        return (missing.isEmpty()
+                ? CheckResult.pass("roles", referenced.size() + " roles the dump references exist")
+                : CheckResult.fail("roles", "roles the dump references are missing: " + shown(missing)))
                 .took((System.nanoTime() - started) / 1_000_000);
     }
 

@@ -37,8 +37,8 @@ class InventoryChecksTest {
             Map<String, String> sequences = reader.sequences();
             Inventory inventory = reader.read(sequences, new RowSampler(source).take(reader.primaryKeys(), 1,
                     Duration.ofMinutes(1)));
-            recorded = new DumpDetails("default", List.of(), List.of("citext 1.6"), List.of(), "generic", "daily", "PT26H",
-                    "PT4H", inventory);
+            recorded = new DumpDetails("default", List.of(), List.of("citext 1.6"), List.of(PostgresServer.SUPERUSER),
+                    "generic", "daily", "PT26H", "PT4H", inventory);
         }
         java.nio.file.Path dir = TestDirs.server("inventory-checks");
         archive = dir.resolve("source.pgcustom");
@@ -53,7 +53,7 @@ class InventoryChecksTest {
             assertThat(new InventoryChecks(Duration.ofMinutes(1)).run(restored, recorded)).as("checks")
                     .allSatisfy(c -> assertThat(c.passed()).as(c.toString()).isTrue())
                     .extracting(CheckResult::name)
-                    .containsExactly("inventory", "sequences", "extensions", "large-objects", "sampled-rows");
+                    .containsExactly("inventory", "sequences", "extensions", "roles", "large-objects", "sampled-rows");
         }
     }
 
@@ -79,8 +79,12 @@ class InventoryChecksTest {
                     + "SELECT setval('ledger.entry_id_seq', 5); SELECT lo_unlink(scan) FROM ledger.entry WHERE id = 1; "
                     + "DROP EXTENSION citext CASCADE");
 
-            List<CheckResult> results = new InventoryChecks(Duration.ofMinutes(1)).run(restored, recorded);
+            DumpDetails withARoleGone = new DumpDetails("default", List.of(), recorded.extensions(),
+                    List.of(PostgresServer.SUPERUSER, "role_dropped_since"), "generic", "daily", "PT26H", "PT4H",
+                    recorded.inventory());
+            List<CheckResult> results = new InventoryChecks(Duration.ofMinutes(1)).run(restored, withARoleGone);
 
+            assertThat(check(results, "roles").detail()).contains("missing: role_dropped_since");
             assertThat(check(results, "inventory").detail()).contains("inventory.movement_item",
                     "trigger ledger.entry.entry_touch", "missing after restore");
             assertThat(check(results, "sequences").detail()).contains("ledger.entry_id_seq restored at 5, the dump saw it at 300");

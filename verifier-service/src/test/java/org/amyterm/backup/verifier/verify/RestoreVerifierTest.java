@@ -180,7 +180,8 @@ class RestoreVerifierTest {
         RestoreVerified verified = events.await(RestoreVerified.class, RestoreVerified.TYPE);
         assertThat(verified.passed()).as(verified.checks().toString()).isTrue();
         assertThat(verified.checks()).extracting(CheckResult::name).containsExactly("check-profile", "pg-restore",
-                "row-counts", "inventory", "sequences", "extensions", "large-objects", "sampled-rows", "items-present");
+                "row-counts", "inventory", "sequences", "extensions", "roles", "large-objects", "sampled-rows",
+                "items-present");
         assertThat(verified.checks()).extracting(CheckResult::detail).contains("generic", "returned 3",
                 "2 large objects, as in the dump");
         assertThat(verified.checks()).filteredOn(c -> c.name().equals("sampled-rows")).singleElement()
