@@ -111,12 +111,7 @@ final class InventoryChecks {
 
     private static CheckResult extensions(Connection restored, List<String> recorded) throws SQLException {
         long started = System.nanoTime();
-        Set<String> installed = new HashSet<>();
-        try (Statement st = restored.createStatement(); ResultSet rs = st.executeQuery("SELECT extname FROM pg_extension")) {
-            while (rs.next()) {
-                installed.add(rs.getString(1));
-            }
-        }
+        Set<String> installed = names(restored, "SELECT extname FROM pg_extension");
         // recorded as "name version": the staging server may install another version, which is not a loss
         List<String> absent = recorded.stream().map(e -> e.split(" ", 2)[0]).filter(name -> !installed.contains(name)).toList();
         return (absent.isEmpty()
@@ -128,17 +123,22 @@ final class InventoryChecks {
     /** The roles the dump references (owners, policy roles, grantees) exist where it was restored. */
     private static CheckResult roles(Connection restored, List<String> referenced) throws SQLException {
         long started = System.nanoTime();
-        Set<String> existing = new HashSet<>();
-        try (Statement st = restored.createStatement(); ResultSet rs = st.executeQuery("SELECT rolname FROM pg_roles")) {
-            while (rs.next()) {
-                existing.add(rs.getString(1));
-            }
-        }
+        Set<String> existing = names(restored, "SELECT rolname FROM pg_roles");
         List<String> missing = referenced.stream().filter(role -> !existing.contains(role)).toList();
         return (missing.isEmpty()
                 ? CheckResult.pass("roles", referenced.size() + " roles the dump references exist")
                 : CheckResult.fail("roles", "roles the dump references are missing: " + shown(missing)))
                 .took((System.nanoTime() - started) / 1_000_000);
+    }
+
+    private static Set<String> names(Connection restored, String sql) throws SQLException {
+        Set<String> names = new HashSet<>();
+        try (Statement st = restored.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            while (rs.next()) {
+                names.add(rs.getString(1));
+            }
+        }
+        return names;
     }
 
     private CheckResult samples(Connection restored, List<Inventory.Sample> recorded) {
