@@ -28,7 +28,7 @@ public class ReverificationSchedule {
 
     @Scheduled(identity = "reverify", cron = "${amyterm.verifier.reverify.cron}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    void reverify(ScheduledExecution execution) {
+    public void reverify(ScheduledExecution execution) {
         java.time.Instant fired = execution.getScheduledFireTime();
         for (String database : catalogue.databases()) {
             try {

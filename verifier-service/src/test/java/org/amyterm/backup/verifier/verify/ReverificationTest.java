@@ -57,6 +57,9 @@ class ReverificationTest {
     @Inject
     BackupCatalogue catalogue;
 
+    @Inject
+    org.amyterm.backup.verifier.reverify.ReverificationSchedule schedule;
+
     @TestHTTPResource("/verifications")
     URI verifications;
 
@@ -128,6 +131,52 @@ class ReverificationTest {
                 .filteredOn(k -> k.matches(".*/verification\\.\\d{8}T\\d{6}Z-[0-9a-f]{8}\\.json")).hasSize(2);
         // and the last known good is the older backup now
         assertThat(catalogue.lastKnownGood(StagingResource.SOURCE).orElseThrow().backupId()).isEqualTo(older.backupId);
+    }
+
+    @Test
+    void theScheduleAsksForTheLastKnownGoodOfEveryDatabaseOnceForAllReplicas() throws Exception {
+        // Given a verified backup, the last known good of its database
+        StandardToolBackup backup = new StandardToolBackup();
+        storeAndVerify(backup);
+
+        // When the weekly schedule fires, on two replicas at once (the same scheduled time)
+        Instant fired = Instant.parse("2026-11-29T03:00:00Z");
+        schedule.reverify(new FiredAt(fired));
+        schedule.reverify(new FiredAt(fired));
+
+        // Then both ask for the same verification of that backup
+        List<VerificationRequested> requests = events.ofType(VerificationRequested.TYPE).stream()
+                .map(m -> EventJson.read(m.getPayload(), VerificationRequested.class))
+                .filter(r -> r.database().equals(StagingResource.SOURCE)).toList();
+        assertThat(requests).hasSize(2).allSatisfy(r -> {
+            assertThat(r.backupId()).isEqualTo(backup.backupId);
+            assertThat(r.trigger()).isEqualTo(VerificationRequested.Trigger.SCHEDULED);
+        });
+        assertThat(requests.get(0).verificationId()).isEqualTo(requests.get(1).verificationId());
+
+        // and, both delivered, the backup is tested once more, with one new evidence file
+        requests.forEach(r -> connector.source("verification-requests").send(EventJson.write(r)));
+        await().atMost(Duration.ofSeconds(90)).until(() -> events.ofType(RestoreVerified.TYPE).size() == 2);
+        assertThat(store.list(layout.backupFolder(StagingResource.SOURCE, backup.backupId)))
+                .filteredOn(k -> k.matches(".*/verification\\.\\d{8}T\\d{6}Z-[0-9a-f]{8}\\.json")).hasSize(2);
+    }
+
+    /** The scheduler's view of a firing: only its scheduled time is read. */
+    private record FiredAt(Instant at) implements io.quarkus.scheduler.ScheduledExecution {
+        @Override
+        public io.quarkus.scheduler.Trigger getTrigger() {
+            throw new UnsupportedOperationException("not read by the schedule");
+        }
+
+        @Override
+        public Instant getFireTime() {
+            return at;
+        }
+
+        @Override
+        public Instant getScheduledFireTime() {
+            return at;
+        }
     }
 
     @Test
