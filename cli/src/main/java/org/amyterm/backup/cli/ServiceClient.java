@@ -35,15 +35,20 @@ final class ServiceClient {
      * service answers a repeat with the backup of the first.
      */
     BackupRequested requestBackup(String database, String reason, String requestedBy, String idempotencyKey) {
-        String body = EventJson.write(java.util.Map.of("database", database, "reason", reason, "requestedBy", requestedBy,
-                "idempotencyKey", idempotencyKey));
-        HttpRequest request = HttpRequest.newBuilder(backupService.resolve("/backups"))
-                .header("Content-Type", "application/json").timeout(Duration.ofMinutes(2))
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        HttpRequest request = postJson(backupService.resolve("/backups"), java.util.Map.of("database", database,
+                "reason", reason, "requestedBy", requestedBy, "idempotencyKey", idempotencyKey));
+        return retried(() -> EventJson.read(send(request, "the backup service", backupService).orElseThrow(
+                () -> new CliException(ExitCode.FAILED, "the backup service answered 404")), BackupRequested.class));
+    }
+
+    /**
+     * Sends an idempotent request up to three times while the service cannot be reached or answers
+     * with a server error; any other answer, or the third failure, ends it.
+     */
+    private static <T> T retried(java.util.function.Supplier<T> call) {
         for (int attempt = 1; ; attempt++) {
             try {
-                return EventJson.read(send(request, "the backup service", backupService).orElseThrow(
-                        () -> new CliException(ExitCode.FAILED, "the backup service answered 404")), BackupRequested.class);
+                return call.get();
             } catch (CliException e) {
                 if (e.exitCode() != ExitCode.UNAVAILABLE || attempt == REQUEST_ATTEMPTS) {
                     throw e;
@@ -51,6 +56,11 @@ final class ServiceClient {
                 waitBeforeRetry(attempt);
             }
         }
+    }
+
+    private static HttpRequest postJson(java.net.URI uri, Object body) {
+        return HttpRequest.newBuilder(uri).header("Content-Type", "application/json").timeout(Duration.ofMinutes(2))
+                .POST(HttpRequest.BodyPublishers.ofString(EventJson.write(body))).build();
     }
 
     private static final int REQUEST_ATTEMPTS = 3;
@@ -78,32 +88,18 @@ final class ServiceClient {
 
     /** Asks the verifier to restore-test a stored backup again; its answer (the request and the evidence key). */
     JsonNode requestVerification(String backupId, String requestedBy, String idempotencyKey) {
-        String body = EventJson.write(java.util.Map.of("backupId", backupId, "requestedBy", requestedBy,
-                "idempotencyKey", idempotencyKey));
-        HttpRequest request = HttpRequest.newBuilder(verifierService.resolve("/verifications"))
-                .header("Content-Type", "application/json").timeout(Duration.ofMinutes(2))
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return tree(send(request, "the verifier service", verifierService).orElseThrow(
-                        () -> new CliException(ExitCode.UNAVAILABLE, "the verifier service has no verification API (404)")),
-                        "the verifier service");
-            } catch (CliException e) {
-                if (e.exitCode() != ExitCode.UNAVAILABLE || attempt == REQUEST_ATTEMPTS) {
-                    throw e;
-                }
-                waitBeforeRetry(attempt);
-            }
-        }
+        HttpRequest request = postJson(verifierService.resolve("/verifications"), java.util.Map.of("backupId", backupId,
+                "requestedBy", requestedBy, "idempotencyKey", idempotencyKey));
+        return retried(() -> tree(send(request, "the verifier service", verifierService).orElseThrow(
+                () -> new CliException(ExitCode.UNAVAILABLE, "the verifier service has no verification API (404)")),
+                "the verifier service"));
     }
 
     /** Starts an operator restore on the verifier service; its first progress. */
     JsonNode startRestore(java.util.Map<String, Object> body) {
         java.util.Map<String, Object> withoutNulls = new java.util.LinkedHashMap<>(body);
         withoutNulls.values().removeIf(java.util.Objects::isNull);
-        HttpRequest request = HttpRequest.newBuilder(verifierService.resolve("/restores"))
-                .header("Content-Type", "application/json").timeout(Duration.ofMinutes(2))
-                .POST(HttpRequest.BodyPublishers.ofString(EventJson.write(withoutNulls))).build();
+        HttpRequest request = postJson(verifierService.resolve("/restores"), withoutNulls);
         return tree(send(request, "the verifier service", verifierService).orElseThrow(
                 () -> new CliException(ExitCode.UNAVAILABLE, "the verifier service has no restore API (404)")),
                 "the verifier service");
