@@ -5,7 +5,9 @@ import java.util.List;
 
 /**
  * A backup was restored into a fresh staging database and checked. {@code restoreMillis} is the
- * measured recovery time: download, decrypt and pg_restore until the database is usable.
+ * measured recovery time: download, decrypt and pg_restore until the database is usable;
+ * {@code rtoTarget} the database's RTO target it is measured against (ISO-8601 duration, null when
+ * the backup recorded none or in events of older verifiers).
  */
 public record RestoreVerified(
         String backupId,
@@ -14,7 +16,8 @@ public record RestoreVerified(
         long restoreMillis,
         List<CheckResult> checks,
         String evidenceKey,
-        Instant verifiedAt) implements BackupEvent {
+        Instant verifiedAt,
+        String rtoTarget) implements BackupEvent {
 
     public static final String TYPE = "org.amyterm.backup.verified.v1";
 
@@ -25,6 +28,11 @@ public record RestoreVerified(
         checks = checks == null ? List.of() : List.copyOf(checks);
         Require.text(evidenceKey, "evidenceKey");
         Require.present(verifiedAt, "verifiedAt");
+    }
+
+    public RestoreVerified(String backupId, String database, boolean passed, long restoreMillis,
+            List<CheckResult> checks, String evidenceKey, Instant verifiedAt) {
+        this(backupId, database, passed, restoreMillis, checks, evidenceKey, verifiedAt, null);
     }
 
     @Override

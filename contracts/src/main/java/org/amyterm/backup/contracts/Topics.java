@@ -12,6 +12,8 @@ public final class Topics {
     public static final String RESTORED = "backup.restored";
     public static final String FAILED = "backup.failed";
     public static final String EXPIRED = "backup.expired";
+    /** The notifier's alerts (AlertChanged), compacted: the latest record of each alert is its state. */
+    public static final String ALERTS = "backup.alerts";
     /** Suffix of the dead-letter topic of each consumed topic, e.g. {@code backup.completed.dlq}. */
     public static final String DLQ_SUFFIX = ".dlq";
 

@@ -7,43 +7,93 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** A real HTTP server that records every POSTed body: the operator's webhook, in a test. */
+/**
+ * A real HTTP server that records every POSTed body and its headers: the operator's webhook, or a
+ * stand-in for Slack or PagerDuty (answering their status and body), in a test. It can be stopped
+ * and started again on the same port, as a receiver that is down for a while.
+ */
 public final class WebhookReceiver implements AutoCloseable {
-    private final HttpServer server;
-    private final List<String> bodies = new CopyOnWriteArrayList<>();
+    private final int port;
+    private final int status;
+    private final String answer;
+    private final List<Request> requests = new CopyOnWriteArrayList<>();
+    private volatile HttpServer server;
 
-    private WebhookReceiver(HttpServer server) {
-        this.server = server;
+    /** One request: its path, its headers (lower-case names) and its body. */
+    public record Request(String path, Map<String, String> headers, String body) {
+    }
+
+    private WebhookReceiver(int port, int status, String answer) {
+        this.port = port;
+        this.status = status;
+        this.answer = answer;
     }
 
     public static WebhookReceiver start() {
+        return start(204, null);
+    }
+
+    /** A receiver that answers every POST with this status and body (null: none). */
+    public static WebhookReceiver start(int status, String answer) {
+        WebhookReceiver receiver = new WebhookReceiver(FreePort.next(), status, answer);
+        receiver.up();
+        return receiver;
+    }
+
+    /** Listens (again) on its port. */
+    public synchronized void up() {
         try {
-            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-            WebhookReceiver receiver = new WebhookReceiver(server);
-            server.createContext("/", exchange -> {
-                receiver.bodies.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-                exchange.sendResponseHeaders(204, -1);
+            HttpServer s = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
+            s.createContext("/", exchange -> {
+                Map<String, String> headers = new java.util.TreeMap<>();
+                exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(java.util.Locale.ROOT),
+                        String.join(",", values)));
+                requests.add(new Request(exchange.getRequestURI().getPath(), headers,
+                        new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
+                byte[] body = answer == null ? null : answer.getBytes(StandardCharsets.UTF_8);
+                exchange.sendResponseHeaders(status, body == null ? -1 : body.length);
+                if (body != null) {
+                    exchange.getResponseBody().write(body);
+                }
                 exchange.close();
             });
-            server.start();
-            return receiver;
+            s.start();
+            server = s;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
+    /** Stops listening: a connection is refused until {@link #up()}. */
+    public synchronized void down() {
+        if (server != null) {
+            server.stop(0);
+            server = null;
+        }
+    }
+
     public String url() {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
+        return "http://127.0.0.1:" + port + "/hook";
+    }
+
+    /** The base URL, without a path. */
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port;
     }
 
     public List<String> bodies() {
-        return List.copyOf(bodies);
+        return requests.stream().map(Request::body).toList();
+    }
+
+    public List<Request> requests() {
+        return List.copyOf(requests);
     }
 
     @Override
     public void close() {
-        server.stop(0);
+        down();
     }
 }

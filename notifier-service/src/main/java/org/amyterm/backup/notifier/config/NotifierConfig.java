@@ -3,7 +3,13 @@ package org.amyterm.backup.notifier.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import org.amyterm.backup.contracts.AlertChanged.Severity;
+import org.amyterm.backup.messaging.RetryWindow;
 
 /** Configuration of the notifier service; every property is described in docs/configuration.md. */
 @ConfigMapping(prefix = "amyterm.notifier")
@@ -11,12 +17,137 @@ public interface NotifierConfig {
 
     Webhook webhook();
 
-    interface Webhook {
-        /** Where alerts and verifications are POSTed as JSON; empty means they are only logged. */
+    Slack slack();
+
+    Email email();
+
+    PagerDuty pagerduty();
+
+    Delivery delivery();
+
+    /** How long recording an alert rides out a Kafka outage before its event is set aside. */
+    RetryWindow.Settings retry();
+
+    Watchdog watchdog();
+
+    DeadLetters deadLetters();
+
+    Audit audit();
+
+    /** Base URL of the storage service's catalogue, for links in alerts ({@code <url>/backups/<id>}). */
+    Optional<URI> catalogueUrl();
+
+    /** Which alerts a channel takes: the least severity, and optionally only some databases. */
+    interface Route {
+        Severity minSeverity();
+
+        /** Only alerts of these databases (alerts of no database, such as dead letters, always); empty: all. */
+        Optional<Set<String>> databases();
+    }
+
+    interface Webhook extends Route {
+        /** Where alerts are POSTed as JSON with CloudEvents HTTP headers; empty: no webhook. */
         Optional<URI> url();
 
-        /** Also post passing verifications, not only failures. */
+        /** Secret of the HMAC-SHA256 signature in {@code X-Amyterm-Signature}; empty: unsigned. */
+        Optional<String> hmacSecret();
+
+        /** Also post passing verifications and completed restores (severity info), not only alerts. */
         @WithDefault("true")
         boolean includeVerifications();
+
+        @Override
+        @WithDefault("info")
+        Severity minSeverity();
+    }
+
+    interface Slack extends Route {
+        /** The Slack incoming-webhook URL (a secret: it holds the token); empty: no Slack. */
+        Optional<URI> webhookUrl();
+
+        @Override
+        @WithDefault("warning")
+        Severity minSeverity();
+    }
+
+    interface Email extends Route {
+        /** Recipients; empty: no e-mail. The SMTP server is {@code quarkus.mailer.*}. */
+        Optional<List<String>> to();
+
+        @WithDefault("amyterm-backup@localhost")
+        String from();
+
+        @Override
+        @WithDefault("warning")
+        Severity minSeverity();
+    }
+
+    interface PagerDuty extends Route {
+        /** The Events API v2 integration key (a secret); empty: no PagerDuty. */
+        Optional<String> routingKey();
+
+        @WithDefault("https://events.pagerduty.com")
+        URI eventsUrl();
+
+        @Override
+        @WithDefault("critical")
+        Severity minSeverity();
+    }
+
+    interface Delivery {
+        /**
+         * How long a channel that is down is retried before the alert is set aside on the
+         * channel's dead-letter topic (which alerts on the other channels).
+         */
+        @WithDefault("7d")
+        Duration window();
+
+        @WithDefault("5s")
+        Duration initialDelay();
+
+        @WithDefault("1m")
+        Duration maxDelay();
+
+        /** A channel's request that takes longer than this failed (and is retried). */
+        @WithDefault("30s")
+        Duration requestTimeout();
+
+        default RetryWindow retryWindow() {
+            return new RetryWindow("amyterm.notifier.delivery", window(), initialDelay(), maxDelay());
+        }
+    }
+
+    interface Watchdog {
+        /** How often each watched database's RPO, verification window and RTO are checked. */
+        @WithDefault("1m")
+        Duration every();
+
+        /** The databases to watch, by name; a database not listed is never alerted as missing. */
+        Map<String, Watched> databases();
+
+        interface Watched {
+            /** No stored backup for longer than this is an alert. */
+            @WithDefault("25h")
+            Duration rpo();
+
+            /** No passing restore test for longer than this is an alert. */
+            @WithDefault("8d")
+            Duration verificationWindow();
+
+            /** The RTO target; empty: the target the backup recorded (the backup service's), else 4h. */
+            Optional<Duration> rto();
+        }
+    }
+
+    interface DeadLetters {
+        /** A dead-letter alert resolves after this long without another dead letter on its topic. */
+        @WithDefault("1h")
+        Duration quietPeriod();
+    }
+
+    interface Audit {
+        /** {@code none}, {@code stdout}, or the path of a file the trail is appended to. */
+        @WithDefault("none")
+        String output();
     }
 }

@@ -150,7 +150,7 @@ public class RestoreVerifier {
         String key = evidence.verificationId() == null ? layout.verificationKey(evidence.database(), evidence.backupId())
                 : layout.verificationRecordKey(evidence.database(), evidence.backupId(), evidence.verificationId());
         return new RestoreVerified(evidence.backupId(), evidence.database(), evidence.passed(), evidence.restoreMillis(),
-                evidence.checks(), key, evidence.finishedAt());
+                evidence.checks(), key, evidence.finishedAt(), evidence.rtoTarget());
     }
 
     private static String serverVersion(Connection restored) throws SQLException {

@@ -1,0 +1,128 @@
+package org.amyterm.backup.contracts;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonValue;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A change of one alert: the notifier's outbox and its memory. There is one alert per
+ * {@code alertId} ({@code <condition>/<scope>}, the scope being the database or, for dead letters,
+ * the topic); each change is published on the compacted topic {@code backup.alerts} keyed by it, so
+ * the latest record of each key is the alert's state, which a restarted notifier reads back, and each
+ * alert channel delivers the changes from there, at its own pace.
+ *
+ * <p>{@code revision} counts the changes of the alert; {@code count} the occurrences of the
+ * condition while open. {@code eventType}, {@code backupId} and {@code event} are those of the event
+ * that caused this change (the failure, or the success that resolved it). {@code dedupKey} is stable
+ * for the alert's lifetime (PagerDuty's {@code dedup_key}). Never holds a secret.
+ */
+public record AlertChanged(
+        String alertId,
+        String database,
+        String condition,
+        Transition transition,
+        Severity severity,
+        String summary,
+        int count,
+        long revision,
+        Instant openedAt,
+        Instant changedAt,
+        String eventType,
+        String backupId,
+        JsonNode event,
+        String evidence,
+        String dedupKey,
+        Map<String, String> details) implements BackupEvent {
+
+    public static final String TYPE = "org.amyterm.backup.alert.v1";
+
+    public AlertChanged {
+        Require.text(alertId, "alertId");
+        Require.text(condition, "condition");
+        Require.present(transition, "transition");
+        Require.present(severity, "severity");
+        Require.text(summary, "summary");
+        Require.present(changedAt, "changedAt");
+        Require.text(dedupKey, "dedupKey");
+        details = details == null ? Map.of() : Map.copyOf(details);
+    }
+
+    /** Whether the alert is open after this change. */
+    @JsonIgnore
+    public boolean open() {
+        return transition == Transition.OPENED || transition == Transition.UPDATED || transition == Transition.ESCALATED;
+    }
+
+    @Override
+    public String cloudEventType() {
+        return TYPE;
+    }
+
+    @Override
+    public String topic() {
+        return Topics.ALERTS;
+    }
+
+    /** An alert of no database (a dead-letter topic) takes its id as subject. */
+    @Override
+    public String subject() {
+        return database == null ? alertId : database;
+    }
+
+    @Override
+    public String kafkaKey() {
+        return alertId;
+    }
+
+    /** What happened to the alert. */
+    public enum Transition {
+        /** The condition started: every channel routed to hears it. */
+        OPENED,
+        /** The condition happened again while open: counted, nobody is paged again. */
+        UPDATED,
+        /** Again, and worse than before (a failure still retried has given up): channels hear it. */
+        ESCALATED,
+        /** A later success ended it: every channel that can resolve hears it. */
+        RESOLVED,
+        /** Not an alert, news (a restore test passed): told once, nothing to resolve. */
+        NOTICE;
+
+        @JsonValue
+        public String code() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        @JsonCreator
+        public static Transition fromCode(String code) {
+            return valueOf(code.toUpperCase(Locale.ROOT));
+        }
+
+        /** Whether channels deliver this change (repeats are only counted). */
+        public boolean delivered() {
+            return this != UPDATED;
+        }
+    }
+
+    /** How urgent; channels are routed by the least severity they take. */
+    public enum Severity {
+        INFO, WARNING, CRITICAL;
+
+        @JsonValue
+        public String code() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        @JsonCreator
+        public static Severity fromCode(String code) {
+            return valueOf(code.trim().toUpperCase(Locale.ROOT));
+        }
+
+        public boolean atLeast(Severity other) {
+            return compareTo(other) >= 0;
+        }
+    }
+}

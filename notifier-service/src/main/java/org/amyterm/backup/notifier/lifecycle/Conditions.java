@@ -1,0 +1,23 @@
+package org.amyterm.backup.notifier.lifecycle;
+
+import org.amyterm.backup.contracts.Stage;
+
+/** The conditions an alert is about: stable names (alert ids, PagerDuty dedup keys and rules use them). */
+public final class Conditions {
+    /** No stored backup within the database's RPO. */
+    public static final String RPO_EXCEEDED = "rpo-exceeded";
+    /** No passing restore test within the database's verification window. */
+    public static final String VERIFICATION_OVERDUE = "verification-overdue";
+    /** The latest measured restore took longer than the RTO target. */
+    public static final String RTO_EXCEEDED = "rto-exceeded";
+    /** Events set aside on a dead-letter topic (the scope is the topic). */
+    public static final String DEAD_LETTER = "dead-letter";
+
+    private Conditions() {
+    }
+
+    /** A stage failing, e.g. {@code dump-failed}. */
+    public static String failed(Stage stage) {
+        return stage.code() + "-failed";
+    }
+}

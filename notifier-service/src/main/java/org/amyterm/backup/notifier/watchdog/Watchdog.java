@@ -1,0 +1,154 @@
+package org.amyterm.backup.notifier.watchdog;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.amyterm.backup.contracts.AlertChanged;
+import org.amyterm.backup.contracts.AlertChanged.Severity;
+import org.amyterm.backup.contracts.ObjectLayout;
+import org.amyterm.backup.notifier.config.NotifierConfig;
+import org.amyterm.backup.notifier.config.NotifierConfig.Watchdog.Watched;
+import org.amyterm.backup.notifier.lifecycle.AlertBook;
+import org.amyterm.backup.notifier.lifecycle.Conditions;
+import org.amyterm.backup.notifier.lifecycle.Occurrence;
+import org.amyterm.backup.objectstore.BackupCatalogue;
+import org.jboss.logging.Logger;
+
+/**
+ * Notices silence. For each watched database: no stored backup within its RPO, no passing restore
+ * test within its verification window, or a measured restore slower than its RTO target is an
+ * alert, resolved once it is no longer true. It needs no other service alive: it reads the events
+ * as they pass and, before it raises an alert and on start, the bucket itself. Dead-letter alerts
+ * quiet for their quiet period resolve here too.
+ */
+@ApplicationScoped
+public class Watchdog {
+    private static final Logger LOG = Logger.getLogger(Watchdog.class);
+    static final Duration DEFAULT_RTO = Duration.ofHours(4);
+    /** The bucket is listed again before an alert when the last listing is older than this. */
+    private static final Duration BUCKET_STALE = Duration.ofSeconds(30);
+
+    private final NotifierConfig config;
+    private final Freshness freshness;
+    private final BackupCatalogue catalogue;
+    private final AlertBook book;
+    private final Clock clock;
+    private final Instant watchingSince;
+
+    public Watchdog(NotifierConfig config, Freshness freshness, BackupCatalogue catalogue, AlertBook book,
+            MeterRegistry registry) {
+        this.config = config;
+        this.freshness = freshness;
+        this.catalogue = catalogue;
+        this.book = book;
+        this.clock = Clock.systemUTC();
+        this.watchingSince = clock.instant();
+        config.watchdog().databases().forEach((database, watched) -> {
+            ObjectLayout.requireDatabaseName(database);
+            Gauge.builder("amyterm.backup.rpo.seconds", watched, w -> w.rpo().toSeconds()).tag("database", database)
+                    .description("the database's RPO: the longest allowed age of its newest stored backup")
+                    .register(registry);
+            Gauge.builder("amyterm.backup.verification.window.seconds", watched, w -> w.verificationWindow().toSeconds())
+                    .tag("database", database).description("the longest allowed age of its newest passing restore test")
+                    .register(registry);
+            Gauge.builder("amyterm.backup.rto.target.seconds", database, db -> rtoTarget(db, watched).toSeconds())
+                    .tag("database", database).description("the database's RTO target").register(registry);
+        });
+    }
+
+    @Scheduled(every = "${amyterm.notifier.watchdog.every:1m}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void tick() {
+        for (Map.Entry<String, Watched> watched : config.watchdog().databases().entrySet()) {
+            try {
+                check(watched.getKey(), watched.getValue());
+            } catch (RuntimeException e) {
+                LOG.warnf("the watchdog could not check %s this time: %s", watched.getKey(), e.getMessage());
+            }
+        }
+        quietDeadLetters();
+    }
+
+    void check(String database, Watched watched) {
+        Instant now = clock.instant();
+        if (freshness.bucketReadAt(database).isEmpty()) {
+            readBucket(database);
+        }
+        if (overdue(freshness.of(database).storedAt, watched.rpo(), now)
+                || overdue(freshness.of(database).passedAt, watched.verificationWindow(), now)) {
+            // the bucket is the source of truth: what the events missed is there
+            if (freshness.bucketReadAt(database).map(at -> at.isBefore(now.minus(BUCKET_STALE))).orElse(true)) {
+                readBucket(database);
+            }
+        }
+        Freshness.Known known = freshness.of(database);
+        judge(database, Conditions.RPO_EXCEEDED, overdue(known.storedAt, watched.rpo(), now), Severity.CRITICAL,
+                "No backup of " + database + " stored " + since(known.storedAt) + ": older than its RPO of " + watched.rpo()
+                        + " (is the backup service running and its schedule set?)",
+                "A backup of " + database + " was stored at " + known.storedAt + ", within its RPO of " + watched.rpo());
+        judge(database, Conditions.VERIFICATION_OVERDUE, overdue(known.passedAt, watched.verificationWindow(), now),
+                Severity.CRITICAL,
+                "No passing restore test of " + database + " " + since(known.passedAt) + ": longer than its verification"
+                        + " window of " + watched.verificationWindow() + " (is the verifier running, and do its tests pass?)",
+                "A restore test of " + database + " passed at " + known.passedAt);
+        if (known.restoreMillis >= 0) {
+            Duration target = rtoTarget(database, watched);
+            Duration measured = Duration.ofMillis(known.restoreMillis);
+            judge(database, Conditions.RTO_EXCEEDED, measured.compareTo(target) > 0, Severity.WARNING,
+                    "The latest restore test of " + database + " took " + measured + ", over its RTO target of " + target
+                            + ": a restore in an incident would take as long",
+                    "The latest restore test of " + database + " took " + measured + ", within its RTO target of " + target);
+        }
+    }
+
+    private void readBucket(String database) {
+        freshness.fromBucket(database, catalogue.list(database), clock.instant());
+    }
+
+    private boolean overdue(Instant last, Duration allowed, Instant now) {
+        Instant since = last != null ? last : watchingSince;
+        return Duration.between(since, now).compareTo(allowed) > 0;
+    }
+
+    private String since(Instant last) {
+        return last == null ? "since the watchdog started at " + watchingSince + " (none in the bucket)" : "since " + last;
+    }
+
+    private Duration rtoTarget(String database, Watched watched) {
+        return watched.rto().orElseGet(() -> {
+            Duration recorded = freshness.of(database).rtoTarget;
+            return recorded != null ? recorded : DEFAULT_RTO;
+        });
+    }
+
+    private void judge(String database, String condition, boolean failing, Severity severity, String problem,
+            String fine) {
+        if (failing) {
+            if (book.isOpen(condition, database)) {
+                return; // still true: one alert, not one per tick
+            }
+            book.raise(new Occurrence(condition, database, database, severity, problem, "watchdog", null, null, null,
+                    Map.of(), null));
+        } else {
+            book.resolve(condition, database, new Occurrence(condition, database, database, Severity.INFO, fine,
+                    "watchdog", null, null, null, Map.of(), null));
+        }
+    }
+
+    private void quietDeadLetters() {
+        Instant quietSince = clock.instant().minus(config.deadLetters().quietPeriod());
+        for (AlertChanged open : book.open()) {
+            if (open.condition().equals(Conditions.DEAD_LETTER) && open.changedAt().isBefore(quietSince)) {
+                String topic = open.alertId().substring(Conditions.DEAD_LETTER.length() + 1);
+                book.resolve(Conditions.DEAD_LETTER, topic, new Occurrence(Conditions.DEAD_LETTER, topic, null,
+                        Severity.INFO, "No new dead letter on " + topic + " for " + config.deadLetters().quietPeriod()
+                                + "; the events set aside stay on the topic until someone replays or deletes them",
+                        "watchdog", null, null, null, Map.of(), null));
+            }
+        }
+    }
+}

@@ -1,0 +1,168 @@
+package org.amyterm.backup.notifier.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.mail.internet.MimeMessage;
+import java.net.URI;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.amyterm.backup.contracts.AlertChanged;
+import org.amyterm.backup.contracts.FailureReason;
+import org.amyterm.backup.contracts.Stage;
+import org.amyterm.backup.contracts.StageFailed;
+import org.amyterm.backup.contracts.Topics;
+import org.amyterm.backup.notifier.Events;
+import org.amyterm.backup.notifier.NotifierResource;
+import org.amyterm.backup.notifier.OpenAlerts;
+import org.amyterm.backup.notifier.Received;
+import org.amyterm.backup.testsupport.WebhookReceiver;
+import org.junit.jupiter.api.Test;
+
+/** One alert per condition on every channel, counted while open, resolved by the next success. */
+@QuarkusTest
+@QuarkusTestResource(value = NotifierResource.class, restrictToAnnotatedClass = false)
+class AlertLifecycleTest {
+    @TestHTTPResource("/alerts")
+    URI alerts;
+
+    @Test
+    void repeatedDumpFailureAlertsOnceOnEveryChannelAndTheNextBackupResolvesIt() throws Exception {
+        // Given a database whose dumps fail three times in a row
+        String database = "lifecycle_" + UUID.randomUUID().toString().substring(0, 8);
+        String alertId = "dump-failed/" + database;
+        for (int i = 0; i < 3; i++) {
+            org.amyterm.backup.notifier.Topics.publish(Events.dumpFailed(database));
+        }
+
+        // Then each channel hears of it once: webhook, Slack, e-mail and a PagerDuty trigger
+        await().atMost(Duration.ofSeconds(60)).until(() -> Received.webhook(alertId).size() == 1
+                && Received.slack(database).size() == 1 && Received.mails(database).size() == 1
+                && Received.pagerDuty("amyterm-backup/" + alertId).size() == 1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> OpenAlerts.find(alerts, alertId)
+                .map(a -> a.path("count").asInt()).orElse(0) == 3);
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> Received.webhook(alertId).size() == 1
+                && Received.slack(database).size() == 1 && Received.mails(database).size() == 1
+                && Received.pagerDuty("amyterm-backup/" + alertId).size() == 1);
+        JsonNode opened = Received.webhook(alertId).get(0);
+        assertThat(opened.path("transition").asText()).isEqualTo("opened");
+        assertThat(opened.path("severity").asText()).isEqualTo("critical");
+        assertThat(opened.path("eventType").asText()).isEqualTo(StageFailed.TYPE);
+        assertThat(opened.path("summary").asText()).contains("dump", database, "AT-DUMP-002", "refused the backup credentials");
+        assertThat(opened.path("event").path("stage").asText()).isEqualTo("dump");
+        // the webhook is signed and speaks the CloudEvents HTTP binding
+        WebhookReceiver.Request request = Received.webhookRequests(alertId).get(0);
+        assertThat(request.headers()).containsEntry("ce-specversion", "1.0").containsEntry("ce-type", AlertChanged.TYPE)
+                .containsEntry("ce-subject", database).containsKey("ce-id").containsKey("ce-source");
+        assertThat(request.headers().get("x-amyterm-signature"))
+                .isEqualTo("sha256=" + WebhookChannel.hmac(NotifierResource.HMAC_SECRET, request.body()));
+        JsonNode trigger = Received.pagerDuty("amyterm-backup/" + alertId).get(0);
+        assertThat(trigger.path("event_action").asText()).isEqualTo("trigger");
+        assertThat(trigger.path("routing_key").asText()).isEqualTo(NotifierResource.ROUTING_KEY);
+        assertThat(trigger.path("payload").path("severity").asText()).isEqualTo("critical");
+        assertThat(trigger.path("payload").path("component").asText()).isEqualTo(database);
+        assertThat(trigger.path("payload").path("class").asText()).isEqualTo("AT-DUMP-002");
+        String slack = Received.slack(database).get(0);
+        assertThat(slack).contains("dump-failed of " + database, "AT-DUMP-002", "Evidence", "failure.json",
+                "https://backups.example.org/backups/");
+        MimeMessage mail = Received.mails(database).get(0);
+        assertThat(mail.getSubject()).isEqualTo("[CRITICAL] Amy-Term Backup: dump-failed of " + database);
+        assertThat(mail.getContent().toString()).contains("AT-DUMP-002", "Evidence: s3://" + NotifierResource.BUCKET);
+
+        // When the next backup of the database is stored
+        org.amyterm.backup.notifier.Topics.publish(Events.stored(database));
+
+        // Then PagerDuty gets a resolve with the same dedup_key, and the other channels a resolved message
+        await().atMost(Duration.ofSeconds(60)).until(() -> Received.pagerDuty("amyterm-backup/" + alertId).size() == 2
+                && Received.webhook(alertId).size() == 2 && Received.slack(database).size() == 2
+                && Received.mails(database).size() == 2);
+        assertThat(Received.pagerDuty("amyterm-backup/" + alertId).get(1).path("event_action").asText()).isEqualTo("resolve");
+        JsonNode resolved = Received.webhook(alertId).get(1);
+        assertThat(resolved.path("transition").asText()).isEqualTo("resolved");
+        assertThat(resolved.path("summary").asText()).contains("RESOLVED", "stored", "3 occurrences");
+        assertThat(Received.slack(database).get(1)).contains("RESOLVED", ":white_check_mark:");
+        assertThat(Received.mails(database).get(1).getSubject()).startsWith("[RESOLVED]");
+        assertThat(Received.mails(database).get(1).getHeader("In-Reply-To")[0])
+                .isEqualTo(Received.mails(database).get(0).getHeader("Message-ID")[0]);
+        assertThat(OpenAlerts.find(alerts, alertId)).isEmpty();
+    }
+
+    @Test
+    void failureStillBeingRetriedWarnsAndItsGiveUpEscalates() {
+        // Given a store outage reported when it starts (still retrying)
+        String database = "retrying_" + UUID.randomUUID().toString().substring(0, 8);
+        String backupId = Events.newBackupId();
+        org.amyterm.backup.notifier.Topics.publish(new StageFailed(backupId, database, Stage.STORE,
+                FailureReason.STORE_UNAVAILABLE, "object store unreachable", true, Instant.now(), Instant.now().plusSeconds(3600)));
+
+        // Then the first alert is a warning that says retries go on
+        String alertId = "store-failed/" + database;
+        await().atMost(Duration.ofSeconds(60)).until(() -> Received.webhook(alertId).size() == 1);
+        JsonNode first = Received.webhook(alertId).get(0);
+        assertThat(first.path("severity").asText()).isEqualTo("warning");
+        assertThat(first.path("summary").asText()).contains("still retrying").doesNotContain("exhausted");
+
+        // And the give-up escalates the same alert to critical: told again, paged with the same key
+        org.amyterm.backup.notifier.Topics.publish(StageFailed.of(backupId, database, Stage.STORE,
+                FailureReason.STORE_UNAVAILABLE, "object store unreachable; gave up after retrying for PT1H", Instant.now()));
+        await().atMost(Duration.ofSeconds(60)).until(() -> Received.webhook(alertId).size() == 2
+                && Received.pagerDuty("amyterm-backup/" + alertId).size() == 2);
+        JsonNode second = Received.webhook(alertId).get(1);
+        assertThat(second.path("transition").asText()).isEqualTo("escalated");
+        assertThat(second.path("severity").asText()).isEqualTo("critical");
+        assertThat(second.path("summary").asText()).contains("gave up", "retries were exhausted");
+        assertThat(Received.pagerDuty("amyterm-backup/" + alertId)).extracting(e -> e.path("payload").path("severity").asText())
+                .containsExactly("warning", "critical");
+    }
+
+    @Test
+    void passingVerificationIsANoticeOnTheWebhookOnlyAndAFailedOneAlertsOnceThroughItsStageFailed() {
+        String database = "verified_" + UUID.randomUUID().toString().substring(0, 8);
+        org.amyterm.backup.notifier.Topics.publish(Events.verified(database, true, 4321));
+        await().atMost(Duration.ofSeconds(60)).until(() -> NotifierResource.webhook.bodies().stream()
+                .anyMatch(b -> b.contains(database) && b.contains("\"notice\"")));
+        JsonNode notice = Received.json(NotifierResource.webhook.bodies().stream().filter(b -> b.contains(database))
+                .findFirst().orElseThrow());
+        assertThat(notice.path("severity").asText()).isEqualTo("info");
+        assertThat(notice.path("summary").asText()).contains("passed", "4321 ms", "verification.json");
+
+        // a failed restore test raises its StageFailed, which is the one alert
+        org.amyterm.backup.notifier.Topics.publish(Events.verified(database, false, 10));
+        String backupId = Events.newBackupId();
+        org.amyterm.backup.notifier.Topics.publish(StageFailed.of(backupId, database, Stage.VERIFY, FailureReason.CHECK_FAILED,
+                "row-counts: concept differs", Instant.now()));
+        await().atMost(Duration.ofSeconds(60)).until(() -> Received.webhook("verify-failed/" + database).size() == 1);
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> NotifierResource.webhook.bodies()
+                .stream().filter(b -> b.contains(database)).count() == 2);
+        // and notices are not pages
+        assertThat(NotifierResource.pagerDuty.bodies()).noneMatch(b -> b.contains("notice/") && b.contains(database));
+    }
+
+    @Test
+    void noSecretReachesTheLogOrTheAlertTopic() throws Exception {
+        // Given alerts went out on every channel (the other tests of this class, or this one's)
+        String database = "secrets_" + UUID.randomUUID().toString().substring(0, 8);
+        org.amyterm.backup.notifier.Topics.publish(Events.dumpFailed(database));
+        await().atMost(Duration.ofSeconds(60)).until(() -> Received.pagerDuty("amyterm-backup/dump-failed/" + database).size() == 1
+                && Received.slack(database).size() == 1);
+
+        // Then neither the log nor backup.alerts holds the HMAC secret, the routing key or Slack's token
+        List<String> secrets = List.of(NotifierResource.HMAC_SECRET, NotifierResource.ROUTING_KEY, NotifierResource.SLACK_TOKEN);
+        String log = Files.readString(NotifierResource.log);
+        assertThat(log).contains(database);
+        String alerts = String.join("\n", org.amyterm.backup.notifier.Topics.read(Topics.ALERTS).stream()
+                .map(r -> r.value()).toList());
+        assertThat(alerts).contains(database);
+        for (String secret : secrets) {
+            assertThat(log).doesNotContain(secret);
+            assertThat(alerts).doesNotContain(secret);
+        }
+    }
+}
