@@ -17,7 +17,9 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.amyterm.backup.contracts.BackupStored;
 import org.amyterm.backup.contracts.BackupSummary;
+import org.amyterm.backup.contracts.Topics;
 import org.amyterm.backup.contracts.EventJson;
 import org.amyterm.backup.contracts.BackupId;
 import org.amyterm.backup.contracts.BackupReason;
@@ -455,6 +457,48 @@ class BackupPipelineTest {
             }
         }
         throw new AssertionError("no status for " + Pipeline.DATABASE + ": " + status.out());
+    }
+
+    @Test
+    @Order(10)
+    void notifierRestartedNeitherSendsAnOpenAlertAgainNorForgetsIt() throws Exception {
+        // Given an open alert: a dump failure of a database
+        String database = "restart_probe";
+        String alertId = "dump-failed/" + database;
+        produce(Topics.FAILED, database, EventJson.write(StageFailed.of(BackupId.of(Instant.now(), "probe"), database,
+                Stage.DUMP, FailureReason.SOURCE_UNREACHABLE, "server down", Instant.now())));
+        await().atMost(Duration.ofSeconds(60)).until(() -> alertBodies(alertId).size() == 1);
+
+        // When the notifier is killed and started again
+        pipeline.kill("notifier-service");
+        pipeline.startAgain("notifier-service");
+
+        // Then it knows the alert is open, and sends nothing again
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.http.HttpRequest openAlerts = java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + pipeline.notifierPort + "/alerts")).build();
+        await().atMost(Duration.ofSeconds(120)).until(() -> http.send(openAlerts,
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body().contains(alertId));
+        await().during(Duration.ofSeconds(10)).atMost(Duration.ofSeconds(30)).until(() -> alertBodies(alertId).size() == 1);
+
+        // and the next stored backup of that database resolves it: once
+        produce(Topics.STORED, database, EventJson.write(new BackupStored(BackupId.of(Instant.now(), "probe2"), database,
+                Pipeline.BUCKET, "k", null, "k/manifest.json", 1, "ab".repeat(32), "KEY", "AES256", "daily", null,
+                Instant.now())));
+        await().atMost(Duration.ofSeconds(60)).until(() -> alertBodies(alertId).size() == 2);
+        assertThat(alertBodies(alertId).get(1)).contains("\"transition\":\"resolved\"");
+    }
+
+    private static List<String> alertBodies(String alertId) {
+        return pipeline.webhook.bodies().stream().filter(b -> b.contains("\"alertId\":\"" + alertId + "\"")).toList();
+    }
+
+    private static void produce(String topic, String key, String value) throws Exception {
+        Properties config = new Properties();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, pipeline.kafka.bootstrapServers());
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
+            producer.send(new ProducerRecord<>(topic, key, value)).get();
+        }
     }
 
     private static List<String> webhookEvents(String type) {

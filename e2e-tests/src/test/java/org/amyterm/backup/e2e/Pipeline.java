@@ -61,6 +61,7 @@ final class Pipeline {
     int backupPort;
     int storagePort;
     int verifierPort;
+    int notifierPort;
 
     private Pipeline() {
         postgres = TestServers.postgres();
@@ -228,11 +229,15 @@ final class Pipeline {
                 module("sample-app").resolve("target/amyterm-sample-app.jar").toString()));
         start("verifier-service", verifier, verifierPort);
 
-        int notifierPort = FreePort.next();
+        notifierPort = FreePort.next();
         Map<String, String> notifier = new HashMap<>(kafkaEnv);
+        notifier.putAll(storeEnv);
         notifier.putAll(Map.of(
                 "QUARKUS_HTTP_PORT", Integer.toString(notifierPort),
-                "AMYTERM_NOTIFIER_WEBHOOK_URL", webhook.url()));
+                "AMYTERM_NOTIFIER_WEBHOOK_URL", webhook.url(),
+                "AMYTERM_NOTIFIER_AUDIT_OUTPUT", logs.resolve("audit.jsonl").toString(),
+                // a killed notifier's partitions move on to its restart within seconds
+                "KAFKA_SESSION_TIMEOUT_MS", "10000"));
         start("notifier-service", notifier, notifierPort);
     }
 

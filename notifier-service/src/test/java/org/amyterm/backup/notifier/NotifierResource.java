@@ -67,6 +67,9 @@ public class NotifierResource implements QuarkusTestResourceLifecycleManager {
         config.put("amyterm.notifier.watchdog.databases." + WATCHED + ".verification-window", "1h");
         config.put("amyterm.notifier.watchdog.databases." + WATCHED + ".rto", "5s");
         config.put("amyterm.notifier.audit.output", audit.toString());
+        // a new dead-letter topic is found within seconds, not the default half minute
+        config.put("mp.messaging.incoming.dead-letters.metadata.max.age.ms", "3000");
+        config.put("mp.messaging.incoming.audit.metadata.max.age.ms", "3000");
         return config;
     }
 

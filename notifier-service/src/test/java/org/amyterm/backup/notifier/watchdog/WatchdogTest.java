@@ -1,0 +1,69 @@
+package org.amyterm.backup.notifier.watchdog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.amyterm.backup.notifier.Events;
+import org.amyterm.backup.notifier.NotifierResource;
+import org.amyterm.backup.notifier.Received;
+import org.amyterm.backup.notifier.Topics;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Silence is noticed: no backup service runs here at all, so nothing stores a backup of the
+ * watched database (RPO 20 s) until the test does.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = NotifierResource.class, restrictToAnnotatedClass = false)
+class WatchdogTest {
+    @TestHTTPResource("/q/metrics")
+    URI metrics;
+
+    @Test
+    void noBackupWithinTheRpoRaisesAnAlertThatAStoredBackupResolves() throws Exception {
+        String alertId = "rpo-exceeded/" + NotifierResource.WATCHED;
+        // Given no backup of the watched database is stored (its bucket folder is empty, no events)
+        // Then the RPO alert is raised once the RPO has passed
+        await().atMost(Duration.ofSeconds(90)).until(() -> Received.webhook(alertId).size() == 1);
+        JsonNode raised = Received.webhook(alertId).get(0);
+        assertThat(raised.path("severity").asText()).isEqualTo("critical");
+        assertThat(raised.path("summary").asText()).contains("No backup of " + NotifierResource.WATCHED, "RPO of PT20S");
+        assertThat(Received.pagerDuty("amyterm-backup/" + alertId)).hasSize(1);
+
+        // When a backup is stored
+        Topics.publish(Events.stored(NotifierResource.WATCHED));
+
+        // Then it is resolved, and the metrics show when the backup was stored and the RPO
+        await().atMost(Duration.ofSeconds(60)).until(() -> Received.webhook(alertId).size() == 2);
+        assertThat(Received.webhook(alertId).get(1).path("transition").asText()).isEqualTo("resolved");
+        assertThat(Received.pagerDuty("amyterm-backup/" + alertId).get(1).path("event_action").asText()).isEqualTo("resolve");
+        String text = HttpClient.newHttpClient().send(HttpRequest.newBuilder(metrics).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(text).contains("amyterm_backup_last_stored_timestamp_seconds{database=\"" + NotifierResource.WATCHED + "\"}",
+                "amyterm_backup_rpo_seconds{database=\"" + NotifierResource.WATCHED + "\"} 20.0");
+    }
+
+    @Test
+    void restoreSlowerThanTheRtoTargetIsAWarningUntilOneIsWithinIt() {
+        String alertId = "rto-exceeded/" + NotifierResource.WATCHED;
+        // Given a restore test that took 9 s against a target of 5 s
+        Topics.publish(Events.verified(NotifierResource.WATCHED, true, 9000));
+        await().atMost(Duration.ofSeconds(60)).until(() -> Received.webhook(alertId).size() == 1);
+        assertThat(Received.webhook(alertId).get(0).path("severity").asText()).isEqualTo("warning");
+        assertThat(Received.webhook(alertId).get(0).path("summary").asText()).contains("PT9S", "RTO target of PT5S");
+
+        // When the next one is within it, the alert resolves
+        Topics.publish(Events.verified(NotifierResource.WATCHED, true, 1000));
+        await().atMost(Duration.ofSeconds(60)).until(() -> Received.webhook(alertId).size() == 2);
+        assertThat(Received.webhook(alertId).get(1).path("transition").asText()).isEqualTo("resolved");
+    }
+}
