@@ -468,6 +468,8 @@ class BackupPipelineTest {
         produce(Topics.FAILED, database, EventJson.write(StageFailed.of(BackupId.of(Instant.now(), "probe"), database,
                 Stage.DUMP, FailureReason.SOURCE_UNREACHABLE, "server down", Instant.now())));
         await().atMost(Duration.ofSeconds(60)).until(() -> alertBodies(alertId).size() == 1);
+        // (and the webhook channel has recorded that it delivered it, as it does right after)
+        await().atMost(Duration.ofSeconds(30)).until(() -> webhookChannelCaughtUp());
 
         // When the notifier is killed and started again
         pipeline.kill("notifier-service");
@@ -487,6 +489,21 @@ class BackupPipelineTest {
                 Instant.now())));
         await().atMost(Duration.ofSeconds(60)).until(() -> alertBodies(alertId).size() == 2);
         assertThat(alertBodies(alertId).get(1)).contains("\"transition\":\"resolved\"");
+    }
+
+    /** Whether the webhook channel's committed offsets are at the end of backup.alerts. */
+    private static boolean webhookChannelCaughtUp() throws Exception {
+        Properties config = new Properties();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, pipeline.kafka.bootstrapServers());
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(config)) {
+            Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> committed =
+                    admin.listConsumerGroupOffsets("notifier-webhook").partitionsToOffsetAndMetadata().get();
+            Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new java.util.HashMap<>();
+            committed.keySet().forEach(p -> latest.put(p, org.apache.kafka.clients.admin.OffsetSpec.latest()));
+            var ends = admin.listOffsets(latest).all().get();
+            return !committed.isEmpty() && committed.entrySet().stream()
+                    .allMatch(e -> e.getValue().offset() >= ends.get(e.getKey()).offset());
+        }
     }
 
     private static List<String> alertBodies(String alertId) {

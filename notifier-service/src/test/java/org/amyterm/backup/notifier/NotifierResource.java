@@ -3,14 +3,30 @@ package org.amyterm.backup.notifier;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
+import org.amyterm.backup.contracts.BackupId;
+import org.amyterm.backup.contracts.BackupReason;
+import org.amyterm.backup.contracts.EventJson;
+import org.amyterm.backup.contracts.Manifest;
+import org.amyterm.backup.contracts.NodeRole;
+import org.amyterm.backup.contracts.ObjectLayout;
 import org.amyterm.backup.testsupport.FreePort;
+import org.amyterm.backup.testsupport.S3ProxyServer;
 import org.amyterm.backup.testsupport.TestDirs;
 import org.amyterm.backup.testsupport.TestServers;
 import org.amyterm.backup.testsupport.WebhookReceiver;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * The notifier's world, all real: the Kafka broker, S3Proxy, a GreenMail SMTP server, and HTTP
@@ -20,6 +36,11 @@ import org.amyterm.backup.testsupport.WebhookReceiver;
 public class NotifierResource implements QuarkusTestResourceLifecycleManager {
     public static final String BUCKET = "notifier-unit";
     public static final String WATCHED = "watched_db";
+    /** Watched with an RPO of 1 h; the bucket holds a backup stored 30 min ago (no event says so). */
+    public static final String BUCKET_FRESH = "bucket_fresh";
+    /** Watched with an RPO of 1 h; the bucket's newest backup was stored 2 h ago. */
+    public static final String BUCKET_STALE = "bucket_stale";
+    public static Instant staleStoredAt;
     public static final String HMAC_SECRET = "hmac-" + UUID.randomUUID();
     public static final String ROUTING_KEY = "R" + UUID.randomUUID().toString().replace("-", "");
     public static final String SLACK_TOKEN = "XoxSecret" + UUID.randomUUID().toString().replace("-", "");
@@ -66,11 +87,39 @@ public class NotifierResource implements QuarkusTestResourceLifecycleManager {
         config.put("amyterm.notifier.watchdog.databases." + WATCHED + ".rpo", "20s");
         config.put("amyterm.notifier.watchdog.databases." + WATCHED + ".verification-window", "1h");
         config.put("amyterm.notifier.watchdog.databases." + WATCHED + ".rto", "5s");
+        for (String database : new String[] {BUCKET_FRESH, BUCKET_STALE}) {
+            config.put("amyterm.notifier.watchdog.databases." + database + ".rpo", "1h");
+        }
+        staleStoredAt = Instant.now().minus(Duration.ofHours(2)).truncatedTo(ChronoUnit.SECONDS);
+        storeBackup(BUCKET_FRESH, Instant.now().minus(Duration.ofMinutes(30)));
+        storeBackup(BUCKET_STALE, staleStoredAt);
         config.put("amyterm.notifier.audit.output", audit.toString());
         // a new dead-letter topic is found within seconds, not the default half minute
         config.put("mp.messaging.incoming.dead-letters.metadata.max.age.ms", "3000");
         config.put("mp.messaging.incoming.audit.metadata.max.age.ms", "3000");
         return config;
+    }
+
+    /** A backup's manifest in the bucket, as the storage service leaves it, stored at the given time. */
+    private static void storeBackup(String database, Instant storedAt) {
+        S3ProxyServer s3 = TestServers.s3();
+        ObjectLayout layout = new ObjectLayout("amyterm");
+        String id = BackupId.of(storedAt, database);
+        Manifest manifest = new Manifest(1, id, database, BackupReason.SCHEDULED, NodeRole.CENTRAL, "15", "pg_dump 15",
+                null, Map.of(), new Manifest.Archive(Manifest.Archive.PG_DUMP_CUSTOM, "zstd", 10, "a"),
+                new Manifest.Encryption(Manifest.Encryption.OPENPGP_PUBLIC_KEY, "AES-256", "F", null),
+                new Manifest.StoredObject(layout.dumpKey(database, id), 10, "b"), storedAt, storedAt, storedAt);
+        try (S3Client client = S3Client.builder().endpointOverride(URI.create(s3.endpoint())).region(Region.US_EAST_1)
+                .forcePathStyle(true).credentialsProvider(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create(s3.accessKey(), s3.secretKey()))).build()) {
+            try {
+                client.createBucket(b -> b.bucket(BUCKET));
+            } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
+                // there already
+            }
+            client.putObject(b -> b.bucket(BUCKET).key(layout.manifestKey(database, id)),
+                    RequestBody.fromString(EventJson.writeForPeople(manifest)));
+        }
     }
 
     @Override

@@ -3,7 +3,7 @@ package org.amyterm.backup.notifier.delivery;
 import io.quarkus.mailer.Mail;
 import io.quarkus.mailer.Mailer;
 import jakarta.annotation.PreDestroy;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -19,7 +19,7 @@ import org.amyterm.backup.notifier.config.NotifierConfig;
  * E-mails each alert change (Quarkus mailer, the SMTP server of {@code quarkus.mailer.*}); the
  * mails of one alert form a thread (Message-ID, In-Reply-To), so its resolution follows its opening.
  */
-@ApplicationScoped
+@Singleton
 class EmailChannel implements AlertChannel {
     private final NotifierConfig notifier;
     private final NotifierConfig.Email config;

@@ -2,8 +2,7 @@ package org.amyterm.backup.notifier.delivery;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import jakarta.enterprise.context.ApplicationScoped;
-import java.util.Optional;
+import jakarta.inject.Singleton;
 import org.amyterm.backup.contracts.AlertChanged;
 import org.amyterm.backup.contracts.AlertChanged.Transition;
 import org.amyterm.backup.contracts.EventJson;
@@ -14,42 +13,26 @@ import org.amyterm.backup.notifier.config.NotifierConfig;
  * does, always with the alert's {@code dedup_key}, so PagerDuty holds one incident per alert.
  * Notices are never pages.
  */
-@ApplicationScoped
-class PagerDutyChannel implements AlertChannel {
+@Singleton
+class PagerDutyChannel extends HttpAlertChannel<PagerDutyApi> {
     private final NotifierConfig.PagerDuty config;
-    private final Optional<PagerDutyApi> client;
     private final NotifierConfig notifier;
 
     PagerDutyChannel(NotifierConfig config) {
+        super("pagerduty", config.pagerduty(), config.pagerduty().routingKey().map(key -> config.pagerduty().eventsUrl()),
+                PagerDutyApi.class, config.delivery().requestTimeout());
         this.config = config.pagerduty();
         this.notifier = config;
-        this.client = this.config.routingKey().map(key -> HttpChannels.client(this.config.eventsUrl(), PagerDutyApi.class,
-                config.delivery().requestTimeout()));
-    }
-
-    @Override
-    public String name() {
-        return "pagerduty";
-    }
-
-    @Override
-    public boolean configured() {
-        return client.isPresent();
-    }
-
-    @Override
-    public NotifierConfig.Route route() {
-        return config;
     }
 
     @Override
     public boolean takes(AlertChanged change) {
-        return change.transition() != Transition.NOTICE && AlertChannel.super.takes(change);
+        return change.transition() != Transition.NOTICE && super.takes(change);
     }
 
     @Override
     public void deliver(AlertChanged change) {
-        HttpChannels.send(name(), client.orElseThrow(), api -> api.enqueue(event(change)));
+        send(api -> api.enqueue(event(change)));
     }
 
     String event(AlertChanged change) {

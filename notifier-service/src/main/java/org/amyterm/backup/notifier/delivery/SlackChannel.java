@@ -3,7 +3,8 @@ package org.amyterm.backup.notifier.delivery;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
+import java.net.URI;
 import java.util.Optional;
 import org.amyterm.backup.contracts.AlertChanged;
 import org.amyterm.backup.contracts.EventJson;
@@ -14,40 +15,21 @@ import org.amyterm.backup.notifier.config.NotifierConfig;
  * database, stage and reason, and the evidence. Slack's markup characters in event text are
  * escaped, as Slack asks.
  */
-@ApplicationScoped
-class SlackChannel implements AlertChannel {
-    private final NotifierConfig.Slack config;
-    private final Optional<SlackApi> client;
+@Singleton
+class SlackChannel extends HttpAlertChannel<SlackApi> {
     private final NotifierConfig notifier;
 
     SlackChannel(NotifierConfig config) {
-        this.config = config.slack();
+        super("slack", config.slack(), config.slack().webhookUrl(), SlackApi.class, config.delivery().requestTimeout());
         this.notifier = config;
-        this.client = this.config.webhookUrl().map(url -> HttpChannels.client(url, SlackApi.class,
-                config.delivery().requestTimeout()));
-    }
-
-    @Override
-    public String name() {
-        return "slack";
-    }
-
-    @Override
-    public boolean configured() {
-        return client.isPresent();
-    }
-
-    @Override
-    public NotifierConfig.Route route() {
-        return config;
     }
 
     @Override
     public void deliver(AlertChanged change) {
-        HttpChannels.send(name(), client.orElseThrow(), api -> api.post(message(change)));
+        send(api -> api.post(message(change, notifier.catalogueUrl())));
     }
 
-    String message(AlertChanged change) {
+    static String message(AlertChanged change, Optional<URI> catalogueUrl) {
         String icon = switch (change.transition()) {
             case RESOLVED -> ":white_check_mark:";
             case NOTICE -> ":information_source:";
@@ -72,7 +54,7 @@ class SlackChannel implements AlertChannel {
             append(facts, "Occurrences", Integer.toString(change.count()));
         }
         append(facts, "Evidence", AlertText.evidence(change).orElse(null));
-        AlertText.link(change, notifier.catalogueUrl()).ifPresent(link -> facts.append(facts.isEmpty() ? "" : "  ·  ")
+        AlertText.link(change, catalogueUrl).ifPresent(link -> facts.append(facts.isEmpty() ? "" : "  ·  ")
                 .append("<").append(escape(link)).append("|catalogue>"));
         if (!facts.isEmpty()) {
             ObjectNode context = blocks.addObject().put("type", "context");

@@ -1,11 +1,10 @@
 package org.amyterm.backup.notifier.delivery;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.Optional;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.amyterm.backup.contracts.AlertChanged;
@@ -19,39 +18,22 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * binding's {@code ce-*} headers, and, when a secret is set, {@code X-Amyterm-Signature:
  * sha256=<hex HMAC-SHA256 of the body>} so the receiver can tell it came from us.
  */
-@ApplicationScoped
-class WebhookChannel implements AlertChannel {
+@Singleton
+class WebhookChannel extends HttpAlertChannel<WebhookApi> {
     static final String SIGNATURE_HEADER = "X-Amyterm-Signature";
 
     private final NotifierConfig.Webhook config;
-    private final Optional<WebhookApi> client;
     private final String source;
 
     WebhookChannel(NotifierConfig config, @ConfigProperty(name = "quarkus.application.name") String application) {
+        super("webhook", config.webhook(), config.webhook().url(), WebhookApi.class, config.delivery().requestTimeout());
         this.config = config.webhook();
-        this.client = this.config.url().map(url -> HttpChannels.client(url, WebhookApi.class,
-                config.delivery().requestTimeout()));
         this.source = "urn:amyterm-backup:" + application;
     }
 
     @Override
-    public String name() {
-        return "webhook";
-    }
-
-    @Override
-    public boolean configured() {
-        return client.isPresent();
-    }
-
-    @Override
-    public NotifierConfig.Route route() {
-        return config;
-    }
-
-    @Override
     public boolean takes(AlertChanged change) {
-        return AlertChannel.super.takes(change)
+        return super.takes(change)
                 && (change.transition() != Transition.NOTICE || config.includeVerifications());
     }
 
@@ -59,7 +41,7 @@ class WebhookChannel implements AlertChannel {
     public void deliver(AlertChanged change) {
         String body = EventJson.write(change);
         String signature = config.hmacSecret().map(secret -> "sha256=" + hmac(secret, body)).orElse(null);
-        HttpChannels.send(name(), client.orElseThrow(), api -> api.post("1.0",
+        send(api -> api.post("1.0",
                 change.alertId() + "@" + change.revision() + "@" + change.changedAt().toEpochMilli(), source,
                 AlertChanged.TYPE, change.subject(), change.changedAt().toString(), signature, body));
     }

@@ -7,7 +7,6 @@ import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -94,11 +93,6 @@ public class AlertLedger {
     /** How many are open as far as read so far, without waiting (a metric must not block). */
     long openNow() {
         return alerts.values().stream().filter(AlertChanged::open).count();
-    }
-
-    Collection<AlertChanged> all() {
-        awaitCaughtUp();
-        return alerts.values();
     }
 
     /** Applies a change this replica published (the follower applies it too, later: no harm). */

@@ -105,8 +105,14 @@ public class Watchdog {
         }
     }
 
+    /** A bucket that cannot be read leaves the judgement to what the events said: silence still alerts. */
     private void readBucket(String database) {
-        freshness.fromBucket(database, catalogue.list(database), clock.instant());
+        try {
+            freshness.fromBucket(database, catalogue.list(database), clock.instant());
+        } catch (RuntimeException e) {
+            LOG.warnf("the watchdog could not list the backups of %s in the bucket (%s); judging by the events alone",
+                    database, e.getMessage());
+        }
     }
 
     private boolean overdue(Instant last, Duration allowed, Instant now) {

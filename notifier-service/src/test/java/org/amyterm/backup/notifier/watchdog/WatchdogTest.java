@@ -53,6 +53,18 @@ class WatchdogTest {
     }
 
     @Test
+    void whatTheBucketHoldsCountsWhenNoEventSaidSo() {
+        // Given backups no event announced: one stored 30 min ago, one 2 h ago (both RPO 1 h)
+        // Then the older one alerts at once, naming when it was stored, and the newer one does not
+        String stale = "rpo-exceeded/" + NotifierResource.BUCKET_STALE;
+        await().atMost(Duration.ofSeconds(60)).until(() -> Received.webhook(stale).size() == 1);
+        assertThat(Received.webhook(stale).get(0).path("summary").asText())
+                .contains("stored since " + NotifierResource.staleStoredAt, "RPO of PT1H");
+        await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(15))
+                .until(() -> Received.webhook("rpo-exceeded/" + NotifierResource.BUCKET_FRESH).isEmpty());
+    }
+
+    @Test
     void restoreSlowerThanTheRtoTargetIsAWarningUntilOneIsWithinIt() {
         String alertId = "rto-exceeded/" + NotifierResource.WATCHED;
         // Given a restore test that took 9 s against a target of 5 s
