@@ -69,6 +69,14 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
         return settings.bucket();
     }
 
+    /**
+     * Asks the bucket once (HeadBucket), bounded by {@code timeout} whatever the retry settings;
+     * throws what the store answered or why it did not.
+     */
+    public void requireReachable(java.time.Duration timeout) {
+        s3.headBucket(b -> b.bucket(settings.bucket()).overrideConfiguration(o -> o.apiCallTimeout(timeout)));
+    }
+
     /** Creates the bucket unless it exists. */
     public void createBucketIfMissing() {
         call("create bucket " + bucket(), () -> {

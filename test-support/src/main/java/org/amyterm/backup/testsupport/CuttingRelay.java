@@ -12,8 +12,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A TCP relay in front of a real server (S3Proxy) that passes everything through until armed,
  * then cuts the connection on which the server's answers since arming pass a number of bytes: a
- * download broken halfway, as a network fault breaks it. Only the connection is faked; the server
- * and the client are the real ones.
+ * download broken halfway, as a network fault breaks it. It can also drop every connection for a
+ * while ({@link #refuse}), as a server that is away. Only the connection is faked; the server and
+ * the client are the real ones.
  */
 public final class CuttingRelay implements AutoCloseable {
     private final ServerSocket listener;
@@ -22,6 +23,8 @@ public final class CuttingRelay implements AutoCloseable {
     private final AtomicLong cutAfter = new AtomicLong(-1);
     private final AtomicLong relayedSinceArmed = new AtomicLong();
     private final AtomicInteger cuts = new AtomicInteger();
+    private volatile boolean refusing;
+    private final java.util.Set<Socket> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public CuttingRelay(String targetHost, int targetPort) {
         this.targetHost = targetHost;
@@ -46,6 +49,14 @@ public final class CuttingRelay implements AutoCloseable {
         cutAfter.set(bytes);
     }
 
+    /** While refusing, every connection is reset at once, those open now too; then relaying resumes. */
+    public void refuse(boolean refuse) {
+        refusing = refuse;
+        if (refuse) {
+            open.forEach(CuttingRelay::reset);
+        }
+    }
+
     /** How many connections were cut. */
     public int cuts() {
         return cuts.get();
@@ -55,7 +66,12 @@ public final class CuttingRelay implements AutoCloseable {
         while (!listener.isClosed()) {
             try {
                 Socket client = listener.accept();
+                if (refusing) {
+                    reset(client);
+                    continue;
+                }
                 Socket server = new Socket(targetHost, targetPort);
+                open.add(client);
                 pump(client.getInputStream(), server.getOutputStream(), client, server, false);
                 pump(server.getInputStream(), client.getOutputStream(), client, server, true);
             } catch (IOException e) {
@@ -82,12 +98,22 @@ public final class CuttingRelay implements AutoCloseable {
             } catch (IOException e) {
                 // the other side closed
             } finally {
+                open.remove(client);
                 closeQuietly(client);
                 closeQuietly(server);
             }
         }, "cutting-relay-pump");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    private static void reset(Socket socket) {
+        try {
+            socket.setSoLinger(true, 0);
+        } catch (IOException ignored) {
+            // closed already
+        }
+        closeQuietly(socket);
     }
 
     private static void closeQuietly(Socket socket) {

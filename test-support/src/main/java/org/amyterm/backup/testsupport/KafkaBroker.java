@@ -10,12 +10,20 @@ import java.util.Map;
 
 /** A real Apache Kafka broker in KRaft combined mode, in a JVM of its own. */
 public final class KafkaBroker {
-    private final ServerProcess process;
+    private final String name;
+    private final List<String> command;
+    private final Map<String, String> env;
+    private final Path dir;
     private final int port;
+    private volatile ServerProcess process;
 
-    private KafkaBroker(ServerProcess process, int port) {
-        this.process = process;
+    private KafkaBroker(String name, List<String> command, Map<String, String> env, Path dir, int port) {
+        this.name = name;
+        this.command = command;
+        this.env = env;
+        this.dir = dir;
         this.port = port;
+        startAgain();
     }
 
     public static KafkaBroker start(String name) {
@@ -59,11 +67,16 @@ public final class KafkaBroker {
                 .orElseThrow(() -> new IllegalStateException("StorageTool printed no cluster id"));
         ServerProcess.run(List.of(Classpaths.javaBinary(), "-Xmx128m", "kafka.tools.StorageTool", "format", "-t",
                 clusterId, "-c", config.toString()), env, dir, Duration.ofMinutes(1));
-        ServerProcess process = ServerProcess.start(name, List.of(Classpaths.javaBinary(), "-Xmx256m",
-                "-XX:+UseSerialGC", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "kafka.Kafka", config.toString()),
-                env, dir, dir.resolve("kafka.log"));
-        FreePort.awaitListening(port, Duration.ofSeconds(90), process);
-        return new KafkaBroker(process, port);
+        List<String> command = List.of(Classpaths.javaBinary(), "-Xmx256m", "-XX:+UseSerialGC",
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "kafka.Kafka", config.toString());
+        return new KafkaBroker(name, command, env, dir, port);
+    }
+
+    /** Starts the broker (again, after {@link #stop}): same port, same data. */
+    public void startAgain() {
+        ServerProcess started = ServerProcess.start(name, command, env, dir, dir.resolve("kafka.log"));
+        FreePort.awaitListening(port, Duration.ofSeconds(90), started);
+        process = started;
     }
 
     public String bootstrapServers() {
