@@ -17,7 +17,9 @@ import org.amyterm.backup.contracts.EventJson;
 import org.amyterm.backup.contracts.Manifest;
 import org.amyterm.backup.contracts.NodeRole;
 import org.amyterm.backup.contracts.ObjectLayout;
+import org.amyterm.backup.testsupport.CuttingRelay;
 import org.amyterm.backup.testsupport.FreePort;
+import org.amyterm.backup.testsupport.KafkaBroker;
 import org.amyterm.backup.testsupport.S3ProxyServer;
 import org.amyterm.backup.testsupport.TestDirs;
 import org.amyterm.backup.testsupport.TestServers;
@@ -29,9 +31,11 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * The notifier's world, all real: the Kafka broker, S3Proxy, a GreenMail SMTP server, and HTTP
- * receivers for the webhook and for the Slack and PagerDuty stand-ins (answering as they do).
- * Short windows: a database watched with an RPO of 20 s, channel retries from 1 s.
+ * The notifier's world, all real: a Kafka broker of its own (the readiness test stops it and starts
+ * it again), S3Proxy behind a relay that can drop every connection, a GreenMail SMTP server, and
+ * HTTP receivers for the webhook and for the Slack and PagerDuty stand-ins (answering as they do).
+ * Short windows: a database watched with an RPO of 20 s, channel retries from 1 s. Every test class
+ * of the module uses it, so the application starts once.
  */
 public class NotifierResource implements QuarkusTestResourceLifecycleManager {
     public static final String BUCKET = "notifier-unit";
@@ -50,6 +54,8 @@ public class NotifierResource implements QuarkusTestResourceLifecycleManager {
     public static GreenMail mail;
     public static Path audit;
     public static Path log;
+    public static KafkaBroker broker;
+    public static CuttingRelay relay;
 
     @Override
     public Map<String, String> start() {
@@ -61,8 +67,15 @@ public class NotifierResource implements QuarkusTestResourceLifecycleManager {
         Path dir = TestDirs.server("notifier");
         audit = dir.resolve("audit.jsonl");
         log = dir.resolve("notifier.log");
+        if (broker == null) {
+            broker = KafkaBroker.start("kafka-notifier");
+            URI s3 = URI.create(TestServers.s3().endpoint());
+            relay = new CuttingRelay(s3.getHost(), s3.getPort());
+        }
         Map<String, String> config = new HashMap<>(TestServers.s3().storeConfig(BUCKET));
-        config.put("kafka.bootstrap.servers", TestServers.kafka().bootstrapServers());
+        config.put("amyterm.store.endpoint", "http://127.0.0.1:" + relay.port());
+        config.put("amyterm.store.retry.max-attempts", "2");
+        config.put("kafka.bootstrap.servers", broker.bootstrapServers());
         config.put("quarkus.http.test-port", "0");
         config.put("quarkus.log.file.enabled", "true");
         config.put("quarkus.log.file.path", log.toString());
@@ -124,6 +137,13 @@ public class NotifierResource implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public void stop() {
+        broker.stop();
+        broker = null;
+        try {
+            relay.close();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         webhook.close();
         slack.close();
         pagerDuty.close();

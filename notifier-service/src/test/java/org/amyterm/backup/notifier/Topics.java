@@ -10,7 +10,6 @@ import java.util.Properties;
 import java.util.UUID;
 import org.amyterm.backup.contracts.BackupEvent;
 import org.amyterm.backup.contracts.EventJson;
-import org.amyterm.backup.testsupport.TestServers;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -41,7 +40,7 @@ public final class Topics {
 
     private static void send(ProducerRecord<String, String> record) {
         Properties config = new Properties();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestServers.kafka().bootstrapServers());
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, NotifierResource.broker.bootstrapServers());
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
             producer.send(record).get();
         } catch (Exception e) {
@@ -52,7 +51,7 @@ public final class Topics {
     /** Every record on the topic now (waits until it exists). */
     public static List<ConsumerRecord<String, String>> read(String topic) {
         Properties config = new Properties();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestServers.kafka().bootstrapServers());
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, NotifierResource.broker.bootstrapServers());
         config.put(ConsumerConfig.GROUP_ID_CONFIG, "test-reader-" + UUID.randomUUID());
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 
 /** Every backup.* event is a chained line; the documented check finds a deleted or edited line. */
 @QuarkusTest
-@QuarkusTestResource(value = NotifierResource.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = NotifierResource.class, restrictToAnnotatedClass = false)
 class AuditTrailTest {
 
     @Test

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 
 /** One alert per condition on every channel, counted while open, resolved by the next success. */
 @QuarkusTest
-@QuarkusTestResource(value = NotifierResource.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = NotifierResource.class, restrictToAnnotatedClass = false)
 class AlertLifecycleTest {
     @TestHTTPResource("/alerts")
     URI alerts;

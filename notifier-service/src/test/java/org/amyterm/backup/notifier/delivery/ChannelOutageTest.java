@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 
 /** A channel that is down delays only itself, and gets each alert once when it is back. */
 @QuarkusTest
-@QuarkusTestResource(value = NotifierResource.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = NotifierResource.class, restrictToAnnotatedClass = false)
 class ChannelOutageTest {
     @TestHTTPResource("/q/metrics")
     URI metrics;

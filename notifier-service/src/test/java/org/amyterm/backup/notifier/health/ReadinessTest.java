@@ -12,12 +12,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import org.amyterm.backup.notifier.NotifierResource;
 import org.amyterm.backup.notifier.Received;
 import org.junit.jupiter.api.Test;
 
 /** /q/health/ready says whether the broker and the bucket answer, and comes back with them. */
 @QuarkusTest
-@QuarkusTestResource(value = OutageResource.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = NotifierResource.class, restrictToAnnotatedClass = false)
 class ReadinessTest {
     @TestHTTPResource("/q/health/ready")
     URI ready;
@@ -33,24 +34,24 @@ class ReadinessTest {
         assertThat(check(probe(ready).body(), "bucket")).isEqualTo("UP");
 
         // When the bucket is away, not ready, naming it; ready again when it is back
-        OutageResource.relay.refuse(true);
+        NotifierResource.relay.refuse(true);
         try {
             await().atMost(Duration.ofSeconds(30)).until(() -> probe(ready).statusCode() == 503);
             assertThat(check(probe(ready).body(), "bucket")).isEqualTo("DOWN");
             assertThat(check(probe(ready).body(), "kafka")).isEqualTo("UP");
         } finally {
-            OutageResource.relay.refuse(false);
+            NotifierResource.relay.refuse(false);
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> probe(ready).statusCode() == 200);
 
         // When the broker is away, likewise; and the service stays alive meanwhile
-        OutageResource.broker.stop();
+        NotifierResource.broker.stop();
         try {
             await().atMost(Duration.ofSeconds(60)).until(() -> probe(ready).statusCode() == 503);
             assertThat(check(probe(ready).body(), "kafka")).isEqualTo("DOWN");
             assertThat(probe(live).statusCode()).isEqualTo(200);
         } finally {
-            OutageResource.broker.startAgain();
+            NotifierResource.broker.startAgain();
         }
         await().atMost(Duration.ofSeconds(90)).until(() -> probe(ready).statusCode() == 200);
     }

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 
 /** An event no consumer can read is set aside, alerted with where it sits and why, and consuming goes on. */
 @QuarkusTest
-@QuarkusTestResource(value = NotifierResource.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = NotifierResource.class, restrictToAnnotatedClass = false)
 class DeadLetterAlertsTest {
     @TestHTTPResource("/alerts")
     URI alerts;

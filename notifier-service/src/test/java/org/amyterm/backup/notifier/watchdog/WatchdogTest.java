@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * watched database (RPO 20 s) until the test does.
  */
 @QuarkusTest
-@QuarkusTestResource(value = NotifierResource.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = NotifierResource.class, restrictToAnnotatedClass = false)
 class WatchdogTest {
     @TestHTTPResource("/q/metrics")
     URI metrics;
