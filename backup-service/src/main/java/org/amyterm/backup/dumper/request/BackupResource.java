@@ -13,6 +13,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import org.amyterm.backup.dumper.config.SourceDatabases;
 import org.amyterm.backup.contracts.BackupReason;
 import org.amyterm.backup.contracts.Problem;
+import org.amyterm.backup.contracts.RequestLimits;
 
 /** {@code POST /backups}: ask for a backup now. Answers 202 with the backup id to follow. */
 @Path("/backups")
@@ -35,6 +36,10 @@ public class BackupResource {
     public Response request(NewBackup body) {
         if (body == null || body.database() == null || body.database().isBlank()) {
             return problem(Response.Status.BAD_REQUEST, "a JSON body with \"database\" is required");
+        }
+        if (RequestLimits.tooLong(body.database()) || RequestLimits.tooLong(body.requestedBy())
+                || RequestLimits.tooLong(body.idempotencyKey())) {
+            return problem(Response.Status.BAD_REQUEST, RequestLimits.tooLongMessage("database, requestedBy and idempotencyKey"));
         }
         try {
             BackupReason reason = body.reason() == null ? BackupReason.MANUAL : BackupReason.fromCode(body.reason());

@@ -65,6 +65,25 @@ class BackupResourceTest {
         assertThat(post("not json").body()).contains("not a JSON backup request");
     }
 
+    @Test
+    void twoMegabyteRequestedByIsA400SayingWhyAndNothingIsPublished() throws Exception {
+        // Given a request whose requestedBy is 2 MB
+        String huge = "x".repeat(2 * 1024 * 1024);
+        int published = connector.sink("events").received().size();
+
+        // When it is posted
+        HttpResponse<String> response = post("{\"database\":\"" + SourceDatabaseResource.DATABASE
+                + "\",\"requestedBy\":\"" + huge + "\"}");
+
+        // Then it is refused, saying which field and how long it may be, and no request goes out
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.body()).contains("requestedBy", "at most 200 characters").doesNotContain("xxxxxxxx");
+        assertThat(connector.sink("events").received()).hasSize(published);
+        // while the same request with a short name is accepted
+        assertThat(post("{\"database\":\"" + SourceDatabaseResource.DATABASE + "\",\"requestedBy\":\"ops\"}")
+                .statusCode()).isEqualTo(202);
+    }
+
     private HttpResponse<String> post(String body) throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(backups).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());

@@ -14,6 +14,7 @@ import org.amyterm.backup.contracts.BackupId;
 import org.amyterm.backup.contracts.NodeRole;
 import org.amyterm.backup.contracts.ObjectLayout;
 import org.amyterm.backup.contracts.Problem;
+import org.amyterm.backup.contracts.RequestLimits;
 
 /**
  * {@code POST /restores}: an operator restore (202 with its id; it runs here, where the decryption
@@ -24,7 +25,6 @@ import org.amyterm.backup.contracts.Problem;
 @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
 @Consumes(MediaType.APPLICATION_JSON)
 public class OperatorRestoreResource {
-    private static final int MAX_FIELD = 200;
 
     private final OperatorRestores restores;
 
@@ -72,7 +72,7 @@ public class OperatorRestoreResource {
                 || !(RestoreRequest.LAST_KNOWN_GOOD.equals(body.backup()) || BackupId.isValid(body.backup())))) {
             problems.add("backup: last-known-good or a backup id");
         }
-        if (body.targetHost() == null || body.targetHost().isBlank() || body.targetHost().length() > MAX_FIELD) {
+        if (body.targetHost() == null || body.targetHost().isBlank() || RequestLimits.tooLong(body.targetHost())) {
             problems.add("targetHost: required");
         }
         if (body.targetPort() != null && (body.targetPort() < 1 || body.targetPort() > 65535)) {
@@ -87,8 +87,8 @@ public class OperatorRestoreResource {
         if (NodeRole.fromCode(body.nodeRole()) == NodeRole.UNKNOWN) {
             problems.add("nodeRole: central or regional");
         }
-        if (body.requestedBy() != null && body.requestedBy().length() > MAX_FIELD) {
-            problems.add("requestedBy: at most " + MAX_FIELD + " characters");
+        if (RequestLimits.tooLong(body.requestedBy())) {
+            problems.add("requestedBy: at most " + RequestLimits.MAX_TEXT_FIELD + " characters");
         }
         if (body.trustConfig() != null && body.trustConfig().size() > 10_000) {
             problems.add("trustConfig: at most 10000 lines");

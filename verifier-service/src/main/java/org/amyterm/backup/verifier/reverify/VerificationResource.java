@@ -16,6 +16,7 @@ import org.amyterm.backup.contracts.BackupId;
 import org.amyterm.backup.contracts.BackupSummary;
 import org.amyterm.backup.contracts.ObjectLayout;
 import org.amyterm.backup.contracts.Problem;
+import org.amyterm.backup.contracts.RequestLimits;
 import org.amyterm.backup.contracts.Verification;
 import org.amyterm.backup.contracts.VerificationRequested;
 import org.amyterm.backup.messaging.EventPublisher;
@@ -32,8 +33,6 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
 @Consumes(MediaType.APPLICATION_JSON)
 public class VerificationResource {
-    private static final int MAX_FIELD = 200;
-
     private final BackupCatalogue catalogue;
     private final EventPublisher events;
     private final EvidenceWriter evidence;
@@ -61,9 +60,8 @@ public class VerificationResource {
             return problem(Response.Status.BAD_REQUEST, "a JSON body with \"backupId\" (e.g. 20261125T133200Z-1a2b3c4d) "
                     + "is required");
         }
-        if (tooLong(body.requestedBy()) || tooLong(body.idempotencyKey())) {
-            return problem(Response.Status.BAD_REQUEST, "requestedBy and idempotencyKey may hold at most " + MAX_FIELD
-                    + " characters");
+        if (RequestLimits.tooLong(body.requestedBy()) || RequestLimits.tooLong(body.idempotencyKey())) {
+            return problem(Response.Status.BAD_REQUEST, RequestLimits.tooLongMessage("requestedBy and idempotencyKey"));
         }
         Optional<BackupSummary> backup = catalogue.find(body.backupId());
         if (backup.isEmpty()) {
@@ -104,10 +102,6 @@ public class VerificationResource {
         int status = e.getResponse().getStatus();
         return status / 100 != 4 ? e.getResponse()
                 : problem(Response.Status.fromStatusCode(status), "the request was refused: " + e.getMessage());
-    }
-
-    private static boolean tooLong(String value) {
-        return value != null && value.length() > MAX_FIELD;
     }
 
     private static Response problem(Response.Status status, String message) {
