@@ -49,9 +49,10 @@ public class AlertLedger {
     private final Map<String, Object> kafka;
     private final Map<String, AlertChanged> alerts = new ConcurrentHashMap<>();
     private final CountDownLatch caughtUp = new CountDownLatch(1);
+    /** Counted down on shutdown: ends the wait between two attempts to read the topic at once. */
+    private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile KafkaConsumer<String, String> consumer;
     private volatile Thread follower;
-    private volatile boolean stopping;
 
     public AlertLedger(@Identifier("default-kafka-broker") Map<String, Object> kafka) {
         this.kafka = kafka;
@@ -62,7 +63,7 @@ public class AlertLedger {
     }
 
     void stop(@Observes ShutdownEvent shutdown) {
-        stopping = true;
+        stopped.countDown();
         KafkaConsumer<String, String> c = consumer;
         if (c != null) {
             c.wakeup();
@@ -76,6 +77,10 @@ public class AlertLedger {
         follower = new Thread(this::follow, "alert-ledger");
         follower.setDaemon(true);
         follower.start();
+    }
+
+    private boolean stopping() {
+        return stopped.getCount() == 0;
     }
 
     /** The alert's latest state, waiting (bounded) until the topic has been read to its end once. */
@@ -118,20 +123,23 @@ public class AlertLedger {
 
     private void follow() {
         Duration backoff = Duration.ofSeconds(1);
-        while (!stopping) {
+        while (!stopping()) {
             try {
                 ensureCompactedTopic();
                 readForever();
             } catch (WakeupException e) {
                 return;
             } catch (RuntimeException e) {
-                if (stopping) {
+                if (stopping()) {
                     return;
                 }
                 LOG.warnf("reading the alert state from %s failed (%s); trying again in %s", Topics.ALERTS, e, backoff);
                 try {
-                    Thread.sleep(backoff.toMillis());
+                    if (stopped.await(backoff.toMillis(), TimeUnit.MILLISECONDS)) {
+                        return;
+                    }
                 } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
                     return;
                 }
                 backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(30)) > 0 ? Duration.ofSeconds(30)
@@ -152,7 +160,7 @@ public class AlertLedger {
             c.assign(partitions);
             c.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = c.endOffsets(partitions, Duration.ofSeconds(30));
-            while (!stopping) {
+            while (!stopping()) {
                 for (ConsumerRecord<String, String> record : c.poll(Duration.ofSeconds(1))) {
                     read(record);
                 }
