@@ -27,7 +27,7 @@ public final class AmytermBackup {
     URI verifierUrl;
 
     ServiceClient client() {
-        return new ServiceClient(backupUrl, storageUrl, verifierUrl);
+        return new ServiceClient(backupUrl, storageUrl, verifierUrl, ApiToken.from(System.getenv()));
     }
 
     public static void main(String[] args) {

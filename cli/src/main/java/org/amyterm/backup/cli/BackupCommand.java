@@ -57,10 +57,9 @@ final class BackupCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         BackupReason.fromCode(reason);
-        String requestedBy = System.getProperty("user.name", "cli") + "@cli";
         String key = idempotencyKey == null || idempotencyKey.isBlank() ? "cli-" + java.util.UUID.randomUUID()
                 : idempotencyKey;
-        BackupRequested request = root.client().requestBackup(database, reason, requestedBy, key);
+        BackupRequested request = root.client().requestBackup(database, reason, key);
         if (until == null) {
             out.println(json ? EventJson.write(request) : "backup " + request.backupId() + " of " + database + " requested");
             return ExitCode.OK;

@@ -11,6 +11,8 @@ final class ExitCode {
     static final int UNAVAILABLE = 3;
     /** --wait (or verify) gave up before the backup got there. */
     static final int TIMED_OUT = 4;
+    /** A service refused the token: none or an invalid one (HTTP 401), or its role may not do this (403). */
+    static final int NOT_AUTHORISED = 5;
 
     /** A restore refused: the target database holds objects or data. */
     static final int RESTORE_TARGET_NOT_EMPTY = 10;

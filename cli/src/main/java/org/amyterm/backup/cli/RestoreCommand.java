@@ -105,7 +105,6 @@ final class RestoreCommand implements Callable<Integer> {
         body.put("trustConfig", trustConfig == null ? null : readTrustConfig());
         body.put("applyTrustConfig", applyTrustConfig);
         body.put("dryRun", dryRun);
-        body.put("requestedBy", System.getProperty("user.name", "cli") + "@cli");
         PgPassword.of(target, targetDb, System.getenv()).ifPresent(p -> body.put("targetPassword", p));
         JsonNode started = root.client().startRestore(body);
         String id = started.path("restoreId").asText();

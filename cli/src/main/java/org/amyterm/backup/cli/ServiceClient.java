@@ -22,8 +22,10 @@ final class ServiceClient {
     private final URI backupService;
     private final URI storageService;
     private final URI verifierService;
+    private final Optional<ApiToken> token;
 
-    ServiceClient(URI backupService, URI storageService, URI verifierService) {
+    ServiceClient(URI backupService, URI storageService, URI verifierService, Optional<ApiToken> token) {
+        this.token = token;
         this.backupService = backupService;
         this.storageService = storageService;
         this.verifierService = verifierService;
@@ -34,9 +36,9 @@ final class ServiceClient {
      * a dropped connection or a restarting service is retried (three attempts), and the backup
      * service answers a repeat with the backup of the first.
      */
-    BackupRequested requestBackup(String database, String reason, String requestedBy, String idempotencyKey) {
+    BackupRequested requestBackup(String database, String reason, String idempotencyKey) {
         HttpRequest request = postJson(backupService.resolve("/backups"), java.util.Map.of("database", database,
-                "reason", reason, "requestedBy", requestedBy, "idempotencyKey", idempotencyKey));
+                "reason", reason, "idempotencyKey", idempotencyKey));
         return retried(() -> EventJson.read(send(request, "the backup service", backupService).orElseThrow(
                 () -> new CliException(ExitCode.FAILED, "the backup service answered 404")), BackupRequested.class));
     }
@@ -58,8 +60,8 @@ final class ServiceClient {
         }
     }
 
-    private static HttpRequest postJson(java.net.URI uri, Object body) {
-        return HttpRequest.newBuilder(uri).header("Content-Type", "application/json").timeout(Duration.ofMinutes(2))
+    private HttpRequest postJson(java.net.URI uri, Object body) {
+        return authorised(HttpRequest.newBuilder(uri)).header("Content-Type", "application/json").timeout(Duration.ofMinutes(2))
                 .POST(HttpRequest.BodyPublishers.ofString(EventJson.write(body))).build();
     }
 
@@ -87,9 +89,9 @@ final class ServiceClient {
     }
 
     /** Asks the verifier to restore-test a stored backup again; its answer (the request and the evidence key). */
-    JsonNode requestVerification(String backupId, String requestedBy, String idempotencyKey) {
+    JsonNode requestVerification(String backupId, String idempotencyKey) {
         HttpRequest request = postJson(verifierService.resolve("/verifications"), java.util.Map.of("backupId", backupId,
-                "requestedBy", requestedBy, "idempotencyKey", idempotencyKey));
+                "idempotencyKey", idempotencyKey));
         return retried(() -> tree(send(request, "the verifier service", verifierService).orElseThrow(
                 () -> new CliException(ExitCode.UNAVAILABLE, "the verifier service has no verification API (404)")),
                 "the verifier service"));
@@ -121,7 +123,7 @@ final class ServiceClient {
 
     /** Runs retention now (or only says what it would delete); the storage service's report. */
     JsonNode retention(boolean dryRun) {
-        HttpRequest request = HttpRequest.newBuilder(storageService.resolve("/retention?dryRun=" + dryRun))
+        HttpRequest request = authorised(HttpRequest.newBuilder(storageService.resolve("/retention?dryRun=" + dryRun)))
                 .timeout(Duration.ofMinutes(30)).POST(HttpRequest.BodyPublishers.noBody()).build();
         return tree(send(request, "the storage service", storageService).orElseThrow(
                 () -> new CliException(ExitCode.UNAVAILABLE, "the storage service has no retention API (404)")),
@@ -141,8 +143,13 @@ final class ServiceClient {
         }
     }
 
-    private static HttpRequest get(URI uri) {
-        return HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(2)).GET().build();
+    private HttpRequest get(URI uri) {
+        return authorised(HttpRequest.newBuilder(uri)).timeout(Duration.ofMinutes(2)).GET().build();
+    }
+
+    private HttpRequest.Builder authorised(HttpRequest.Builder request) {
+        token.ifPresent(t -> request.header("Authorization", t.authorization()));
+        return request;
     }
 
     /** The body of a 2xx answer, empty for 404; anything else is a CliException a person can act on. */
@@ -154,6 +161,15 @@ final class ServiceClient {
             }
             if (response.statusCode() == 404 && request.method().equals("GET")) {
                 return Optional.empty();
+            }
+            if (response.statusCode() == 401) {
+                throw new CliException(ExitCode.NOT_AUTHORISED, service + " refused the request (HTTP 401): " + (token.isEmpty()
+                        ? "it needs a bearer token: put it in " + ApiToken.FILE_ENV + " (a file) or " + ApiToken.ENV
+                        : "the token is not valid there (expired, or signed by a key or issuer it does not trust)"));
+            }
+            if (response.statusCode() == 403) {
+                throw new CliException(ExitCode.NOT_AUTHORISED, service + " refused the request (HTTP 403): the token's "
+                        + "roles do not allow it (backups, restore tests, restores and retention need the role operator)");
             }
             throw new CliException(response.statusCode() / 100 == 4 ? ExitCode.USAGE : ExitCode.UNAVAILABLE,
                     service + " refused the request (HTTP " + response.statusCode() + "): " + errorOf(response.body()));

@@ -51,8 +51,7 @@ final class VerifyCommand implements Callable<Integer> {
     public Integer call() {
         BackupId.requireValid(backupId);
         PrintWriter out = spec.commandLine().getOut();
-        JsonNode accepted = root.client().requestVerification(backupId, System.getProperty("user.name", "cli") + "@cli",
-                "cli-" + java.util.UUID.randomUUID());
+        JsonNode accepted = root.client().requestVerification(backupId, "cli-" + java.util.UUID.randomUUID());
         String verificationId = accepted.path("request").path("verificationId").asText();
         Instant requestedAt = Instant.parse(accepted.path("request").path("requestedAt").asText());
         if (noWait) {

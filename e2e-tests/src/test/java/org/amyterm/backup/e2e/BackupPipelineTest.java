@@ -476,8 +476,7 @@ class BackupPipelineTest {
 
         // Then it knows the alert is open, and sends nothing again
         java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-        java.net.http.HttpRequest openAlerts = java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create("http://127.0.0.1:" + pipeline.notifierPort + "/alerts")).build();
+        java.net.http.HttpRequest openAlerts = Pipeline.authorisedGet("http://127.0.0.1:" + pipeline.notifierPort + "/alerts");
         await().atMost(Duration.ofSeconds(120)).until(() -> http.send(openAlerts,
                 java.net.http.HttpResponse.BodyHandlers.ofString()).body().contains(alertId));
         await().during(Duration.ofSeconds(10)).atMost(Duration.ofSeconds(30)).until(() -> alertBodies(alertId).size() == sent);

@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.amyterm.backup.testsupport.ApiTokens;
 import org.amyterm.backup.testsupport.FreePort;
 import org.amyterm.backup.testsupport.GpgKey;
 import org.amyterm.backup.testsupport.KafkaBroker;
@@ -137,6 +138,7 @@ final class Pipeline {
             builder.environment().put("AMYTERM_STORAGE_URL", storageUrl());
             builder.environment().put("AMYTERM_VERIFIER_URL", "http://127.0.0.1:" + verifierPort);
             builder.environment().remove("PGPASSWORD");
+            builder.environment().put("AMYTERM_BACKUP_TOKEN_FILE", operatorTokenFile().toString());
             builder.environment().putAll(environment);
             Process p = builder.start();
             p.getOutputStream().close();
@@ -159,11 +161,27 @@ final class Pipeline {
         }
     }
 
+    /** An operator's token in a file, as the CLI is given it; a fresh one for each run, so none expires. */
+    private Path operatorTokenFile() throws IOException {
+        Path file = logs.resolve("operator.jwt");
+        Files.writeString(file, ApiTokens.operator() + "\n");
+        return file;
+    }
+
+    /** A GET on a service's API with an operator's token. */
+    static java.net.http.HttpRequest authorisedGet(String url) {
+        return java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+                .header("Authorization", "Bearer " + ApiTokens.operator()).build();
+    }
+
     record CliRun(int exit, String out, String err) {
     }
 
     private void startServices() {
-        Map<String, String> kafkaEnv = Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        // every service: the broker, and the key and issuer its API tokens are verified against
+        Map<String, String> kafkaEnv = Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+                "MP_JWT_VERIFY_PUBLICKEY_LOCATION", ApiTokens.publicKeyFile(logs).toString(),
+                "MP_JWT_VERIFY_ISSUER", ApiTokens.ISSUER);
         Map<String, String> storeEnv = Map.of(
                 "AMYTERM_STORE_ENDPOINT", s3.endpoint(),
                 "AMYTERM_STORE_BUCKET", BUCKET,

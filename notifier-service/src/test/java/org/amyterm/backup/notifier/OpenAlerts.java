@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.amyterm.backup.testsupport.ApiTokens;
 
 /** GET /alerts of the notifier under test. */
 public final class OpenAlerts {
@@ -17,7 +18,7 @@ public final class OpenAlerts {
 
     public static List<JsonNode> get(URI alerts) {
         try {
-            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(alerts)
+            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(alerts).header("Authorization", "Bearer " + ApiTokens.operator())
                     .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
                 throw new IllegalStateException("GET /alerts: HTTP " + response.statusCode() + " " + response.body());

@@ -1,21 +1,28 @@
 package org.amyterm.backup.dumper.request;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
 import java.util.List;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import org.amyterm.backup.dumper.config.SourceDatabases;
+import org.amyterm.backup.contracts.ApiRoles;
 import org.amyterm.backup.contracts.BackupReason;
 import org.amyterm.backup.contracts.Problem;
 import org.amyterm.backup.contracts.RequestLimits;
 
-/** {@code POST /backups}: ask for a backup now. Answers 202 with the backup id to follow. */
+/**
+ * {@code POST /backups}: ask for a backup now (role operator). Answers 202 with the backup id to
+ * follow; {@code requestedBy} is the caller's principal.
+ */
 @Path("/backups")
 @Produces({MediaType.APPLICATION_JSON, BackupResource.PROBLEM_JSON})
 @Consumes(MediaType.APPLICATION_JSON)
@@ -28,22 +35,25 @@ public class BackupResource {
         this.databases = databases;
     }
 
-    /** The body of a backup request; only {@code database} is required. */
-    public record NewBackup(String database, String reason, String requestedBy, String idempotencyKey) {
+    /**
+     * The body of a backup request; only {@code database} is required. A {@code requestedBy} sent by
+     * an older client is ignored: who asked is the token's principal.
+     */
+    public record NewBackup(String database, String reason, String idempotencyKey) {
     }
 
     @POST
-    public Response request(NewBackup body) {
+    @RolesAllowed(ApiRoles.OPERATOR)
+    public Response request(NewBackup body, @Context SecurityContext caller) {
         if (body == null || body.database() == null || body.database().isBlank()) {
             return problem(Response.Status.BAD_REQUEST, "a JSON body with \"database\" is required");
         }
-        if (RequestLimits.tooLong(body.database()) || RequestLimits.tooLong(body.requestedBy())
-                || RequestLimits.tooLong(body.idempotencyKey())) {
-            return problem(Response.Status.BAD_REQUEST, RequestLimits.tooLongMessage("database, requestedBy and idempotencyKey"));
+        if (RequestLimits.tooLong(body.database()) || RequestLimits.tooLong(body.idempotencyKey())) {
+            return problem(Response.Status.BAD_REQUEST, RequestLimits.tooLongMessage("database and idempotencyKey"));
         }
         try {
             BackupReason reason = body.reason() == null ? BackupReason.MANUAL : BackupReason.fromCode(body.reason());
-            String requestedBy = body.requestedBy() == null || body.requestedBy().isBlank() ? "api" : body.requestedBy();
+            String requestedBy = ApiRoles.requester(caller.getUserPrincipal());
             BackupRequests.Outcome outcome = requests.request(body.database(), reason, requestedBy, body.idempotencyKey());
             // a repeat of an earlier request (same idempotency key) answers 200 with that request
             return (outcome.repeated() ? Response.ok(outcome.request()) : Response.accepted(outcome.request())).build();
@@ -58,6 +68,7 @@ public class BackupResource {
 
     @GET
     @Path("/databases")
+    @RolesAllowed({ApiRoles.VIEWER, ApiRoles.OPERATOR})
     public List<String> databases() {
         return databases.names();
     }

@@ -15,6 +15,7 @@ import java.net.http.HttpResponse;
 import org.amyterm.backup.contracts.BackupRequested;
 import org.amyterm.backup.contracts.EventJson;
 import org.amyterm.backup.dumper.dump.SourceDatabaseResource;
+import org.amyterm.backup.testsupport.ApiTokens;
 import org.junit.jupiter.api.Test;
 
 /** {@code POST /backups}: good requests become BackupRequested events, bad ones get a clear 4xx. */
@@ -31,7 +32,7 @@ class BackupResourceTest {
     @Test
     void acceptedRequestIsPublishedAndNamesItsBackupId() throws Exception {
         HttpResponse<String> response = post("{\"database\":\"" + SourceDatabaseResource.DATABASE
-                + "\",\"reason\":\"pre-upgrade\",\"requestedBy\":\"ops\"}");
+                + "\",\"reason\":\"pre-upgrade\"}");
 
         assertThat(response.statusCode()).isEqualTo(202);
         BackupRequested accepted = EventJson.read(response.body(), BackupRequested.class);
@@ -66,26 +67,82 @@ class BackupResourceTest {
     }
 
     @Test
-    void twoMegabyteRequestedByIsA400SayingWhyAndNothingIsPublished() throws Exception {
-        // Given a request whose requestedBy is 2 MB
+    void twoMegabyteIdempotencyKeyIsA400SayingWhyAndNothingIsPublished() throws Exception {
+        // Given a request whose idempotency key is 2 MB
         String huge = "x".repeat(2 * 1024 * 1024);
         int published = connector.sink("events").received().size();
 
         // When it is posted
         HttpResponse<String> response = post("{\"database\":\"" + SourceDatabaseResource.DATABASE
-                + "\",\"requestedBy\":\"" + huge + "\"}");
+                + "\",\"idempotencyKey\":\"" + huge + "\"}");
 
         // Then it is refused, saying which field and how long it may be, and no request goes out
         assertThat(response.statusCode()).isEqualTo(400);
-        assertThat(response.body()).contains("requestedBy", "at most 200 characters").doesNotContain("xxxxxxxx");
+        assertThat(response.body()).contains("idempotencyKey", "at most 200 characters").doesNotContain("xxxxxxxx");
         assertThat(connector.sink("events").received()).hasSize(published);
-        // while the same request with a short name is accepted
-        assertThat(post("{\"database\":\"" + SourceDatabaseResource.DATABASE + "\",\"requestedBy\":\"ops\"}")
+        // while the same request with a short key is accepted
+        assertThat(post("{\"database\":\"" + SourceDatabaseResource.DATABASE + "\",\"idempotencyKey\":\"k-1\"}")
                 .statusCode()).isEqualTo(202);
     }
 
+    @Test
+    void anonymousRequestIsRefusedWith401AndNothingIsPublished() throws Exception {
+        int published = connector.sink("events").received().size();
+
+        HttpResponse<String> response = post(null, "{\"database\":\"" + SourceDatabaseResource.DATABASE + "\"}");
+
+        assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(connector.sink("events").received()).hasSize(published);
+    }
+
+    @Test
+    void viewerMayListDatabasesButNotRequestABackup() throws Exception {
+        int published = connector.sink("events").received().size();
+
+        HttpResponse<String> refused = post(ApiTokens.viewer(), "{\"database\":\"" + SourceDatabaseResource.DATABASE + "\"}");
+        HttpResponse<String> listed = HttpClient.newHttpClient().send(HttpRequest.newBuilder(backups.resolve("backups/databases"))
+                .header("Authorization", "Bearer " + ApiTokens.viewer()).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(refused.statusCode()).isEqualTo(403);
+        assertThat(connector.sink("events").received()).hasSize(published);
+        assertThat(listed.statusCode()).isEqualTo(200);
+        assertThat(listed.body()).contains(SourceDatabaseResource.DATABASE);
+    }
+
+    @Test
+    void operatorIsRecordedAsRequestedByWhateverTheBodyClaims() throws Exception {
+        // Given an operator's token, and a body that names somebody else
+        String body = "{\"database\":\"" + SourceDatabaseResource.DATABASE + "\",\"requestedBy\":\"somebody-else\"}";
+
+        // When it is posted
+        HttpResponse<String> response = post(ApiTokens.operator(), body);
+
+        // Then it is accepted, and the request on the topic names the token's principal
+        assertThat(response.statusCode()).isEqualTo(202);
+        BackupRequested accepted = EventJson.read(response.body(), BackupRequested.class);
+        assertThat(accepted.requestedBy()).isEqualTo("alice.operator@example.org");
+        assertThat(connector.sink("events").received()).anySatisfy(m -> assertThat((String) m.getPayload())
+                .contains(accepted.backupId(), "\"requestedBy\":\"alice.operator@example.org\"")
+                .doesNotContain("somebody-else"));
+    }
+
+    @Test
+    void tokenSignedForAnotherIssuerIsRefusedWith401() throws Exception {
+        // a token our key signed, but naming an issuer the service does not trust
+        String foreign = ApiTokens.token("https://idp.example.org", "mallory@example.org", java.util.List.of("operator"));
+        assertThat(post(foreign, "{\"database\":\"" + SourceDatabaseResource.DATABASE + "\"}").statusCode()).isEqualTo(401);
+    }
+
     private HttpResponse<String> post(String body) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(backups).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return post(ApiTokens.operator(), body);
+    }
+
+    private HttpResponse<String> post(String token, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(backups).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -21,6 +21,7 @@ import org.amyterm.backup.contracts.BackupRequested;
 import org.amyterm.backup.contracts.EventJson;
 import org.amyterm.backup.dumper.dump.SourceDatabaseResource;
 import org.amyterm.backup.messaging.RecordedEvents;
+import org.amyterm.backup.testsupport.ApiTokens;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -119,7 +120,7 @@ class IdempotencyTest {
     }
 
     private HttpResponse<String> post(String body) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(backups).header("Content-Type", "application/json")
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(backups).header("Authorization", "Bearer " + ApiTokens.operator()).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -1,5 +1,6 @@
 package org.amyterm.backup.notifier.lifecycle;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -7,9 +8,11 @@ import jakarta.ws.rs.core.MediaType;
 import java.util.Comparator;
 import java.util.List;
 import org.amyterm.backup.contracts.AlertChanged;
+import org.amyterm.backup.contracts.ApiRoles;
 
 /** The alerts open now, oldest first, with their counts: what a person checks after a page. */
 @Path("/alerts")
+@RolesAllowed({ApiRoles.VIEWER, ApiRoles.OPERATOR})
 public class AlertResource {
     private final AlertBook book;
 

@@ -1,5 +1,6 @@
 package org.amyterm.backup.storage.catalogue;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -9,12 +10,14 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.Map;
+import org.amyterm.backup.contracts.ApiRoles;
 import org.amyterm.backup.contracts.BackupId;
 import org.amyterm.backup.contracts.BackupSummary;
 import org.amyterm.backup.contracts.ObjectLayout;
 import org.amyterm.backup.objectstore.BackupCatalogue;
 
 /** The catalogue API, read from the bucket: what the CLI's list, show and status print. */
+@RolesAllowed({ApiRoles.VIEWER, ApiRoles.OPERATOR})
 @Path("/catalogue")
 @Produces(MediaType.APPLICATION_JSON)
 public class CatalogueResource {

@@ -1,5 +1,6 @@
 package org.amyterm.backup.storage.catalogue;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -7,10 +8,12 @@ import jakarta.ws.rs.core.MediaType;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.amyterm.backup.contracts.ApiRoles;
 import org.amyterm.backup.contracts.BackupSummary;
 import org.amyterm.backup.objectstore.BackupCatalogue;
 
 /** {@code GET /catalogue/status}: per database, the newest backup and the last known good one. */
+@RolesAllowed({ApiRoles.VIEWER, ApiRoles.OPERATOR})
 @Path("/catalogue/status")
 @Produces(MediaType.APPLICATION_JSON)
 public class StatusResource {

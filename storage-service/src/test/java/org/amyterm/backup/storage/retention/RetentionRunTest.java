@@ -23,6 +23,7 @@ import org.amyterm.backup.contracts.ObjectLayout;
 import org.amyterm.backup.messaging.RecordedEvents;
 import org.amyterm.backup.objectstore.ObjectStore;
 import org.amyterm.backup.storage.upload.StoreResource;
+import org.amyterm.backup.testsupport.ApiTokens;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -72,7 +73,7 @@ class RetentionRunTest {
 
         // When an operator asks for a dry run (through the REST API the CLI uses)
         HttpResponse<String> dryRun = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create(retentionApi + "?dryRun=true")).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                URI.create(retentionApi + "?dryRun=true")).header("Authorization", "Bearer " + ApiTokens.operator()).POST(HttpRequest.BodyPublishers.noBody()).build(),
                 HttpResponse.BodyHandlers.ofString());
 
         // Then it lists exactly the two old daily backups as going, with their rule, and deletes nothing

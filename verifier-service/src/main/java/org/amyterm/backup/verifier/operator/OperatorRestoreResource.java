@@ -1,15 +1,19 @@
 package org.amyterm.backup.verifier.operator;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
 import java.util.ArrayList;
 import java.util.List;
+import org.amyterm.backup.contracts.ApiRoles;
 import org.amyterm.backup.contracts.BackupId;
 import org.amyterm.backup.contracts.NodeRole;
 import org.amyterm.backup.contracts.ObjectLayout;
@@ -18,7 +22,8 @@ import org.amyterm.backup.contracts.RequestLimits;
 
 /**
  * {@code POST /restores}: an operator restore (202 with its id; it runs here, where the decryption
- * key is); {@code GET /restores/{id}}: its progress, steps and outcome. The target's password
+ * key is; role operator); {@code GET /restores/{id}}: its progress, steps and outcome (viewer too).
+ * Who asked is the caller's principal. The target's password
  * travels in the body, is used for the target's connections only, and is never logged.
  */
 @Path("/restores")
@@ -33,7 +38,8 @@ public class OperatorRestoreResource {
     }
 
     @POST
-    public Response start(RestoreRequest body) {
+    @RolesAllowed(ApiRoles.OPERATOR)
+    public Response start(RestoreRequest body, @Context SecurityContext caller) {
         List<String> problems = problems(body);
         if (!problems.isEmpty()) {
             return problem(Response.Status.BAD_REQUEST, String.join("; ", problems));
@@ -42,13 +48,14 @@ public class OperatorRestoreResource {
                 body.targetPort() == null ? 5432 : body.targetPort(), body.targetUser(), body.targetPassword(),
                 body.targetDatabase(), body.nodeRole(), body.expectSchemaVersion(), body.allowRoleChange(),
                 body.createRoles(), body.trustConfig(), body.applyTrustConfig(), body.dryRun(),
-                body.requestedBy() == null || body.requestedBy().isBlank() ? "api" : body.requestedBy(),
+                ApiRoles.requester(caller.getUserPrincipal()),
                 body.fromObject(), body.fromFile());
         return Response.accepted(restores.start(request)).build();
     }
 
     @GET
     @Path("/{id}")
+    @RolesAllowed({ApiRoles.VIEWER, ApiRoles.OPERATOR})
     public Response progress(@PathParam("id") String id) {
         return restores.get(id).map(p -> Response.ok(p).build()).orElseGet(() -> problem(Response.Status.NOT_FOUND,
                 "no restore " + id + " on this verifier (it may have restarted, which ends a restore in progress)"));
@@ -86,9 +93,6 @@ public class OperatorRestoreResource {
         }
         if (NodeRole.fromCode(body.nodeRole()) == NodeRole.UNKNOWN) {
             problems.add("nodeRole: central or regional");
-        }
-        if (RequestLimits.tooLong(body.requestedBy())) {
-            problems.add("requestedBy: at most " + RequestLimits.MAX_TEXT_FIELD + " characters");
         }
         if (body.trustConfig() != null && body.trustConfig().size() > 10_000) {
             problems.add("trustConfig: at most 10000 lines");

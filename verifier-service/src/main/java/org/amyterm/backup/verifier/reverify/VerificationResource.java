@@ -1,5 +1,6 @@
 package org.amyterm.backup.verifier.reverify;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -7,11 +8,14 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
+import org.amyterm.backup.contracts.ApiRoles;
 import org.amyterm.backup.contracts.BackupId;
 import org.amyterm.backup.contracts.BackupSummary;
 import org.amyterm.backup.contracts.ObjectLayout;
@@ -47,7 +51,7 @@ public class VerificationResource {
     }
 
     /** The body of a request; only {@code backupId} is required. */
-    public record NewVerification(String backupId, String requestedBy, String idempotencyKey) {
+    public record NewVerification(String backupId, String idempotencyKey) {
     }
 
     /** The answer: the request, and where its evidence will be. */
@@ -55,13 +59,14 @@ public class VerificationResource {
     }
 
     @POST
-    public Response request(NewVerification body) {
+    @RolesAllowed(ApiRoles.OPERATOR)
+    public Response request(NewVerification body, @Context SecurityContext caller) {
         if (body == null || !BackupId.isValid(body.backupId())) {
             return problem(Response.Status.BAD_REQUEST, "a JSON body with \"backupId\" (e.g. 20261125T133200Z-1a2b3c4d) "
                     + "is required");
         }
-        if (RequestLimits.tooLong(body.requestedBy()) || RequestLimits.tooLong(body.idempotencyKey())) {
-            return problem(Response.Status.BAD_REQUEST, RequestLimits.tooLongMessage("requestedBy and idempotencyKey"));
+        if (RequestLimits.tooLong(body.idempotencyKey())) {
+            return problem(Response.Status.BAD_REQUEST, RequestLimits.tooLongMessage("idempotencyKey"));
         }
         Optional<BackupSummary> backup = catalogue.find(body.backupId());
         if (backup.isEmpty()) {
@@ -71,7 +76,7 @@ public class VerificationResource {
             return problem(Response.Status.CONFLICT, "backup " + body.backupId() + " has no stored dump to restore ("
                     + backup.get().state().name().toLowerCase(java.util.Locale.ROOT) + ")");
         }
-        String requestedBy = body.requestedBy() == null || body.requestedBy().isBlank() ? "api" : body.requestedBy();
+        String requestedBy = ApiRoles.requester(caller.getUserPrincipal());
         String key = body.idempotencyKey() == null || body.idempotencyKey().isBlank() ? UUID.randomUUID().toString()
                 : body.idempotencyKey();
         VerificationRequested request = VerificationRequested.of(body.backupId(), backup.get().database(),
@@ -83,6 +88,7 @@ public class VerificationResource {
 
     @GET
     @Path("/{backupId}/{verificationId}")
+    @RolesAllowed({ApiRoles.VIEWER, ApiRoles.OPERATOR})
     public Response evidence(@PathParam("backupId") String backupId, @PathParam("verificationId") String verificationId) {
         if (!BackupId.isValid(backupId) || !BackupId.isValid(verificationId)) {
             return problem(Response.Status.BAD_REQUEST, "backup and verification ids look like 20261125T133200Z-1a2b3c4d");

@@ -36,6 +36,7 @@ import org.amyterm.backup.testsupport.PostgresServer;
 import org.amyterm.backup.testsupport.TestServers;
 import org.amyterm.backup.verifier.verify.StagingResource;
 import org.amyterm.backup.verifier.verify.StandardToolBackups;
+import org.amyterm.backup.testsupport.ApiTokens;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -282,7 +283,6 @@ class OperatorRestoreTest {
         request.put("targetPassword", PASSWORD);
         request.put("targetDatabase", target);
         request.put("nodeRole", nodeRole);
-        request.put("requestedBy", "test");
         return request;
     }
 
@@ -293,7 +293,7 @@ class OperatorRestoreTest {
         JsonNode[] last = new JsonNode[1];
         await().atMost(Duration.ofMinutes(2)).until(() -> {
             HttpResponse<String> progress = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create(restores + "/" + id)).GET().build(), HttpResponse.BodyHandlers.ofString());
+                    URI.create(restores + "/" + id)).header("Authorization", "Bearer " + ApiTokens.operator()).GET().build(), HttpResponse.BodyHandlers.ofString());
             last[0] = new ObjectMapper().readTree(progress.body());
             return !List.of("queued", "running").contains(last[0].path("state").asText());
         });
@@ -301,7 +301,7 @@ class OperatorRestoreTest {
     }
 
     private HttpResponse<String> post(Map<String, Object> body) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(restores).header("Content-Type", "application/json")
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(restores).header("Authorization", "Bearer " + ApiTokens.operator()).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(EventJson.write(body))).build(), HttpResponse.BodyHandlers.ofString());
     }
 

@@ -34,6 +34,7 @@ import org.amyterm.backup.messaging.RecordedEvents;
 import org.amyterm.backup.objectstore.BackupCatalogue;
 import org.amyterm.backup.objectstore.ObjectStore;
 import org.amyterm.backup.testsupport.TestDirs;
+import org.amyterm.backup.testsupport.ApiTokens;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -110,10 +111,11 @@ class ReverificationTest {
         // When one byte of its stored object flips, and it is verified again on demand
         String key = layout.dumpKey(StagingResource.SOURCE, newer.backupId);
         flipOneByte(key);
-        HttpResponse<String> accepted = post("{\"backupId\":\"" + newer.backupId + "\",\"requestedBy\":\"auditor\"}");
+        HttpResponse<String> accepted = post("{\"backupId\":\"" + newer.backupId + "\"}");
         assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
         VerificationRequested request = EventJson.read(new com.fasterxml.jackson.databind.ObjectMapper().readTree(accepted.body()).get("request").toString(),
                 VerificationRequested.class);
+        assertThat(request.requestedBy()).isEqualTo("alice.operator@example.org");
         connector.source("verification-requests").send(EventJson.write(request));
 
         // Then it fails with a verdict (not a fault), which raises a StageFailed for the alert
@@ -229,7 +231,7 @@ class ReverificationTest {
 
         assertThat(post("{\"backupId\":\"../../etc\"}").statusCode()).isEqualTo(400);
         assertThat(post("not json").statusCode()).isEqualTo(400);
-        assertThat(post("{\"backupId\":\"20200101T000000Z-00000000\",\"requestedBy\":\"" + "x".repeat(5000) + "\"}")
+        assertThat(post("{\"backupId\":\"20200101T000000Z-00000000\",\"idempotencyKey\":\"" + "x".repeat(5000) + "\"}")
                 .statusCode()).isEqualTo(400);
     }
 
@@ -259,12 +261,12 @@ class ReverificationTest {
     }
 
     private HttpResponse<String> post(String body) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(verifications).header("Content-Type", "application/json")
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(verifications).header("Authorization", "Bearer " + ApiTokens.operator()).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(verifications + path)).GET().build(),
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(verifications + path)).header("Authorization", "Bearer " + ApiTokens.operator()).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 }
