@@ -488,6 +488,78 @@ class BackupPipelineTest {
         assertThat(lastAlert(alertId)).contains("\"transition\":\"resolved\"");
     }
 
+    @Test
+    @Order(11)
+    void brokerDownForNinetySecondsMidBackupDelaysItButItCompletesOnceAndNothingIsDeadLettered() throws Exception {
+        // Given the dead-letter topics as they are, and an operator waiting for a backup of several parts
+        long deadLettersBefore = deadLetterRecords();
+        java.util.concurrent.CompletableFuture<Pipeline.CliRun> waiting = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> pipeline.cli("backup", Pipeline.LARGE_DATABASE, "--wait", "verified", "--timeout", "10m", "--json"));
+
+        // When the broker stops as soon as the dump is under way, for 90 s, and starts again
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+                .until(() -> spoolFiles().stream().anyMatch(name -> name.endsWith(".partial")));
+        pipeline.kafka.stop();
+        await().pollDelay(Duration.ofSeconds(90)).atMost(Duration.ofSeconds(91)).until(() -> true);
+        pipeline.kafka.startAgain();
+
+        // Then the operator's --wait ends with the backup verified
+        Pipeline.CliRun run = waiting.get(12, java.util.concurrent.TimeUnit.MINUTES);
+        assertThat(run.exit()).as(run.out() + run.err()).isZero();
+        BackupSummary backup = EventJson.read(run.out(), BackupSummary.class);
+        assertThat(backup.state()).isEqualTo(BackupSummary.State.VERIFIED);
+        // and it was stored once: one manifest, one BackupStored, and nothing went to a dead-letter topic
+        try (S3Client s3 = pipeline.s3Client()) {
+            assertThat(s3.listObjectsV2(b -> b.bucket(Pipeline.BUCKET).prefix("amyterm/")).contents().stream()
+                    .map(o -> o.key()).filter(k -> k.contains(backup.backupId()) && k.endsWith("manifest.json"))).hasSize(1);
+            assertThat(s3.listMultipartUploads(b -> b.bucket(Pipeline.BUCKET)).uploads()).isEmpty();
+        }
+        assertThat(records(org.amyterm.backup.contracts.Topics.STORED, backup.backupId())).hasSize(1);
+        assertThat(deadLetterRecords()).isEqualTo(deadLettersBefore);
+        assertThat(spoolFiles()).noneMatch(name -> name.startsWith(backup.backupId()));
+    }
+
+    /** All records on the dead-letter topics ({@code *.dlq}) so far. */
+    private static long deadLetterRecords() throws Exception {
+        Properties config = new Properties();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, pipeline.kafka.bootstrapServers());
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(config)) {
+            List<String> topics = admin.listTopics().names().get().stream().filter(t -> t.endsWith(".dlq")).toList();
+            Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new java.util.HashMap<>();
+            admin.describeTopics(topics).allTopicNames().get().values().forEach(t -> t.partitions().forEach(
+                    p -> latest.put(new org.apache.kafka.common.TopicPartition(t.name(), p.partition()),
+                            org.apache.kafka.clients.admin.OffsetSpec.latest())));
+            return admin.listOffsets(latest).all().get().values().stream().mapToLong(o -> o.offset()).sum();
+        }
+    }
+
+    /** The records of {@code topic} that name {@code backupId}, read from the start. */
+    private static List<String> records(String topic, String backupId) {
+        Properties config = new Properties();
+        config.put(org.apache.kafka.clients.consumer.ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, pipeline.kafka.bootstrapServers());
+        config.put(org.apache.kafka.clients.consumer.ConsumerConfig.GROUP_ID_CONFIG, "e2e-read-" + java.util.UUID.randomUUID());
+        config.put(org.apache.kafka.clients.consumer.ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<String, String>(config,
+                new org.apache.kafka.common.serialization.StringDeserializer(),
+                new org.apache.kafka.common.serialization.StringDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            List<String> found = new java.util.ArrayList<>();
+            // read until a few polls in a row bring nothing new once something was assigned
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                var batch = consumer.poll(Duration.ofMillis(500));
+                batch.forEach(r -> {
+                    if (r.value().contains(backupId)) {
+                        found.add(r.value());
+                    }
+                });
+                return !consumer.assignment().isEmpty() && batch.isEmpty()
+                        && consumer.assignment().stream().allMatch(tp -> consumer.position(tp)
+                                >= consumer.endOffsets(List.of(tp)).get(tp));
+            });
+            return found;
+        }
+    }
+
     private static String lastAlert(String alertId) {
         List<String> bodies = alertBodies(alertId);
         return bodies.isEmpty() ? "" : bodies.get(bodies.size() - 1);

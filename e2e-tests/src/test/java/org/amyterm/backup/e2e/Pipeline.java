@@ -44,6 +44,7 @@ final class Pipeline {
     private static final String STAGING_PASSWORD = "Vf-" + UUID.randomUUID().toString().replace("-", "");
 
     private static Pipeline running;
+    private static boolean databasesMade;
 
     final PostgresServer postgres;
     final KafkaBroker kafka;
@@ -59,23 +60,44 @@ final class Pipeline {
     final String backupPassword;
     final List<ServerProcess> services = new ArrayList<>();
     private final Map<String, Runnable> started = new HashMap<>();
+    private boolean stopped;
+    private final Map<String, Map<String, String>> envs = new HashMap<>();
     int backupPort;
     int storagePort;
     int verifierPort;
     int notifierPort;
+    /** This pipeline's bucket: each pipeline of the test JVM has its own. */
+    final String bucket;
+    /** Each service's Kafka client settings beyond the bootstrap servers (its principal on a secured broker). */
+    private final Map<String, Map<String, String>> kafkaSettings;
 
-    private Pipeline() {
+    private Pipeline(String name, KafkaBroker kafka, String bucket, Map<String, Map<String, String>> kafkaSettings) {
         postgres = TestServers.postgres();
-        kafka = TestServers.kafka();
+        this.kafka = kafka;
+        this.bucket = bucket;
+        this.kafkaSettings = kafkaSettings;
         s3 = TestServers.s3();
         webhook = WebhookReceiver.start();
-        Path dir = TestDirs.server("e2e");
+        Path dir = TestDirs.server(name);
         logs = dir;
-        key = GpgKey.generate(TestDirs.server("e2e-key"));
-        signingKey = GpgKey.generateSigning(TestDirs.server("e2e-signing"));
-        evidenceKey = GpgKey.generateSigning(TestDirs.server("e2e-evidence"));
-        spool = TestDirs.server("e2e-spool");
+        key = GpgKey.generate(TestDirs.server(name + "-key"));
+        signingKey = GpgKey.generateSigning(TestDirs.server(name + "-signing"));
+        evidenceKey = GpgKey.generateSigning(TestDirs.server(name + "-evidence"));
+        spool = TestDirs.server(name + "-spool");
         backupPassword = "Bk-" + UUID.randomUUID().toString().replace("-", "");
+        makeDatabases(postgres);
+        setBackupPassword(backupPassword);
+        try (S3Client client = s3Client()) {
+            client.createBucket(b -> b.bucket(bucket));
+        }
+    }
+
+    /** The sample databases, the backup role and the staging role: once per test JVM, for every pipeline. */
+    private static synchronized void makeDatabases(PostgresServer postgres) {
+        if (databasesMade) {
+            return;
+        }
+        databasesMade = true;
         SampleDatabase.create(postgres, DATABASE, 3000);
         SampleDatabase.create(postgres, LARGE_DATABASE, 3000);
         // 1,600 random bytes a row: about 19 MB that no compressor shrinks below its entropy
@@ -86,21 +108,34 @@ final class Pipeline {
         // restore tests run as a role that may create databases and roles, not as a superuser
         postgres.psql("postgres", "CREATE ROLE " + STAGING_ROLE + " LOGIN CREATEDB CREATEROLE PASSWORD '" + STAGING_PASSWORD
                 + "'");
-        setBackupPassword(backupPassword);
-        try (S3Client client = s3Client()) {
-            client.createBucket(b -> b.bucket(BUCKET));
-        }
     }
 
+    /** The pipeline most tests share: the shared plaintext broker, and the bucket {@link #BUCKET}. */
     static synchronized Pipeline get() {
         if (running == null) {
-            Pipeline pipeline = new Pipeline();
+            Pipeline pipeline = new Pipeline("e2e", TestServers.kafka(), BUCKET, Map.of());
             // registered first: a service that fails to start must not leave the others running
             TestServers.beforeShutdown(pipeline::stopServices);
             pipeline.startServices();
             running = pipeline;
         }
         return running;
+    }
+
+    /**
+     * Another pipeline, on {@code kafka}, with its own bucket, spool, keys and services, each given
+     * its own Kafka client settings ({@code kafkaSettings} by service name, as Kafka property names).
+     */
+    static Pipeline started(String name, KafkaBroker kafka, Map<String, Map<String, String>> kafkaSettings) {
+        Pipeline pipeline = new Pipeline(name, kafka, "amyterm-" + name, kafkaSettings);
+        TestServers.beforeShutdown(pipeline::stopServices);
+        pipeline.startServices();
+        return pipeline;
+    }
+
+    /** Stops this pipeline's services (its servers stay: they are shared). */
+    void stop() {
+        stopServices();
     }
 
     /** Sets the backup role's password on the server (psql reads the statement from stdin, not argv). */
@@ -184,7 +219,7 @@ final class Pipeline {
                 "MP_JWT_VERIFY_ISSUER", ApiTokens.ISSUER);
         Map<String, String> storeEnv = Map.of(
                 "AMYTERM_STORE_ENDPOINT", s3.endpoint(),
-                "AMYTERM_STORE_BUCKET", BUCKET,
+                "AMYTERM_STORE_BUCKET", bucket,
                 "AMYTERM_STORE_PATH_STYLE", "true",
                 "AWS_ACCESS_KEY_ID", s3.accessKey(),
                 "AWS_SECRET_ACCESS_KEY", s3.secretKey(),
@@ -259,16 +294,35 @@ final class Pipeline {
         start("notifier-service", notifier, notifierPort);
     }
 
-    private void start(String service, Map<String, String> env, int port) {
+    private void start(String service, Map<String, String> serviceEnv, int port) {
+        ServerProcess process = launch(service, serviceEnv, kafkaSettings.getOrDefault(service, Map.of()), service + ".log");
+        envs.put(service, serviceEnv);
+        started.put(service, () -> start(service, serviceEnv, port));
+        FreePort.awaitListening(port, Duration.ofSeconds(90), process);
+    }
+
+    /**
+     * One more process of {@code service}, configured as the first but on another HTTP port and with
+     * {@code kafkaSettings} as its Kafka client settings; not awaited (it may be meant to fail).
+     */
+    ServerProcess launchAnother(String service, Map<String, String> kafkaSettings, String logName) {
+        Map<String, String> env = new HashMap<>(envs.get(service));
+        env.put("QUARKUS_HTTP_PORT", Integer.toString(FreePort.next()));
+        return launch(service, env, kafkaSettings, logName);
+    }
+
+    private ServerProcess launch(String service, Map<String, String> serviceEnv, Map<String, String> kafka, String logName) {
+        Map<String, String> env = new HashMap<>(serviceEnv);
+        // Quarkus takes KAFKA_X_Y as kafka.x.y, for every channel and client of the service
+        kafka.forEach((property, value) -> env.put("KAFKA_" + property.toUpperCase(java.util.Locale.ROOT).replace('.', '_'), value));
         Path jar = module(service).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: the services are built before this module (mvn verify)");
         }
         ServerProcess process = ServerProcess.start(service, List.of(java(), "-Xmx128m", "-XX:+UseSerialGC",
-                "-jar", jar.toString()), env, logs, logs.resolve(service + ".log"));
+                "-jar", jar.toString()), env, logs, logs.resolve(logName));
         services.add(process);
-        started.put(service, () -> start(service, env, port));
-        FreePort.awaitListening(port, Duration.ofSeconds(90), process);
+        return process;
     }
 
     /** Kills a service with SIGKILL (no shutdown hook runs), as a crashed node would end. */
@@ -282,7 +336,11 @@ final class Pipeline {
     }
 
     /** Stops the services at once, not one after the other: each takes seconds to leave its consumer groups. */
-    private void stopServices() {
+    private synchronized void stopServices() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
         services.parallelStream().forEach(s -> s.stop("TERM"));
         webhook.close();
     }

@@ -30,6 +30,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -201,13 +202,24 @@ public class AlertLedger {
                 LOG.infof("created the compacted topic %s", Topics.ALERTS);
                 return;
             } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof TopicExistsException)) {
+                // without the right to create topics, the operator made it (docs/deployment.md#kafka)
+                if (!(e.getCause() instanceof TopicExistsException || e.getCause() instanceof TopicAuthorizationException)) {
                     throw new AlertPathException("cannot create " + Topics.ALERTS + ": " + e.getCause().getMessage(), e);
                 }
             }
             ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, Topics.ALERTS);
-            String policy = admin.describeConfigs(List.of(topic)).all().get(30, TimeUnit.SECONDS).get(topic)
-                    .get(TopicConfig.CLEANUP_POLICY_CONFIG).value();
+            String policy;
+            try {
+                policy = admin.describeConfigs(List.of(topic)).all().get(30, TimeUnit.SECONDS).get(topic)
+                        .get(TopicConfig.CLEANUP_POLICY_CONFIG).value();
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicAuthorizationException)) {
+                    throw e;
+                }
+                LOG.warnf("may not read the configuration of %s (grant DescribeConfigs on it): make sure it has "
+                        + "cleanup.policy=compact, or alerts open longer than its retention are forgotten", Topics.ALERTS);
+                return;
+            }
             if (!policy.contains(TopicConfig.CLEANUP_POLICY_COMPACT)) {
                 try {
                     admin.incrementalAlterConfigs(Map.of(topic, List.of(new AlterConfigOp(new ConfigEntry(
