@@ -9,17 +9,17 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
-import java.util.Map;
 import org.amyterm.backup.contracts.ApiRoles;
 import org.amyterm.backup.contracts.BackupId;
 import org.amyterm.backup.contracts.BackupSummary;
 import org.amyterm.backup.contracts.ObjectLayout;
+import org.amyterm.backup.contracts.Problem;
 import org.amyterm.backup.objectstore.BackupCatalogue;
 
 /** The catalogue API, read from the bucket: what the CLI's list, show and status print. */
 @RolesAllowed({ApiRoles.VIEWER, ApiRoles.OPERATOR})
 @Path("/catalogue")
-@Produces(MediaType.APPLICATION_JSON)
+@Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
 public class CatalogueResource {
     private final BackupCatalogue catalogue;
 
@@ -57,6 +57,6 @@ public class CatalogueResource {
     }
 
     static Response problem(Response.Status status, String message) {
-        return Response.status(status).entity(Map.of("error", message)).build();
+        return CatalogueProblems.problem(status, message).build();
     }
 }
