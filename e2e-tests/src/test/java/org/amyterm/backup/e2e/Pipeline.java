@@ -62,6 +62,7 @@ final class Pipeline {
     private final Map<String, Runnable> started = new HashMap<>();
     private boolean stopped;
     private final Map<String, Map<String, String>> envs = new HashMap<>();
+    private final Map<ServerProcess, Integer> replicaPorts = new java.util.concurrent.ConcurrentHashMap<>();
     int backupPort;
     int storagePort;
     int verifierPort;
@@ -70,8 +71,12 @@ final class Pipeline {
     final String bucket;
     /** Each service's Kafka client settings beyond the bootstrap servers (its principal on a secured broker). */
     private final Map<String, Map<String, String>> kafkaSettings;
+    /** Each service's settings beyond (or instead of) the pipeline's own, by service name. */
+    private final Map<String, Map<String, String>> extraEnv;
 
-    private Pipeline(String name, KafkaBroker kafka, String bucket, Map<String, Map<String, String>> kafkaSettings) {
+    private Pipeline(String name, KafkaBroker kafka, String bucket, Map<String, Map<String, String>> kafkaSettings,
+            Map<String, Map<String, String>> extraEnv) {
+        this.extraEnv = extraEnv;
         postgres = TestServers.postgres();
         this.kafka = kafka;
         this.bucket = bucket;
@@ -113,7 +118,7 @@ final class Pipeline {
     /** The pipeline most tests share: the shared plaintext broker, and the bucket {@link #BUCKET}. */
     static synchronized Pipeline get() {
         if (running == null) {
-            Pipeline pipeline = new Pipeline("e2e", TestServers.kafka(), BUCKET, Map.of());
+            Pipeline pipeline = new Pipeline("e2e", TestServers.kafka(), BUCKET, Map.of(), Map.of());
             // registered first: a service that fails to start must not leave the others running
             TestServers.beforeShutdown(pipeline::stopServices);
             pipeline.startServices();
@@ -127,7 +132,13 @@ final class Pipeline {
      * its own Kafka client settings ({@code kafkaSettings} by service name, as Kafka property names).
      */
     static Pipeline started(String name, KafkaBroker kafka, Map<String, Map<String, String>> kafkaSettings) {
-        Pipeline pipeline = new Pipeline(name, kafka, "amyterm-" + name, kafkaSettings);
+        return started(name, kafka, kafkaSettings, Map.of());
+    }
+
+    /** The same, each service also given {@code extraEnv}'s settings for it (which win over the pipeline's). */
+    static Pipeline started(String name, KafkaBroker kafka, Map<String, Map<String, String>> kafkaSettings,
+            Map<String, Map<String, String>> extraEnv) {
+        Pipeline pipeline = new Pipeline(name, kafka, "amyterm-" + name, kafkaSettings, extraEnv);
         TestServers.beforeShutdown(pipeline::stopServices);
         pipeline.startServices();
         return pipeline;
@@ -294,7 +305,9 @@ final class Pipeline {
         start("notifier-service", notifier, notifierPort);
     }
 
-    private void start(String service, Map<String, String> serviceEnv, int port) {
+    private void start(String service, Map<String, String> pipelineEnv, int port) {
+        Map<String, String> serviceEnv = new HashMap<>(pipelineEnv);
+        serviceEnv.putAll(extraEnv.getOrDefault(service, Map.of()));
         ServerProcess process = launch(service, serviceEnv, kafkaSettings.getOrDefault(service, Map.of()), service + ".log");
         envs.put(service, serviceEnv);
         started.put(service, () -> start(service, serviceEnv, port));
@@ -309,6 +322,27 @@ final class Pipeline {
         Map<String, String> env = new HashMap<>(envs.get(service));
         env.put("QUARKUS_HTTP_PORT", Integer.toString(FreePort.next()));
         return launch(service, env, kafkaSettings, logName);
+    }
+
+    /** A second (third…) replica of {@code service}, configured as the first, once it listens. */
+    ServerProcess startReplica(String service, String logName) {
+        Map<String, String> env = new HashMap<>(envs.get(service));
+        int port = FreePort.next();
+        env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        ServerProcess process = launch(service, env, kafkaSettings.getOrDefault(service, Map.of()), logName);
+        FreePort.awaitListening(port, Duration.ofSeconds(90), process);
+        replicaPorts.put(process, port);
+        return process;
+    }
+
+    /** The HTTP port of a replica {@link #startReplica} started. */
+    int portOf(ServerProcess replica) {
+        return replicaPorts.get(replica);
+    }
+
+    /** The first process started of {@code service} in this pipeline. */
+    ServerProcess first(String service) {
+        return services.stream().filter(s -> s.name().equals(service)).findFirst().orElseThrow();
     }
 
     private ServerProcess launch(String service, Map<String, String> serviceEnv, Map<String, String> kafka, String logName) {

@@ -166,6 +166,7 @@ public class DumpRunner {
                         process.close();
                     }
                 });
+                LOG.infof("dumping %s (backup %s) from %s to %s", database, backupId, server.name(), spool.partialPath());
                 announce.accept(new BackupStarted(backupId, database, request.reason(), spool.partialPath().toString(),
                         COMPRESSION, startedAt));
                 String serverVersion = snapshot.serverVersion();

@@ -76,6 +76,9 @@ public class EncryptingUploader {
         }
         removeAbandonedObject(dump);
         Optional<PreparedObject> following = followed.claim(dump.backupId(), dump.database());
+        if (following.isEmpty()) {
+            LOG.infof("storing %s (backup %s) from the spool file %s", dump.database(), dump.backupId(), spool);
+        }
         Manifest manifest;
         Instant lockedUntil = retainUntil.of(dump.reason(), dump.startedAt());
         try (PreparedObject prepared = following.orElseGet(() -> writer.write(dump.backupId(), dump.database(),

@@ -149,6 +149,10 @@ public interface VerifierConfig {
         /** Prefix of the throwaway databases restore tests create and drop. */
         @WithDefault("amyterm_verify_")
         String databasePrefix();
+
+        /** How often every replica drops the staging databases no running attempt claims (a killed replica's). */
+        @WithDefault("5m")
+        java.time.Duration leftoverSweep();
     }
 
     interface Decryption {

@@ -1,6 +1,7 @@
 package org.amyterm.backup.verifier.restore;
 
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.security.SecureRandom;
@@ -25,7 +26,11 @@ import org.amyterm.backup.verifier.config.VerifierConfig;
  * The PostgreSQL server restore tests run on: creates and drops the throwaway staging databases.
  * Each attempt gets its own database, named with the backup, the time it was made and a random
  * tag, so two replicas testing one backup (a redelivery during a rebalance) never drop each other's.
- * What a killed attempt leaves is dropped at start-up once it is older than any attempt can run.
+ * Each attempt claims its database with a PostgreSQL advisory lock held by a session of its own
+ * for as long as it runs; a process that dies loses its sessions, so its claims end with it. What a
+ * killed attempt leaves is then dropped by any replica's sweep (at start-up and every
+ * {@code staging.leftover-sweep}): an unclaimed database older than a grace period, or any older
+ * than an attempt can run (one made by a version that did not claim).
  */
 @ApplicationScoped
 public class StagingServer {
@@ -33,6 +38,11 @@ public class StagingServer {
     private static final Pattern MADE_AT = Pattern.compile("_(\\d{10})_[0-9a-f]{4}$");
     /** Beyond the restore timeout, for the checks that follow a restore. */
     private static final Duration CHECKS_MARGIN = Duration.ofHours(1);
+    /** An unclaimed database younger than this may be one a replica is about to claim: left alone. */
+    private static final Duration UNCLAIMED_GRACE = Duration.ofMinutes(1);
+    /** The advisory lock space of staging claims (two-key form: this, then hashtext(name)). */
+    static final int CLAIMS = 0x616d7962;
+    private final java.util.Map<String, Connection> claims = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final VerifierConfig.Staging staging;
     private final Duration restoreTimeout;
@@ -57,17 +67,27 @@ public class StagingServer {
     }
 
     void onStart(@Observes StartupEvent started) {
+        sweep();
+    }
+
+    @Scheduled(every = "${amyterm.verifier.staging.leftover-sweep}", delayed = "${amyterm.verifier.staging.leftover-sweep}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void sweep() {
         try {
             dropLeftovers(Instant.now());
         } catch (SQLException e) {
-            LOG.warnf("could not look for staging databases left by killed attempts (%s); the next start tries again",
+            LOG.warnf("could not look for staging databases left by killed attempts (%s); the next sweep tries again",
                     e.getMessage());
         }
     }
 
-    /** Drops this prefix's staging databases made longer ago than any attempt can still be running; returns them. */
+    /**
+     * Drops this prefix's staging databases that no running attempt claims (made over a minute ago),
+     * and any made longer ago than an attempt can run; returns them.
+     */
     public List<String> dropLeftovers(Instant now) throws SQLException {
         Instant before = now.minus(restoreTimeout).minus(CHECKS_MARGIN);
+        Instant unclaimedBefore = now.minus(UNCLAIMED_GRACE);
         List<String> dropped = new ArrayList<>();
         try (Connection c = connect("postgres"); PreparedStatement st = c.prepareStatement(
                 "SELECT datname FROM pg_database WHERE starts_with(datname, ?)")) {
@@ -80,9 +100,18 @@ public class StagingServer {
             }
             for (String name : names) {
                 Matcher made = MADE_AT.matcher(name);
-                if (made.find() && Instant.ofEpochSecond(Long.parseLong(made.group(1))).isBefore(before)) {
+                if (!made.find() || claims.containsKey(name)) {
+                    continue;
+                }
+                Instant madeAt = Instant.ofEpochSecond(Long.parseLong(made.group(1)));
+                boolean claimed = madeAt.isBefore(unclaimedBefore) && tryClaim(c, name);
+                if (claimed || madeAt.isBefore(before)) {
                     try (Statement drop = c.createStatement()) {
                         drop.execute("DROP DATABASE IF EXISTS " + quote(name) + " WITH (FORCE)");
+                    } finally {
+                        if (claimed) {
+                            release(c, name);
+                        }
                     }
                     LOG.warnf("dropped staging database %s, left by a restore test that was killed", name);
                     dropped.add(name);
@@ -92,17 +121,57 @@ public class StagingServer {
         return dropped;
     }
 
-    /** Creates an empty database (a leftover of the same name, which only this attempt can have made, is dropped first). */
+    /**
+     * Claims, then creates an empty database (a leftover of the same name, which only this attempt
+     * can have made, is dropped first). The claim lasts until {@link #drop}.
+     */
     public void create(String database) throws SQLException {
-        try (Connection c = connect("postgres"); Statement st = c.createStatement()) {
-            st.execute("DROP DATABASE IF EXISTS " + quote(database) + " WITH (FORCE)");
-            st.execute("CREATE DATABASE " + quote(database) + " TEMPLATE template0");
+        Connection claim = connect("postgres");
+        try {
+            try (PreparedStatement lock = claim.prepareStatement("SELECT pg_advisory_lock(?, hashtext(?))")) {
+                lock.setInt(1, CLAIMS);
+                lock.setString(2, database);
+                lock.execute();
+            }
+            claims.put(database, claim);
+            try (Statement st = claim.createStatement()) {
+                st.execute("DROP DATABASE IF EXISTS " + quote(database) + " WITH (FORCE)");
+                st.execute("CREATE DATABASE " + quote(database) + " TEMPLATE template0");
+            }
+        } catch (SQLException | RuntimeException e) {
+            claims.remove(database);
+            claim.close();
+            throw e;
         }
     }
 
+    /** Drops the database and ends its claim. */
     public void drop(String database) throws SQLException {
         try (Connection c = connect("postgres"); Statement st = c.createStatement()) {
             st.execute("DROP DATABASE IF EXISTS " + quote(database) + " WITH (FORCE)");
+        } finally {
+            Connection claim = claims.remove(database);
+            if (claim != null) {
+                claim.close();
+            }
+        }
+    }
+
+    private static boolean tryClaim(Connection c, String database) throws SQLException {
+        try (PreparedStatement lock = c.prepareStatement("SELECT pg_try_advisory_lock(?, hashtext(?))")) {
+            lock.setInt(1, CLAIMS);
+            lock.setString(2, database);
+            try (ResultSet rs = lock.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        }
+    }
+
+    private static void release(Connection c, String database) throws SQLException {
+        try (PreparedStatement unlock = c.prepareStatement("SELECT pg_advisory_unlock(?, hashtext(?))")) {
+            unlock.setInt(1, CLAIMS);
+            unlock.setString(2, database);
+            unlock.execute();
         }
     }
 

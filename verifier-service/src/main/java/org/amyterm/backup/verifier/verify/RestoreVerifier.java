@@ -99,6 +99,7 @@ public class RestoreVerifier {
             restore.requirePgRestore(manifest, Stage.VERIFY);
             staging.prepareRoles(manifest, Stage.VERIFY);
             staging.create(database);
+            LOG.infof("restoring %s (backup %s) into the staging database %s", target.database(), target.backupId(), database);
             restoreStarted = Instant.now();
             List<String> warnings = restore.restore(manifest, database, Stage.VERIFY);
             restoreMillis = Duration.between(startedAt, Instant.now()).toMillis();
