@@ -13,6 +13,8 @@ final class ExitCode {
     static final int TIMED_OUT = 4;
     /** A service refused the token: none or an invalid one (HTTP 401), or its role may not do this (403). */
     static final int NOT_AUTHORISED = 5;
+    /** No such backup, database or restore where the service looked (HTTP 404): not a failed backup. */
+    static final int NOT_FOUND = 6;
 
     /** A restore refused: the target database holds objects or data. */
     static final int RESTORE_TARGET_NOT_EMPTY = 10;

@@ -40,7 +40,7 @@ final class ServiceClient {
         HttpRequest request = postJson(backupService.resolve("/backups"), java.util.Map.of("database", database,
                 "reason", reason, "idempotencyKey", idempotencyKey));
         return retried(() -> EventJson.read(send(request, "the backup service", backupService).orElseThrow(
-                () -> new CliException(ExitCode.FAILED, "the backup service answered 404")), BackupRequested.class));
+                () -> new CliException(ExitCode.NOT_FOUND, "the backup service answered 404")), BackupRequested.class));
     }
 
     /**
@@ -161,6 +161,9 @@ final class ServiceClient {
             }
             if (response.statusCode() == 404 && request.method().equals("GET")) {
                 return Optional.empty();
+            }
+            if (response.statusCode() == 404) {
+                throw new CliException(ExitCode.NOT_FOUND, service + " found no such thing (HTTP 404): " + errorOf(response.body()));
             }
             if (response.statusCode() == 401) {
                 throw new CliException(ExitCode.NOT_AUTHORISED, service + " refused the request (HTTP 401): " + (token.isEmpty()

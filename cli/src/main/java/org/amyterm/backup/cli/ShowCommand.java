@@ -32,7 +32,7 @@ final class ShowCommand implements Callable<Integer> {
         BackupId.requireValid(backupId);
         PrintWriter out = spec.commandLine().getOut();
         BackupSummary backup = root.client().backup(null, backupId)
-                .orElseThrow(() -> new CliException(ExitCode.FAILED, "no backup " + backupId + " in the bucket"));
+                .orElseThrow(() -> new CliException(ExitCode.NOT_FOUND, "no backup " + backupId + " in the bucket"));
         out.println(json ? EventJson.write(backup) : Printer.details(backup));
         return ExitCode.OK;
     }

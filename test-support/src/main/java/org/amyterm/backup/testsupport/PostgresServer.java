@@ -23,8 +23,11 @@ public final class PostgresServer {
     private final int port;
     private final String password;
     private final Path binDir;
+    /** The cluster's files, outside the checkout: removed when the server stops (each is a few hundred MB). */
+    private final Path dataRoot;
 
-    private PostgresServer(ServerProcess process, int port, String password, Path binDir) {
+    private PostgresServer(ServerProcess process, int port, String password, Path binDir, Path dataRoot) {
+        this.dataRoot = dataRoot;
         this.process = process;
         this.port = port;
         this.password = password;
@@ -52,7 +55,7 @@ public final class PostgresServer {
                     "-D", data.toString(), "-p", Integer.toString(port), "-k", dataRoot.toString(),
                     "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "max_connections=50",
                     "-c", "log_min_messages=warning")), Map.of(), dataRoot, logDir.resolve("postgres.log"));
-            PostgresServer server = new PostgresServer(process, port, password, binDir);
+            PostgresServer server = new PostgresServer(process, port, password, binDir, dataRoot);
             FreePort.awaitListening(port, Duration.ofSeconds(60), process);
             server.awaitReady();
             return server;
@@ -119,6 +122,11 @@ public final class PostgresServer {
 
     public void stop() {
         process.stop("INT");
+        try (java.util.stream.Stream<Path> files = Files.walk(dataRoot)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            // a leftover in the temporary directory is no reason to fail a build
+        }
     }
 
     private void awaitReady() {
