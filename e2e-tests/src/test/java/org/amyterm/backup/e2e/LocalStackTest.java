@@ -29,7 +29,7 @@ class LocalStackTest {
         for (String port : List.of("PG", "S3", "BACKUP", "STORAGE", "VERIFIER", "NOTIFIER")) {
             env.put("AMYTERM_STACK_" + port + "_PORT", Integer.toString(FreePort.next()));
         }
-        env.put("AMYTERM_STACK_KAFKA_PORT", Integer.toString(freePair()));
+        env.put("AMYTERM_STACK_KAFKA_PORT", Integer.toString(FreePort.pair()));
         env.put("AMYTERM_BACKUP_URL", "http://127.0.0.1:" + env.get("AMYTERM_STACK_BACKUP_PORT"));
         env.put("AMYTERM_STORAGE_URL", "http://127.0.0.1:" + env.get("AMYTERM_STACK_STORAGE_PORT"));
         try {
@@ -86,24 +86,6 @@ class LocalStackTest {
             }
         }
         return pids;
-    }
-
-    /** A free port whose successor is free too (Kafka's controller listens on port + 1). */
-    private static int freePair() {
-        while (true) {
-            int port = FreePort.next();
-            if (port < 65535 && isFree(port + 1)) {
-                return port;
-            }
-        }
-    }
-
-    private static boolean isFree(int port) {
-        try (var socket = new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     private static void copyLogs(Path from, Path to) throws IOException {

@@ -14,12 +14,45 @@ public final class FreePort {
     private FreePort() {
     }
 
+    /** Ports handed out in this JVM: never handed out twice, though their servers have not bound them yet. */
+    private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     public static int next() {
+        while (true) {
+            int port = anyFree();
+            if (HANDED_OUT.add(port)) {
+                return port;
+            }
+        }
+    }
+
+    /** Two free neighbours, {@code p} and {@code p + 1} (a Kafka broker's listener and its controller); returns p. */
+    public static int pair() {
+        while (true) {
+            int port = anyFree();
+            if (port < 65535 && isFree(port + 1) && HANDED_OUT.add(port)) {
+                if (HANDED_OUT.add(port + 1)) {
+                    return port;
+                }
+                HANDED_OUT.remove(port);
+            }
+        }
+    }
+
+    private static int anyFree() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             socket.setReuseAddress(true);
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException("no free port on 127.0.0.1", e);
+        }
+    }
+
+    private static boolean isFree(int port) {
+        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 
