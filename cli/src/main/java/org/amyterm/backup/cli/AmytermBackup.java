@@ -26,8 +26,17 @@ public final class AmytermBackup {
             defaultValue = "${env:AMYTERM_VERIFIER_URL:-http://127.0.0.1:8083}", scope = CommandLine.ScopeType.INHERIT)
     URI verifierUrl;
 
+    @Option(names = "--allow-plain-http", description = "Send the API token and a restore target's password over "
+            + "http:// to a host other than this one (anyone on the network path can read them); warns on stderr.",
+            scope = CommandLine.ScopeType.INHERIT)
+    boolean allowPlainHttp;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     ServiceClient client() {
-        return new ServiceClient(backupUrl, storageUrl, verifierUrl, ApiToken.from(System.getenv()));
+        return new ServiceClient(backupUrl, storageUrl, verifierUrl, ApiToken.from(System.getenv()),
+                new PlainHttpGuard(allowPlainHttp, spec.commandLine().getErr()));
     }
 
     public static void main(String[] args) {

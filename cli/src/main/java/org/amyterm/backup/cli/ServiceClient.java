@@ -23,9 +23,12 @@ final class ServiceClient {
     private final URI storageService;
     private final URI verifierService;
     private final Optional<ApiToken> token;
+    private final PlainHttpGuard plainHttp;
 
-    ServiceClient(URI backupService, URI storageService, URI verifierService, Optional<ApiToken> token) {
+    ServiceClient(URI backupService, URI storageService, URI verifierService, Optional<ApiToken> token,
+            PlainHttpGuard plainHttp) {
         this.token = token;
+        this.plainHttp = plainHttp;
         this.backupService = backupService;
         this.storageService = storageService;
         this.verifierService = verifierService;
@@ -101,6 +104,9 @@ final class ServiceClient {
     JsonNode startRestore(java.util.Map<String, Object> body) {
         java.util.Map<String, Object> withoutNulls = new java.util.LinkedHashMap<>(body);
         withoutNulls.values().removeIf(java.util.Objects::isNull);
+        if (withoutNulls.containsKey("targetPassword")) {
+            plainHttp.check(verifierService, "the target's password");
+        }
         HttpRequest request = postJson(verifierService.resolve("/restores"), withoutNulls);
         return tree(send(request, "the verifier service", verifierService).orElseThrow(
                 () -> new CliException(ExitCode.UNAVAILABLE, "the verifier service has no restore API (404)")),
@@ -154,6 +160,9 @@ final class ServiceClient {
 
     /** The body of a 2xx answer, empty for 404; anything else is a CliException a person can act on. */
     private Optional<String> send(HttpRequest request, String service, URI base) {
+        if (token.isPresent()) {
+            plainHttp.check(request.uri(), "the API token");
+        }
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() / 100 == 2) {

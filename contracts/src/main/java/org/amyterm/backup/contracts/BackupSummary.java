@@ -3,6 +3,9 @@ package org.amyterm.backup.contracts;
 /**
  * One backup as the catalogue sees it in the bucket: its manifest, its evidence, its last failure
  * and, once retention deleted it, the record of that, whichever exist. This is what the catalogue API returns and the CLI shows.
+ * Only files that proved themselves count: {@code untrusted} names each file that did not (unsigned,
+ * signed by an unknown key, changed, copied from another folder, oversized) and why; such a file is
+ * left out of {@code manifest}, {@code verification} and {@code state}.
  */
 public record BackupSummary(
         String backupId,
@@ -11,12 +14,19 @@ public record BackupSummary(
         Manifest manifest,
         Verification verification,
         StageFailed failure,
-        BackupExpired expired) {
+        BackupExpired expired,
+        java.util.List<String> untrusted) {
 
     public BackupSummary {
         BackupId.requireValid(backupId);
         Require.text(database, "database");
         Require.present(state, "state");
+        untrusted = untrusted == null ? java.util.List.of() : java.util.List.copyOf(untrusted);
+    }
+
+    public BackupSummary(String backupId, String database, State state, Manifest manifest, Verification verification,
+            StageFailed failure, BackupExpired expired) {
+        this(backupId, database, state, manifest, verification, failure, expired, null);
     }
 
     public BackupSummary(String backupId, String database, State state, Manifest manifest, Verification verification,

@@ -103,7 +103,60 @@ public record Manifest(
         }
     }
 
-    /** The encrypted object as stored. */
-    public record StoredObject(String key, long bytes, String sha256) {
+    /**
+     * The encrypted object as stored. {@code chunkSha256} lists the sha256 of every
+     * {@code chunkBytes} of it (the last chunk shorter), so a reader proves each chunk before using
+     * a byte of it; manifests written before chunks were recorded have neither (null).
+     */
+    public record StoredObject(String key, long bytes, String sha256, Integer chunkBytes, List<String> chunkSha256) {
+        public StoredObject {
+            chunkSha256 = chunkSha256 == null ? null : List.copyOf(chunkSha256);
+        }
+
+        /** An object stored before chunks were recorded (or whose chunks are not known). */
+        public StoredObject(String key, long bytes, String sha256) {
+            this(key, bytes, sha256, null, null);
+        }
+
+        /** The largest chunk a writer makes and a reader buffers (a restore holds one chunk in memory). */
+        public static final int MAX_CHUNK_BYTES = 32 * 1024 * 1024;
+
+        /** Whether each chunk can be proven while streaming. */
+        public boolean hasChunks() {
+            return chunkBytes != null && chunkBytes > 0 && chunkBytes <= MAX_CHUNK_BYTES && chunkSha256 != null
+                    && chunkSha256.size() == expectedChunks(bytes, chunkBytes);
+        }
+
+        static long expectedChunks(long bytes, int chunkBytes) {
+            return bytes == 0 ? 0 : (bytes + chunkBytes - 1) / chunkBytes;
+        }
+    }
+
+    /**
+     * Why this manifest does not belong in the folder of {@code database}/{@code backupId} of
+     * {@code layout}, or empty if it does: its names, the keys of its objects and, in KMS mode, the
+     * encryption context must all be the folder's. A signed manifest copied into another folder
+     * (an older backup's, another database's) is thereby refused.
+     */
+    public java.util.Optional<String> bindingProblem(ObjectLayout layout, String database, String backupId) {
+        if (!database.equals(this.database) || !backupId.equals(this.backupId)) {
+            return java.util.Optional.of("the manifest describes backup " + this.backupId + " of " + this.database
+                    + ", but lies in the folder of backup " + backupId + " of " + database);
+        }
+        String dumpKey = layout.dumpKey(database, backupId);
+        if (!dumpKey.equals(object.key())) {
+            return java.util.Optional.of("the manifest names the object " + object.key() + ", not its folder's " + dumpKey);
+        }
+        if (globals != null && (globals.object() == null || !layout.globalsKey(database, backupId).equals(globals.object().key()))) {
+            return java.util.Optional.of("the manifest names a roles file outside its folder");
+        }
+        Map<String, String> context = KmsEnvelope.context(backupId, database);
+        if (Encryption.KMS_ENVELOPE.equals(encryption.mode()) && !context.equals(encryption.encryptionContext())
+                || globals != null && globals.encryption() != null
+                && Encryption.KMS_ENVELOPE.equals(globals.encryption().mode())
+                && !context.equals(globals.encryption().encryptionContext())) {
+            return java.util.Optional.of("the manifest's KMS encryption context is not its folder's " + context);
+        }
+        return java.util.Optional.empty();
     }
 }

@@ -435,15 +435,74 @@ class BackupPipelineTest {
     }
 
     /** The last known good backup of the sample database, as {@code status --json} says. */
+    @Test
+    @Order(12)
+    void aVerifiedBackupCopiedIntoANewerFolderIsUntrustedAndNeverTheLastKnownGood() throws Exception {
+        // Given the last known good of the database whose newest backup passed, which the services wrote and verified themselves (the twin of the copy)
+        String genuine = lastKnownGood(Pipeline.LARGE_DATABASE);
+        String copied = BackupId.of(Instant.now().plus(Duration.ofDays(1)), "copied");
+        String future = BackupId.of(Instant.now().plus(Duration.ofDays(365)), "pinned");
+        try (S3Client s3 = pipeline.s3Client()) {
+            try {
+                // When someone with write access to the bucket (but no signing key) copies all its files,
+                // signatures and evidence included, into a folder dated tomorrow, and writes a failure dated next year
+                for (String file : new String[] {ObjectLayout.DUMP_FILE, ObjectLayout.MANIFEST_FILE,
+                        ObjectLayout.MANIFEST_SIGNATURE_FILE, ObjectLayout.VERIFICATION_FILE,
+                        ObjectLayout.VERIFICATION_FILE + ObjectLayout.SIGNATURE_SUFFIX}) {
+                    String from = LAYOUT.backupFolder(Pipeline.LARGE_DATABASE, genuine) + file;
+                    String to = LAYOUT.backupFolder(Pipeline.LARGE_DATABASE, copied) + file;
+                    s3.copyObject(b -> b.sourceBucket(Pipeline.BUCKET).sourceKey(from)
+                            .destinationBucket(Pipeline.BUCKET).destinationKey(to));
+                }
+                s3.putObject(b -> b.bucket(Pipeline.BUCKET).key(LAYOUT.failureKey(Pipeline.LARGE_DATABASE, future)),
+                        software.amazon.awssdk.core.sync.RequestBody.fromString(EventJson.write(StageFailed.of(future,
+                                Pipeline.LARGE_DATABASE, Stage.DUMP, FailureReason.DUMP_FAILED, "planted", Instant.now()))));
+
+                // Then the copy is listed as untrusted, saying why, with neither manifest nor evidence
+                Pipeline.CliRun shown = pipeline.cli("show", copied, "--json");
+                assertThat(shown.exit()).as(shown.err()).isZero();
+                BackupSummary copy = EventJson.read(shown.out(), BackupSummary.class);
+                assertThat(copy.manifest()).isNull();
+                assertThat(copy.verification()).isNull();
+                assertThat(copy.untrusted()).anySatisfy(why -> assertThat(why).contains("lies in the folder of backup " + copied));
+                // and the last known good is still the genuine backup
+                assertThat(lastKnownGood(Pipeline.LARGE_DATABASE)).isEqualTo(genuine);
+                // and a retention dry run is held by neither the copy nor the failure dated next year
+                Pipeline.CliRun retention = pipeline.cli("retention", "--dry-run", "--json");
+                assertThat(retention.exit()).as(retention.err()).isZero();
+                Map<String, String> rules = new java.util.HashMap<>();
+                for (com.fasterxml.jackson.databind.JsonNode entry : new com.fasterxml.jackson.databind.ObjectMapper()
+                        .readTree(retention.out()).path("backups")) {
+                    if (entry.path("database").asText().equals(Pipeline.LARGE_DATABASE)) {
+                        rules.put(entry.path("backupId").asText(), entry.path("rule").asText());
+                    }
+                }
+                assertThat(rules).containsEntry(copied, "keep:untrusted").containsEntry(genuine, "keep:last-known-good")
+                        .doesNotContainValue("hold:newest-failing");
+            } finally {
+                // what was planted goes, so the shared pipeline's other tests see the bucket as the services left it
+                for (String folder : List.of(LAYOUT.backupFolder(Pipeline.LARGE_DATABASE, copied),
+                        LAYOUT.backupFolder(Pipeline.LARGE_DATABASE, future))) {
+                    s3.listObjectsV2Paginator(b -> b.bucket(Pipeline.BUCKET).prefix(folder)).contents()
+                            .forEach(o -> s3.deleteObject(b -> b.bucket(Pipeline.BUCKET).key(o.key())));
+                }
+            }
+        }
+    }
+
     private static String lastKnownGood() throws Exception {
+        return lastKnownGood(Pipeline.DATABASE);
+    }
+
+    private static String lastKnownGood(String database) throws Exception {
         Pipeline.CliRun status = pipeline.cli("status", "--json");
         assertThat(status.exit()).as(status.err()).isZero();
         for (com.fasterxml.jackson.databind.JsonNode db : new com.fasterxml.jackson.databind.ObjectMapper().readTree(status.out())) {
-            if (db.path("database").asText().equals(Pipeline.DATABASE)) {
+            if (db.path("database").asText().equals(database)) {
                 return db.path("lastKnownGood").path("backupId").asText();
             }
         }
-        throw new AssertionError("no status for " + Pipeline.DATABASE + ": " + status.out());
+        throw new AssertionError("no status for " + database + ": " + status.out());
     }
 
     @Test

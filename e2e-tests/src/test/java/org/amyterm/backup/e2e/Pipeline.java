@@ -234,7 +234,10 @@ final class Pipeline {
                 "AMYTERM_STORE_PATH_STYLE", "true",
                 "AWS_ACCESS_KEY_ID", s3.accessKey(),
                 "AWS_SECRET_ACCESS_KEY", s3.secretKey(),
-                "AWS_REGION", "us-east-1");
+                "AWS_REGION", "us-east-1",
+                // whose signatures a manifest and evidence read from the bucket must carry
+                "AMYTERM_STORE_TRUST_MANIFEST_KEY_FILES", signingKey.publicKey().toString(),
+                "AMYTERM_STORE_TRUST_EVIDENCE_KEY_FILES", evidenceKey.publicKey().toString());
         String pgBin = postgres.binDir().toString();
 
         backupPort = FreePort.next();

@@ -19,6 +19,7 @@ import org.amyterm.backup.contracts.NodeRole;
 import org.amyterm.backup.contracts.ObjectLayout;
 import org.amyterm.backup.testsupport.CuttingRelay;
 import org.amyterm.backup.testsupport.FreePort;
+import org.amyterm.backup.testsupport.GpgKey;
 import org.amyterm.backup.testsupport.KafkaBroker;
 import org.amyterm.backup.testsupport.S3ProxyServer;
 import org.amyterm.backup.testsupport.TestDirs;
@@ -45,6 +46,8 @@ public class NotifierResource implements QuarkusTestResourceLifecycleManager {
     /** Watched with an RPO of 1 h; the bucket's newest backup was stored 2 h ago. */
     public static final String BUCKET_STALE = "bucket_stale";
     public static Instant staleStoredAt;
+    /** Watched with an RPO of 1 h; the bucket holds an unsigned manifest of it, planted 10 min ago. */
+    public static final String BUCKET_PLANTED = "bucket_planted";
     public static final String HMAC_SECRET = "hmac-" + UUID.randomUUID();
     public static final String ROUTING_KEY = "R" + UUID.randomUUID().toString().replace("-", "");
     public static final String SLACK_TOKEN = "XoxSecret" + UUID.randomUUID().toString().replace("-", "");
@@ -56,6 +59,9 @@ public class NotifierResource implements QuarkusTestResourceLifecycleManager {
     public static Path log;
     public static KafkaBroker broker;
     public static CuttingRelay relay;
+    /** The storage service's manifest-signing key, and the verifiers' evidence key: what the watchdog believes. */
+    public static GpgKey signingKey;
+    public static GpgKey evidenceKey;
 
     @Override
     public Map<String, String> start() {
@@ -100,12 +106,19 @@ public class NotifierResource implements QuarkusTestResourceLifecycleManager {
         config.put("amyterm.notifier.watchdog.databases." + WATCHED + ".rpo", "20s");
         config.put("amyterm.notifier.watchdog.databases." + WATCHED + ".verification-window", "1h");
         config.put("amyterm.notifier.watchdog.databases." + WATCHED + ".rto", "5s");
-        for (String database : new String[] {BUCKET_FRESH, BUCKET_STALE}) {
+        for (String database : new String[] {BUCKET_FRESH, BUCKET_STALE, BUCKET_PLANTED}) {
             config.put("amyterm.notifier.watchdog.databases." + database + ".rpo", "1h");
         }
+        if (signingKey == null) {
+            signingKey = GpgKey.generateSigning(TestDirs.server("notifier-manifest-signer"));
+            evidenceKey = GpgKey.generateSigning(TestDirs.server("notifier-evidence-signer"));
+        }
+        config.put("amyterm.store.trust.manifest-key-files", signingKey.publicKey().toString());
+        config.put("amyterm.store.trust.evidence-key-files", evidenceKey.publicKey().toString());
         staleStoredAt = Instant.now().minus(Duration.ofHours(2)).truncatedTo(ChronoUnit.SECONDS);
         storeBackup(BUCKET_FRESH, Instant.now().minus(Duration.ofMinutes(30)));
         storeBackup(BUCKET_STALE, staleStoredAt);
+        storeBackup(BUCKET_PLANTED, Instant.now().minus(Duration.ofMinutes(10)), false);
         config.put("amyterm.notifier.audit.output", audit.toString());
         // a new dead-letter topic is found within seconds, not the default half minute
         config.put("mp.messaging.incoming.dead-letters.metadata.max.age.ms", "3000");
@@ -115,6 +128,11 @@ public class NotifierResource implements QuarkusTestResourceLifecycleManager {
 
     /** A backup's manifest in the bucket, as the storage service leaves it, stored at the given time. */
     private static void storeBackup(String database, Instant storedAt) {
+        storeBackup(database, storedAt, true);
+    }
+
+    /** As above; {@code signed} false: as someone without the storage key would plant it. */
+    private static void storeBackup(String database, Instant storedAt, boolean signed) {
         S3ProxyServer s3 = TestServers.s3();
         ObjectLayout layout = new ObjectLayout("amyterm");
         String id = BackupId.of(storedAt, database);
@@ -130,8 +148,12 @@ public class NotifierResource implements QuarkusTestResourceLifecycleManager {
             } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
                 // there already
             }
-            client.putObject(b -> b.bucket(BUCKET).key(layout.manifestKey(database, id)),
-                    RequestBody.fromString(EventJson.writeForPeople(manifest)));
+            String text = EventJson.writeForPeople(manifest);
+            client.putObject(b -> b.bucket(BUCKET).key(layout.manifestKey(database, id)), RequestBody.fromString(text));
+            if (signed) {
+                client.putObject(b -> b.bucket(BUCKET).key(layout.manifestSignatureKey(database, id)),
+                        RequestBody.fromString(signingKey.sign(text)));
+            }
         }
     }
 

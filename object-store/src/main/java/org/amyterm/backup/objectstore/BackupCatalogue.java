@@ -28,7 +28,10 @@ import org.amyterm.backup.contracts.Verification;
 import org.jboss.logging.Logger;
 
 /**
- * What backups exist, read from the bucket alone: any replica can rebuild it at any time. A
+ * What backups exist, read from the bucket alone: any replica can rebuild it at any time. Only
+ * what proves itself counts ({@link CatalogueTrust}): a manifest or evidence that is unsigned,
+ * signed by another key, copied from another folder or oversized is listed as untrusted and never
+ * makes a backup stored, verified or the last known good. A
  * listing (one request per month folder) says which files each backup has; a manifest, evidence or
  * failure is read once and then kept while its ETag stays the same, so a later listing costs only
  * the listing. A fresh replica reads what it has not seen, several files at a time.
@@ -50,6 +53,7 @@ public final class BackupCatalogue implements AutoCloseable {
 
     private final ObjectStore store;
     private final ObjectLayout layout;
+    private final CatalogueTrust trust;
     private final Duration settledRelistAfter;
     private final Duration settledMaxAge;
     private final Clock clock;
@@ -70,18 +74,20 @@ public final class BackupCatalogue implements AutoCloseable {
     /** One thread for background relisting, which waits on the listers and readers like a caller. */
     private final ExecutorService relister;
 
-    public BackupCatalogue(ObjectStore store, ObjectLayout layout, Duration settledRelistAfter, Duration settledMaxAge) {
-        this(store, layout, settledRelistAfter, settledMaxAge, Clock.systemUTC());
+    public BackupCatalogue(ObjectStore store, ObjectLayout layout, CatalogueTrust trust, Duration settledRelistAfter,
+            Duration settledMaxAge) {
+        this(store, layout, trust, settledRelistAfter, settledMaxAge, Clock.systemUTC());
     }
 
-    BackupCatalogue(ObjectStore store, ObjectLayout layout, Duration settledRelistAfter, Duration settledMaxAge,
-            Clock clock) {
+    BackupCatalogue(ObjectStore store, ObjectLayout layout, CatalogueTrust trust, Duration settledRelistAfter,
+            Duration settledMaxAge, Clock clock) {
         if (settledMaxAge.compareTo(settledRelistAfter) < 0) {
             throw new IllegalArgumentException("amyterm.store.catalogue.settled-max-age (" + settledMaxAge
                     + ") must not be shorter than settled-relist-after (" + settledRelistAfter + ")");
         }
         this.store = store;
         this.layout = layout;
+        this.trust = trust;
         this.settledRelistAfter = settledRelistAfter;
         this.settledMaxAge = settledMaxAge;
         this.clock = clock;
@@ -248,33 +254,86 @@ public final class BackupCatalogue implements AutoCloseable {
     }
 
     private List<BackupSummary> summaries(List<ObjectStore.StoredObjectInfo> objects) {
+        Map<String, ObjectStore.StoredObjectInfo> byKey = new java.util.HashMap<>();
+        objects.forEach(o -> byKey.put(o.key(), o));
         Map<String, Files> byBackup = new LinkedHashMap<>();
         for (ObjectStore.StoredObjectInfo object : objects) {
             layout.parse(object.key()).ifPresent(l -> {
                 Files files = byBackup.computeIfAbsent(l.database() + "/" + l.backupId(), k -> new Files(l));
+                ObjectStore.StoredObjectInfo signature = byKey.get(ObjectLayout.signatureKey(object.key()));
                 switch (l.file()) {
-                    case ObjectLayout.MANIFEST_FILE -> files.manifest = read(object, Manifest.class);
-                    case ObjectLayout.VERIFICATION_FILE -> files.verification = read(object, Verification.class);
-                    case ObjectLayout.FAILURE_FILE -> files.failure = read(object, StageFailed.class);
-                    case ObjectLayout.EXPIRED_FILE -> files.expired = read(object, BackupExpired.class);
+                    case ObjectLayout.MANIFEST_FILE -> files.manifest = read(object, signature, (text, sig) ->
+                            slim(trust.manifest(l, text, sig)));
+                    case ObjectLayout.VERIFICATION_FILE -> files.verification = read(object, signature, (text, sig) ->
+                            trust.evidence(l, text, sig));
+                    case ObjectLayout.FAILURE_FILE -> files.failure = read(object, null, (text, sig) ->
+                            EventJson.read(text, StageFailed.class));
+                    case ObjectLayout.EXPIRED_FILE -> files.expired = read(object, null, (text, sig) ->
+                            EventJson.read(text, BackupExpired.class));
                     default -> { }
                 }
             });
         }
         List<BackupSummary> result = new ArrayList<>();
         for (Files files : byBackup.values()) {
-            Manifest manifest = get(files.manifest);
-            StageFailed failure = get(files.failure);
-            BackupExpired expired = get(files.expired);
-            if (manifest == null && failure == null && expired == null) {
+            List<String> untrusted = new ArrayList<>();
+            Manifest manifest = get(files.manifest, ObjectLayout.MANIFEST_FILE, untrusted);
+            StageFailed failure = get(files.failure, ObjectLayout.FAILURE_FILE, untrusted);
+            BackupExpired expired = get(files.expired, ObjectLayout.EXPIRED_FILE, untrusted);
+            Verification verification = get(files.verification, ObjectLayout.VERIFICATION_FILE, untrusted);
+            if (verification != null) {
+                ObjectLayout.Location evidence = new ObjectLayout.Location(files.location.database(),
+                        files.location.backupId(), ObjectLayout.VERIFICATION_FILE);
+                try {
+                    CatalogueTrust.bound(evidence, verification, manifest);
+                } catch (CatalogueTrust.Untrusted e) {
+                    untrusted.add(ObjectLayout.VERIFICATION_FILE + ": " + e.getMessage());
+                    verification = null;
+                }
+            }
+            if (manifest == null && failure == null && expired == null && untrusted.isEmpty()) {
                 continue; // an upload in progress, not yet a backup
             }
-            Verification verification = get(files.verification);
+            if (!untrusted.isEmpty()) {
+                LOG.debugf("backup %s of %s: not trusted: %s", files.location.backupId(), files.location.database(),
+                        untrusted);
+            }
             result.add(new BackupSummary(files.location.backupId(), files.location.database(),
-                    BackupSummary.stateOf(manifest, verification, expired), manifest, verification, failure, expired));
+                    BackupSummary.stateOf(manifest, verification, expired), manifest, verification, failure, expired,
+                    untrusted));
         }
         result.sort(Comparator.comparing(BackupSummary::backupId).reversed());
         return List.copyOf(result);
+    }
+
+    /**
+     * The manifest as the catalogue keeps it: without the chunk hashes, which only a restore reads
+     * (from the manifest itself), so a backup costs the catalogue the same whatever its size.
+     */
+    private static Manifest slim(Manifest m) {
+        Manifest.StoredObject object = m.object();
+        if (object.chunkSha256() == null) {
+            return m;
+        }
+        return new Manifest(m.formatVersion(), m.backupId(), m.database(), m.reason(), m.nodeRole(), m.pgServerVersion(),
+                m.pgDumpVersion(), m.schemaVersion(), m.tableRowCounts(), m.archive(), m.encryption(),
+                new Manifest.StoredObject(object.key(), object.bytes(), object.sha256(), object.chunkBytes(), null),
+                m.dumpStartedAt(), m.dumpFinishedAt(), m.storedAt(), m.dumpDetails(), m.globals());
+    }
+
+    /**
+     * The file's content (null if it has none, or it is not trusted: then why, in {@code untrusted}),
+     * failing as the read failed (an ObjectStoreException, say).
+     */
+    private static <T> T get(CompletableFuture<Read<T>> file, String name, List<String> untrusted) {
+        Read<T> read = get(file);
+        if (read == null) {
+            return null;
+        }
+        if (read.untrusted() != null) {
+            untrusted.add(name + ": " + read.untrusted());
+        }
+        return read.value();
     }
 
     /** The file's content (null if it has none), failing as the read failed (an ObjectStoreException, say). */
@@ -292,28 +351,59 @@ public final class BackupCatalogue implements AutoCloseable {
     /** One backup's files, as futures: read from the cache at once, or from the bucket in parallel. */
     private static final class Files {
         final ObjectLayout.Location location;
-        CompletableFuture<Manifest> manifest;
-        CompletableFuture<Verification> verification;
-        CompletableFuture<StageFailed> failure;
-        CompletableFuture<BackupExpired> expired;
+        CompletableFuture<Read<Manifest>> manifest;
+        CompletableFuture<Read<Verification>> verification;
+        CompletableFuture<Read<StageFailed>> failure;
+        CompletableFuture<Read<BackupExpired>> expired;
 
         Files(ObjectLayout.Location location) {
             this.location = location;
         }
     }
 
-    private <T> CompletableFuture<T> read(ObjectStore.StoredObjectInfo object, Class<T> type) {
+    /** A file as read: its trusted value, or why it is not trusted. */
+    private record Read<T>(T value, String untrusted) {
+    }
+
+    @FunctionalInterface
+    private interface Parser<T> {
+        T parse(String text, Optional<String> signature);
+    }
+
+    /**
+     * Reads {@code object} (and its signature {@code signature}, if listed) once per pair of ETags,
+     * and proves it with {@code parser}; a file over its size cap or that does not prove itself is
+     * remembered as untrusted, with why.
+     */
+    private <T> CompletableFuture<Read<T>> read(ObjectStore.StoredObjectInfo object, ObjectStore.StoredObjectInfo signature,
+            Parser<T> parser) {
+        String eTag = object.eTag() == null ? null : object.eTag() + "/" + (signature == null ? "-" : signature.eTag());
         synchronized (cache) {
             Parsed parsed = cache.get(object.key());
-            if (parsed != null && object.eTag() != null && object.eTag().equals(parsed.eTag())) {
-                return CompletableFuture.completedFuture(type.cast(parsed.value()));
+            if (parsed != null && eTag != null && eTag.equals(parsed.eTag())) {
+                @SuppressWarnings("unchecked")
+                Read<T> known = (Read<T>) parsed.value();
+                return CompletableFuture.completedFuture(known);
             }
         }
         return CompletableFuture.supplyAsync(() -> {
-            T value = store.getText(object.key()).map(json -> EventJson.read(json, type)).orElse(null);
-            if (value != null && object.eTag() != null) {
+            Read<T> value;
+            try {
+                Optional<String> text = store.getText(object.key());
+                if (text.isEmpty()) {
+                    return null; // deleted since the listing
+                }
+                Optional<String> sig = signature == null ? Optional.empty()
+                        : store.getText(signature.key(), org.amyterm.backup.openpgp.SignatureCheck.MAX_SIGNATURE_BYTES);
+                value = new Read<>(parser.parse(text.get(), sig), null);
+            } catch (ObjectTooLargeException | CatalogueTrust.Untrusted e) {
+                value = new Read<>(null, e.getMessage());
+            } catch (org.amyterm.backup.contracts.MalformedEventException e) {
+                value = new Read<>(null, "cannot be read: " + e.getMessage());
+            }
+            if (eTag != null) {
                 synchronized (cache) {
-                    cache.put(object.key(), new Parsed(object.eTag(), value));
+                    cache.put(object.key(), new Parsed(eTag, value));
                 }
             }
             return value;

@@ -43,8 +43,22 @@ public interface ObjectStore {
     /** {@link #putText}, locked until {@code retainUntil} where Object Lock is configured (null: no date). */
     void putText(String key, String text, java.time.Instant retainUntil);
 
-    /** Reads a small text object, or empty if there is none. */
-    Optional<String> getText(String key);
+    /**
+     * Largest text object (manifest, evidence, failure record, signature) read by default: what a
+     * bucket writer plants beyond it is refused unread, so it cannot take a service out of memory.
+     */
+    long MAX_TEXT_BYTES = 4L * 1024 * 1024;
+
+    /** Reads a small text object (at most {@link #MAX_TEXT_BYTES}), or empty if there is none. */
+    default Optional<String> getText(String key) {
+        return getText(key, MAX_TEXT_BYTES);
+    }
+
+    /**
+     * Reads a text object of at most {@code maxBytes}, or empty if there is none; a larger one is
+     * not read beyond the cap and throws {@link ObjectTooLargeException}.
+     */
+    Optional<String> getText(String key, long maxBytes);
 
     /** Opens an object for streaming reads. */
     InputStream open(String key);

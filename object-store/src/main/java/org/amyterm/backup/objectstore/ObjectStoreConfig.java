@@ -55,6 +55,21 @@ public interface ObjectStoreConfig {
 
     Catalogue catalogue();
 
+    Trust trust();
+
+    /**
+     * Whose signatures the catalogue believes (docs/security.md): a manifest counts only if signed by
+     * one of {@code manifest-key-files}, evidence only if signed by one of {@code evidence-key-files}
+     * (armored OpenPGP public keys; during a rotation the old and the new).
+     */
+    interface Trust {
+        /** The storage services' manifest-signing public keys. */
+        java.util.List<java.nio.file.Path> manifestKeyFiles();
+
+        /** The verifiers' evidence-signing public keys. */
+        java.util.List<java.nio.file.Path> evidenceKeyFiles();
+    }
+
     /** How the catalogue treats months before last month, whose backups rarely change (see BackupCatalogue). */
     interface Catalogue {
         /** A settled month's listing older than this is listed again in the background after answering from it. */

@@ -1,6 +1,13 @@
 package org.amyterm.backup.objectstore;
 
-/** The object store failed a request; {@code retryable} is true for outages, false for refusals. */
+import org.amyterm.backup.contracts.FailureReason;
+import org.amyterm.backup.contracts.Stage;
+import org.amyterm.backup.contracts.StageException;
+
+/**
+ * The object store failed a request; {@code retryable} is true for outages, false for refusals.
+ * {@link #reason} is the one mapping of a store failure to a failure reason, for every caller.
+ */
 public class ObjectStoreException extends RuntimeException {
     private final boolean retryable;
 
@@ -11,5 +18,16 @@ public class ObjectStoreException extends RuntimeException {
 
     public boolean isRetryable() {
         return retryable;
+    }
+
+    /** An outage is STORE_UNAVAILABLE (retried); a refusal (credentials, policy, a missing bucket) STORE_REJECTED. */
+    public FailureReason reason() {
+        return retryable ? FailureReason.STORE_UNAVAILABLE : FailureReason.STORE_REJECTED;
+    }
+
+    /** This failure as the stage's, its message prefixed with {@code context} (what could not be done). */
+    public StageException failure(String backupId, String database, Stage stage, String context) {
+        return new StageException(backupId, database, stage, reason(),
+                (context == null || context.isEmpty() ? "" : context + ": ") + getMessage(), this);
     }
 }

@@ -5,6 +5,7 @@ import jakarta.inject.Singleton;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import org.amyterm.backup.contracts.ObjectLayout;
+import org.amyterm.backup.openpgp.TrustedKeys;
 
 /** Makes the configured bucket, its layout and its catalogue injectable in a service. */
 @ApplicationScoped
@@ -33,7 +34,10 @@ public class ObjectStoreProducer {
     @Produces
     @Singleton
     BackupCatalogue catalogue(S3ObjectStore store, ObjectLayout layout, ObjectStoreConfig config) {
-        return new BackupCatalogue(store, layout, config.catalogue().settledRelistAfter(),
+        CatalogueTrust trust = new CatalogueTrust(
+                TrustedKeys.load(config.trust().manifestKeyFiles(), "amyterm.store.trust.manifest-key-files"),
+                TrustedKeys.load(config.trust().evidenceKeyFiles(), "amyterm.store.trust.evidence-key-files"), layout);
+        return new BackupCatalogue(store, layout, trust, config.catalogue().settledRelistAfter(),
                 config.catalogue().settledMaxAge());
     }
 

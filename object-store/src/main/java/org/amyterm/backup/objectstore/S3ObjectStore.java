@@ -134,12 +134,25 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
     }
 
     @Override
-    public Optional<String> getText(String key) {
+    public Optional<String> getText(String key, long maxBytes) {
         return call("read " + key, () -> {
-            try {
-                return Optional.of(s3.getObjectAsBytes(b -> b.bucket(settings.bucket()).key(key)).asUtf8String());
+            try (software.amazon.awssdk.core.ResponseInputStream<software.amazon.awssdk.services.s3.model.GetObjectResponse> in =
+                    s3.getObject(b -> b.bucket(settings.bucket()).key(key))) {
+                Long length = in.response().contentLength();
+                if (length != null && length > maxBytes) {
+                    in.abort(); // not read: the connection is dropped rather than drained
+                    throw new ObjectTooLargeException(key, length, maxBytes);
+                }
+                byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+                if (bytes.length > maxBytes) {
+                    in.abort();
+                    throw new ObjectTooLargeException(key, -1, maxBytes);
+                }
+                return Optional.of(new String(bytes, StandardCharsets.UTF_8));
             } catch (NoSuchKeyException e) {
                 return Optional.empty();
+            } catch (java.io.IOException e) {
+                throw SdkClientException.create("reading " + key + " broke off: " + e.getMessage(), e);
             }
         });
     }
@@ -248,6 +261,9 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
             // an upload removed under us (by a sweep) is worth a new attempt, which starts a new upload
             boolean retryable = e.statusCode() >= 500 || e.statusCode() == 429 || e instanceof NoSuchUploadException;
             String code = e.awsErrorDetails() == null ? "" : e.awsErrorDetails().errorCode();
+            if (e instanceof NoSuchKeyException || "NoSuchKey".equals(code)) {
+                throw new ObjectNotFoundException("cannot " + what + ": there is no such object in the bucket", e);
+            }
             throw new ObjectStoreException("object store refused to " + what + ": HTTP " + e.statusCode() + " " + code
                     + (e.statusCode() == 403 ? " (check the credentials and the bucket policy)" : "")
                     + (e.statusCode() == 404 ? " (does the bucket exist?)" : ""), retryable, e);

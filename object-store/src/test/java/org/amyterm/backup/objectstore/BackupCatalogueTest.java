@@ -41,9 +41,10 @@ class BackupCatalogueTest {
     private static S3ObjectStore store;
     private final ObjectLayout layout = new ObjectLayout("cat-" + UUID.randomUUID());
     private final SettableClock clock = new SettableClock(Instant.parse("2026-11-28T09:00:00Z"));
-    private final BackupCatalogue catalogue = new BackupCatalogue(store, layout, RELIST_AFTER, MAX_AGE, clock);
+    private final BackupCatalogue catalogue = new BackupCatalogue(store, layout, SignedFiles.KEYS.trust(layout), RELIST_AFTER, MAX_AGE, clock);
     private static final Duration RELIST_AFTER = Duration.ofMinutes(1);
     private static final Duration MAX_AGE = Duration.ofMinutes(15);
+    private static final String OBJECT_SHA256 = "b".repeat(64);
 
     @BeforeAll
     static void connect() {
@@ -159,17 +160,93 @@ class BackupCatalogueTest {
                 .isEqualTo(BackupSummary.State.STORED);
 
         // When its restore test writes evidence, and then the evidence is rewritten as failed
-        store.putText(layout.verificationKey("amyterm", id), EventJson.write(new Verification(1, id, "amyterm", true, "s",
-                "pg_restore", Instant.now(), Instant.now(), 5, 1, java.util.List.of())));
+        evidence(id, true);
         assertThat(catalogue.list("amyterm").get(0).state()).isEqualTo(BackupSummary.State.VERIFIED);
-        store.putText(layout.verificationKey("amyterm", id), EventJson.write(new Verification(1, id, "amyterm", false, "s",
-                "pg_restore", Instant.now(), Instant.now(), 5, 1, java.util.List.of())));
+        evidence(id, false);
 
         // Then the same catalogue sees each change, and one made afresh agrees with it
         assertThat(catalogue.list("amyterm").get(0).state()).isEqualTo(BackupSummary.State.VERIFICATION_FAILED);
-        try (BackupCatalogue fresh = new BackupCatalogue(store, layout, RELIST_AFTER, MAX_AGE, clock)) {
+        try (BackupCatalogue fresh = new BackupCatalogue(store, layout, SignedFiles.KEYS.trust(layout), RELIST_AFTER, MAX_AGE, clock)) {
             assertThat(fresh.list("amyterm")).isEqualTo(catalogue.list("amyterm"));
         }
+    }
+
+    @Test
+    void plantedEvidenceNeverMakesABackupLastKnownGood() {
+        // Given a verified backup, and a newer stored one never tested
+        String verified = backup("2026-11-01T01:30:00Z", true);
+        String planted = backup("2026-11-02T01:30:00Z", null);
+        String key = layout.verificationKey("amyterm", planted);
+
+        // When a bucket writer plants passing evidence for it: unsigned, then signed by a key nobody trusts
+        store.putText(key, EventJson.write(verification(planted, true)));
+        BackupSummary unsigned = catalogue.find("amyterm", planted).orElseThrow();
+        SignedFiles.put(store, key, EventJson.write(verification(planted, true)), SignedFiles.KEYS.stranger);
+        BackupSummary foreign = catalogue.find("amyterm", planted).orElseThrow();
+
+        // Then the backup stays STORED, says why, and the last known good is still the tested one
+        assertThat(unsigned.state()).isEqualTo(BackupSummary.State.STORED);
+        assertThat(unsigned.untrusted()).singleElement().asString().contains("verification.json", "has no signature");
+        assertThat(foreign.state()).isEqualTo(BackupSummary.State.STORED);
+        assertThat(foreign.untrusted()).singleElement().asString().contains("which is not in evidence-key-files");
+        assertThat(catalogue.lastKnownGood("amyterm")).map(BackupSummary::backupId).contains(verified);
+
+        // And its positive twin: the same evidence signed by the verifier's key makes it the last known good
+        evidence(planted, true);
+        assertThat(catalogue.lastKnownGood("amyterm")).map(BackupSummary::backupId).contains(planted);
+    }
+
+    @Test
+    void evidenceVouchesOnlyForTheObjectItTested() {
+        // Given a stored backup
+        String id = backup("2026-11-02T01:30:00Z", null);
+
+        // When evidence signed by the verifier's key names another object
+        SignedFiles.KEYS.evidence(store, layout.verificationKey("amyterm", id), verification(id, true).naming("c".repeat(64)));
+        BackupSummary otherObject = catalogue.find("amyterm", id).orElseThrow();
+
+        // Then it does not verify it
+        assertThat(otherObject.state()).isEqualTo(BackupSummary.State.STORED);
+        assertThat(otherObject.untrusted()).singleElement().asString().contains("not the one the backup's manifest records");
+
+        // And evidence signed before evidence named its object still counts for its own folder
+        SignedFiles.KEYS.evidence(store, layout.verificationKey("amyterm", id), verification(id, true).naming(null));
+        assertThat(catalogue.find("amyterm", id).orElseThrow().state()).isEqualTo(BackupSummary.State.VERIFIED);
+    }
+
+    @Test
+    void aSignedManifestCopiedIntoAnotherFolderIsNotABackupThere() {
+        // Given a verified backup of another database, its manifest signed by the storage key
+        String source = BackupId.of(Instant.parse("2026-10-01T01:30:00Z"), "other");
+        Manifest other = manifest("regional-1", source);
+        String text = EventJson.write(other);
+
+        // When its manifest, signature and evidence are copied into a newer folder of amyterm
+        String newer = BackupId.of(Instant.parse("2026-11-20T01:30:00Z"), "copied");
+        SignedFiles.KEYS.manifest(store, layout.manifestKey("amyterm", newer), other);
+        SignedFiles.KEYS.evidence(store, layout.verificationKey("amyterm", newer),
+                new Verification(1, source, "regional-1", true, "s", "pg_restore", Instant.now(), Instant.now(), 5, 1,
+                        List.of()).naming(OBJECT_SHA256));
+
+        // Then the folder is listed as untrusted, with neither manifest nor evidence, and is no last known good
+        BackupSummary copied = catalogue.find("amyterm", newer).orElseThrow();
+        assertThat(copied.manifest()).isNull();
+        assertThat(copied.verification()).isNull();
+        assertThat(copied.untrusted()).anySatisfy(why -> assertThat(why).contains("manifest.json",
+                "lies in the folder of backup " + newer));
+        assertThat(catalogue.lastKnownGood("amyterm")).isEmpty();
+        assertThat(text).doesNotContain("\n");
+    }
+
+    @Test
+    void anOversizedManifestIsUntrustedWithoutBeingRead() {
+        // Given a 5 MiB file planted as a manifest
+        String id = BackupId.of(Instant.parse("2026-11-21T01:30:00Z"), "huge");
+        store.putText(layout.manifestKey("amyterm", id), "x".repeat(5 * 1024 * 1024));
+
+        // Then the catalogue lists it as untrusted, saying it is too large
+        assertThat(catalogue.find("amyterm", id).orElseThrow().untrusted()).singleElement().asString()
+                .contains("manifest.json", "over the cap of 4194304: not read");
     }
 
     @Test
@@ -179,13 +256,25 @@ class BackupCatalogueTest {
         assertThat(catalogue.find(id)).isEmpty();
     }
 
+    private Manifest manifest(String database, String id) {
+        return new Manifest(1, id, database,
+                BackupReason.SCHEDULED, NodeRole.CENTRAL, "15", "pg_dump 15", "2.3.1", Map.of(),
+                new Manifest.Archive("pg_dump-custom", "zstd", 1, "a"), new Manifest.Encryption("m", "a", "k", null),
+                new Manifest.StoredObject(layout.dumpKey(database, id), 1, OBJECT_SHA256), Instant.now(), Instant.now(),
+                Instant.now());
+    }
+
     private List<BackupSummary.State> states() {
         return catalogue.list("amyterm").stream().map(BackupSummary::state).toList();
     }
 
     private void evidence(String id, boolean passed) {
-        store.putText(layout.verificationKey("amyterm", id), EventJson.write(new Verification(1, id, "amyterm", passed,
-                "s", "pg_restore", Instant.now(), Instant.now(), 5, 1, List.of(new CheckResult("row-counts", passed, "")))));
+        SignedFiles.KEYS.evidence(store, layout.verificationKey("amyterm", id), verification(id, passed));
+    }
+
+    private static Verification verification(String id, boolean passed) {
+        return new Verification(1, id, "amyterm", passed, "s", "pg_restore", Instant.now(), Instant.now(), 5, 1,
+                List.of(new CheckResult("row-counts", passed, ""))).naming(OBJECT_SHA256);
     }
 
     /** A clock the test moves, for the ages of listings. */
@@ -218,13 +307,9 @@ class BackupCatalogueTest {
 
     private String backup(String at, Boolean passed) {
         String id = BackupId.of(Instant.parse(at), at);
-        store.putText(layout.manifestKey("amyterm", id), EventJson.write(new Manifest(1, id, "amyterm",
-                BackupReason.SCHEDULED, NodeRole.CENTRAL, "15", "pg_dump 15", "2.3.1", Map.of(),
-                new Manifest.Archive("pg_dump-custom", "zstd", 1, "a"), new Manifest.Encryption("m", "a", "k", null),
-                new Manifest.StoredObject(layout.dumpKey("amyterm", id), 1, "b"), Instant.now(), Instant.now(), Instant.now())));
+        SignedFiles.KEYS.manifest(store, layout.manifestKey("amyterm", id), manifest("amyterm", id));
         if (passed != null) {
-            store.putText(layout.verificationKey("amyterm", id), EventJson.write(new Verification(1, id, "amyterm", passed,
-                    "s", "pg_restore", Instant.now(), Instant.now(), 5, 1, java.util.List.of(new CheckResult("row-counts", passed, "")))));
+            evidence(id, passed);
         }
         return id;
     }

@@ -54,16 +54,17 @@ class CatalogueBenchmark {
 
         Instant filling = Instant.now();
         fill(store, layout, count);
-        System.out.printf("bench: wrote %d backups (manifest and evidence each) in %d ms%n", count,
+        System.out.printf("bench: wrote %d backups (manifest and evidence each, signed) in %d ms%n", count,
                 Duration.between(filling, Instant.now()).toMillis());
 
-        try (BackupCatalogue fresh = new BackupCatalogue(store, layout, Duration.ofMinutes(1), Duration.ofMinutes(15))) {
+        try (BackupCatalogue fresh = new BackupCatalogue(store, layout, SignedFiles.KEYS.trust(layout), Duration.ofMinutes(1),
+                Duration.ofMinutes(15))) {
             long cold = time(() -> assertThat(fresh.list("amyterm")).hasSize(count)
                     .allMatch(b -> b.state() == BackupSummary.State.VERIFIED));
             List<Long> warm = median(() -> assertThat(fresh.list("amyterm")).hasSize(count));
             List<Long> everyMonth = median(() -> assertThat(fresh.listNow("amyterm")).hasSize(count));
-            List<Long> listing = median(() -> assertThat(fresh.objectsOf("amyterm")).hasSize(2 * count));
-            long flat = time(() -> assertThat(store.listObjects(layout.databasePrefix("amyterm"))).hasSize(2 * count));
+            List<Long> listing = median(() -> assertThat(fresh.objectsOf("amyterm")).hasSize(4 * count));
+            long flat = time(() -> assertThat(store.listObjects(layout.databasePrefix("amyterm"))).hasSize(4 * count));
             System.out.printf("bench: list %d backups: fresh replica %d ms; then %d ms (best of 5), %d ms (median), "
                     + "settled months from their listing%n", count, cold, warm.get(0), warm.get(2));
             System.out.printf("bench: listNow (every month listed): %d ms (best), %d ms (median); of which the bucket "
@@ -83,15 +84,16 @@ class CatalogueBenchmark {
                 Instant at = first.plus(Duration.ofDays(1).multipliedBy(i / 4)).plusSeconds(i % 4);
                 String id = BackupId.of(at, "bench-" + i);
                 writes.add(writers.submit(() -> {
-                    store.putText(layout.manifestKey("amyterm", id), EventJson.writeForPeople(new Manifest(1, id, "amyterm",
+                    SignedFiles.KEYS.manifest(store, layout.manifestKey("amyterm", id), (new Manifest(1, id, "amyterm",
                             BackupReason.SCHEDULED, NodeRole.CENTRAL, "15.18", "pg_dump (PostgreSQL) 15.18", "2.3.1",
                             Map.of("public.concept", 123456L, "public.value_set", 789L, "public.atc_code", 6543L),
                             new Manifest.Archive(Manifest.Archive.PG_DUMP_CUSTOM, "zstd", 123456789, "a".repeat(64)),
                             Manifest.Encryption.publicKey(Manifest.Encryption.AES256_SEIPD_MDC, List.of("F".repeat(40))),
                             new Manifest.StoredObject(layout.dumpKey("amyterm", id), 12345678, "b".repeat(64)), at, at, at)));
-                    store.putText(layout.verificationKey("amyterm", id), EventJson.writeForPeople(new Verification(1, id,
+                    SignedFiles.KEYS.evidence(store, layout.verificationKey("amyterm", id), (new Verification(1, id,
                             "amyterm", true, "amyterm_verify_x", "pg_restore (PostgreSQL) 15.18", at, at, 61234, 512,
-                            List.of(CheckResult.pass("row-counts", "3 tables"), CheckResult.pass("schema-version", "2.3.1")))));
+                            List.of(CheckResult.pass("row-counts", "3 tables"), CheckResult.pass("schema-version", "2.3.1")))
+                            .naming("b".repeat(64))));
                     return null;
                 }));
             }

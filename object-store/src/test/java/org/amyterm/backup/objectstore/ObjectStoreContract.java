@@ -1,6 +1,7 @@
 package org.amyterm.backup.objectstore;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -135,6 +136,22 @@ abstract class ObjectStoreContract {
         assertThat(store().lastModified(prefix + "manifest.json")).get()
                 .matches(t -> Math.abs(java.time.Duration.between(t, java.time.Instant.now()).toMinutes()) < 5);
         assertThat(store().lastModified(prefix + "nothing.json")).isEmpty();
+    }
+
+    @Test
+    void aTextObjectOverItsCapIsRefusedUnreadAndOneAtTheCapIsRead() {
+        store().putText(prefix + "big.json", "x".repeat(1001));
+        store().putText(prefix + "fits.json", "x".repeat(1000));
+        assertThatThrownBy(() -> store().getText(prefix + "big.json", 1000)).isInstanceOfSatisfying(
+                ObjectTooLargeException.class, e -> assertThat(e.isRetryable()).isFalse());
+        assertThat(store().getText(prefix + "fits.json", 1000)).contains("x".repeat(1000));
+    }
+
+    @Test
+    void openingAMissingObjectSaysTheBackupIsIncomplete() {
+        assertThatThrownBy(() -> store().open(prefix + "missing.gpg").close()).isInstanceOfSatisfying(
+                ObjectNotFoundException.class, e -> assertThat(e.reason())
+                        .isEqualTo(org.amyterm.backup.contracts.FailureReason.BACKUP_NOT_FOUND));
     }
 
     @Test

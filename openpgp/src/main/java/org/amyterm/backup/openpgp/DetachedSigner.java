@@ -32,6 +32,11 @@ public final class DetachedSigner {
         return key.fingerprint();
     }
 
+    /** The public half of this signer's key, as the only trusted key (to check what this service signed). */
+    public TrustedKeys ownKey(String property) {
+        return TrustedKeys.of(key, property);
+    }
+
     /** The armored detached signature of {@code document}'s UTF-8 bytes. */
     public String sign(String document) {
         try {

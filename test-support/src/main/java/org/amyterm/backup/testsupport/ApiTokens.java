@@ -25,6 +25,8 @@ import java.util.stream.Collectors;
  */
 public final class ApiTokens {
     public static final String ISSUER = "amyterm-backup-tests";
+    /** The audience the services require by default ({@code mp.jwt.verify.audiences}). */
+    public static final String AUDIENCE = "amyterm-backup";
     public static final String PUBLIC_KEY_RESOURCE = "api-tokens/test-only-public.pem";
     private static final Base64.Encoder URL = Base64.getUrlEncoder().withoutPadding();
 
@@ -46,8 +48,14 @@ public final class ApiTokens {
 
     /** A token our key signs, naming {@code issuer}: one the services must refuse unless they trust it. */
     public static String token(String issuer, String principal, List<String> groups) {
+        return token(issuer, AUDIENCE, principal, groups);
+    }
+
+    /** A token naming {@code audience} (none if null): one for another service the services must refuse. */
+    public static String token(String issuer, String audience, String principal, List<String> groups) {
         Instant now = Instant.now();
-        String claims = "{\"iss\":\"" + issuer + "\",\"upn\":\"" + principal + "\",\"sub\":\"" + principal
+        String claims = "{\"iss\":\"" + issuer + "\"" + (audience == null ? "" : ",\"aud\":\"" + audience + "\"")
+                + ",\"upn\":\"" + principal + "\",\"sub\":\"" + principal
                 + "\",\"groups\":[" + groups.stream().map(g -> "\"" + g + "\"").collect(Collectors.joining(","))
                 + "],\"iat\":" + now.getEpochSecond() + ",\"exp\":" + now.plus(Duration.ofHours(1)).getEpochSecond() + "}";
         String signed = encode("{\"alg\":\"RS256\",\"typ\":\"JWT\"}") + "." + encode(claims);

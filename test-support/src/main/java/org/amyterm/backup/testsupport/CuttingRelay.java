@@ -21,6 +21,8 @@ public final class CuttingRelay implements AutoCloseable {
     private final String targetHost;
     private final int targetPort;
     private final AtomicLong cutAfter = new AtomicLong(-1);
+    /** Whether the armed cut counts what clients send (a restore's data) rather than the server's answers. */
+    private volatile boolean countingSent;
     private final AtomicLong relayedSinceArmed = new AtomicLong();
     private final AtomicInteger cuts = new AtomicInteger();
     private volatile boolean refusing;
@@ -45,6 +47,14 @@ public final class CuttingRelay implements AutoCloseable {
 
     /** Cuts, once, the connection on which the server's answers pass {@code bytes} from now on. */
     public void cutOnceAfter(long bytes) {
+        countingSent = false;
+        relayedSinceArmed.set(0);
+        cutAfter.set(bytes);
+    }
+
+    /** Cuts, once, the connection on which clients' requests pass {@code bytes} from now on (a client that uploads). */
+    public void cutOnceAfterSent(long bytes) {
+        countingSent = true;
         relayedSinceArmed.set(0);
         cutAfter.set(bytes);
     }
@@ -86,7 +96,7 @@ public final class CuttingRelay implements AutoCloseable {
             try {
                 int n;
                 while ((n = from.read(buffer)) > 0) {
-                    if (answers && cutAfter.get() >= 0 && relayedSinceArmed.addAndGet(n) > cutAfter.get()
+                    if (answers != countingSent && cutAfter.get() >= 0 && relayedSinceArmed.addAndGet(n) > cutAfter.get()
                             && cutAfter.getAndSet(-1) >= 0) {
                         cuts.incrementAndGet();
                         client.setSoLinger(true, 0); // a reset, as a dropped link ends it

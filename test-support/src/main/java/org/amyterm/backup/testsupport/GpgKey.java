@@ -77,6 +77,32 @@ public record GpgKey(Path home, Path publicKey, Path secretKey, String fingerpri
         }
     }
 
+    /**
+     * An ASCII-armored detached signature of {@code document}'s UTF-8 bytes by this key, made by gpg
+     * (what {@code gpg --verify} and the services' own signatures interoperate with).
+     */
+    public String sign(String document) {
+        try {
+            Path dir = Files.createTempDirectory(home.getParent(), "sign");
+            try {
+                Path file = Files.writeString(dir.resolve("document"), document);
+                Path signature = dir.resolve("document.sig");
+                gpg("--local-user", fingerprint, "--armor", "--detach-sign", "--output", signature.toString(),
+                        file.toString());
+                return Files.readString(signature);
+            } finally {
+                try (var files = Files.list(dir)) {
+                    for (Path f : files.toList()) {
+                        Files.delete(f);
+                    }
+                }
+                Files.delete(dir);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Runs gpg on this key's home; returns stdout. */
     public String gpg(String... args) {
         try {

@@ -133,6 +133,19 @@ class BackupResourceTest {
         assertThat(post(foreign, "{\"database\":\"" + SourceDatabaseResource.DATABASE + "\"}").statusCode()).isEqualTo(401);
     }
 
+    @Test
+    void tokenIssuedForAnotherApplicationIsRefusedWith401() throws Exception {
+        // a token of the trusted issuer and key, but meant for another application, or for none
+        String otherApp = ApiTokens.token(ApiTokens.ISSUER, "grafana", "mallory@example.org", java.util.List.of("operator"));
+        String noAudience = ApiTokens.token(ApiTokens.ISSUER, null, "mallory@example.org", java.util.List.of("operator"));
+        String body = "{\"database\":\"" + SourceDatabaseResource.DATABASE + "\"}";
+        assertThat(post(otherApp, body).statusCode()).isEqualTo(401);
+        assertThat(post(noAudience, body).statusCode()).isEqualTo(401);
+        // and its twin: the same token meant for this product is accepted
+        assertThat(post(ApiTokens.token(ApiTokens.ISSUER, ApiTokens.AUDIENCE, "alice@example.org",
+                java.util.List.of("operator")), body).statusCode()).isEqualTo(202);
+    }
+
     private HttpResponse<String> post(String body) throws Exception {
         return post(ApiTokens.operator(), body);
     }

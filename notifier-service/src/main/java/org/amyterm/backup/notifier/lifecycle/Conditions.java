@@ -10,6 +10,11 @@ public final class Conditions {
     public static final String VERIFICATION_OVERDUE = "verification-overdue";
     /** The latest measured restore took longer than the RTO target. */
     public static final String RTO_EXCEEDED = "rto-exceeded";
+    /**
+     * Files in the database's backup folders that did not prove themselves (unsigned, signed by an
+     * untrusted key, copied from another folder, oversized): someone other than the services wrote there.
+     */
+    public static final String BUCKET_UNTRUSTED = "bucket-untrusted";
     /** Events set aside on a dead-letter topic (the scope is the topic). */
     public static final String DEAD_LETTER = "dead-letter";
 

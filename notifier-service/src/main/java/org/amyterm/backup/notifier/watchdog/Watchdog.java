@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.amyterm.backup.contracts.AlertChanged;
 import org.amyterm.backup.contracts.AlertChanged.Severity;
@@ -16,6 +17,7 @@ import org.amyterm.backup.notifier.config.NotifierConfig.Watchdog.Watched;
 import org.amyterm.backup.notifier.lifecycle.AlertBook;
 import org.amyterm.backup.notifier.lifecycle.Conditions;
 import org.amyterm.backup.notifier.lifecycle.Occurrence;
+import org.amyterm.backup.contracts.BackupSummary;
 import org.amyterm.backup.objectstore.BackupCatalogue;
 import org.jboss.logging.Logger;
 
@@ -32,6 +34,8 @@ public class Watchdog {
     static final Duration DEFAULT_RTO = Duration.ofHours(4);
     /** The bucket is listed again before an alert when the last listing is older than this. */
     private static final Duration BUCKET_STALE = Duration.ofSeconds(30);
+    /** The bucket is read at least this often, so files planted there are alerted within it. */
+    private static final Duration BUCKET_RECHECK = Duration.ofMinutes(10);
 
     private final NotifierConfig config;
     private final Freshness freshness;
@@ -75,7 +79,7 @@ public class Watchdog {
 
     void check(String database, Watched watched) {
         Instant now = clock.instant();
-        if (freshness.bucketReadAt(database).isEmpty()) {
+        if (freshness.bucketReadAt(database).map(at -> at.isBefore(now.minus(BUCKET_RECHECK))).orElse(true)) {
             readBucket(database);
         }
         if (overdue(freshness.of(database).storedAt, watched.rpo(), now)
@@ -105,10 +109,22 @@ public class Watchdog {
         }
     }
 
-    /** A bucket that cannot be read leaves the judgement to what the events said: silence still alerts. */
+    /**
+     * A bucket that cannot be read leaves the judgement to what the events said: silence still
+     * alerts. What is read is also judged for files that did not prove themselves (docs/security.md).
+     */
     private void readBucket(String database) {
         try {
-            freshness.fromBucket(database, catalogue.list(database), clock.instant());
+            List<BackupSummary> backups = catalogue.list(database);
+            freshness.fromBucket(database, backups, clock.instant());
+            List<String> untrusted = backups.stream().filter(b -> !b.untrusted().isEmpty())
+                    .map(b -> b.backupId() + ": " + String.join("; ", b.untrusted())).toList();
+            judge(database, Conditions.BUCKET_UNTRUSTED, !untrusted.isEmpty(), Severity.CRITICAL,
+                    untrusted.size() + " backup folder(s) of " + database + " hold files that did not prove themselves, "
+                            + "so nothing uses them (someone other than the services wrote to the bucket: find out who, "
+                            + "then remove them): " + String.join(" | ", untrusted.subList(0, Math.min(3, untrusted.size())))
+                            + (untrusted.size() > 3 ? " | …" : ""),
+                    "Every file in the backup folders of " + database + " proves itself");
         } catch (RuntimeException e) {
             LOG.warnf("the watchdog could not list the backups of %s in the bucket (%s); judging by the events alone",
                     database, e.getMessage());

@@ -65,6 +65,22 @@ class WatchdogTest {
     }
 
     @Test
+    void aManifestPlantedWithoutItsSignatureIsAlertedAndCountsForNothing() {
+        // Given a database whose only manifest in the bucket is unsigned (planted by a bucket writer),
+        // beside one whose manifest the storage key signed (its twin)
+        // Then the planted folder is alerted, naming why, and does not count as a stored backup
+        String planted = "bucket-untrusted/" + NotifierResource.BUCKET_PLANTED;
+        await().atMost(Duration.ofSeconds(60)).until(() -> Received.webhook(planted).size() == 1);
+        assertThat(Received.webhook(planted).get(0).path("severity").asText()).isEqualTo("critical");
+        assertThat(Received.webhook(planted).get(0).path("summary").asText())
+                .contains("1 backup folder(s) of " + NotifierResource.BUCKET_PLANTED, "manifest.json has no signature");
+        await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(15))
+                .until(() -> Received.webhook("bucket-untrusted/" + NotifierResource.BUCKET_FRESH).isEmpty());
+        assertThat(Received.webhook("rpo-exceeded/" + NotifierResource.BUCKET_FRESH))
+                .as("the signed manifest counts as a stored backup").isEmpty();
+    }
+
+    @Test
     void restoreSlowerThanTheRtoTargetIsAWarningUntilOneIsWithinIt() {
         String alertId = "rto-exceeded/" + NotifierResource.WATCHED;
         // Given a restore test that took 9 s against a target of 5 s

@@ -45,9 +45,16 @@ public final class RetentionPolicy {
         if (backups.isEmpty()) {
             return decisions;
         }
-        BackupSummary newest = backups.get(0);
-        boolean failing = newest.state() == BackupSummary.State.FAILED
-                || newest.state() == BackupSummary.State.VERIFICATION_FAILED;
+        // A folder holding a file that did not prove itself (anyone may write to the bucket) neither
+        // holds retention as "the newest failing" nor is ever deleted for its age: a person looks.
+        // Nor does a folder dated in the future (a planted failure.json with a far-future backup id would
+        // otherwise hold every backup for ever); a day covers any clock skew between replicas.
+        Instant latest = now.plus(1, ChronoUnit.DAYS);
+        BackupSummary newest = backups.stream().filter(b -> b.untrusted().isEmpty())
+                .filter(b -> !BackupId.day(b.backupId()).atStartOfDay(ZoneOffset.UTC).toInstant().isAfter(latest))
+                .findFirst().orElse(null);
+        boolean failing = newest != null && (newest.state() == BackupSummary.State.FAILED
+                || newest.state() == BackupSummary.State.VERIFICATION_FAILED);
         List<BackupSummary> verified = backups.stream().filter(b -> b.state() == BackupSummary.State.VERIFIED).toList();
         BackupSummary lastKnownGood = verified.isEmpty() ? null : verified.get(0);
         Set<BackupSummary> newestVerified = identitySet(verified.subList(0, Math.min(config.keepAtLeast(), verified.size())));
@@ -61,6 +68,10 @@ public final class RetentionPolicy {
 
     private Decision decide(BackupSummary backup, Instant now, boolean failing, boolean lastKnownGood,
             boolean newestVerified, String gfsPeriod) {
+        if (!backup.untrusted().isEmpty()) {
+            return keep(backup, "keep:untrusted", "files in its folder did not prove themselves: "
+                    + String.join("; ", backup.untrusted()));
+        }
         if (failing) {
             return keep(backup, "hold:newest-failing", "the newest backup of " + backup.database()
                     + " failed: nothing is deleted until one is verified again");

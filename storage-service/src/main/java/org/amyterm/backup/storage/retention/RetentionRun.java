@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.amyterm.backup.contracts.BackupExpired;
 import org.amyterm.backup.contracts.EventJson;
-import org.amyterm.backup.contracts.FailureReason;
 import org.amyterm.backup.contracts.ObjectLayout;
+import org.amyterm.backup.contracts.FailureReason;
 import org.amyterm.backup.contracts.Stage;
 import org.amyterm.backup.contracts.StageException;
 import org.amyterm.backup.messaging.EventPublisher;
@@ -65,7 +65,20 @@ public class RetentionRun {
             retained.put(retentionClass, new long[2]);
         }
         for (String database : catalogue.databases()) {
-            for (RetentionPolicy.Decision decision : policy.decide(catalogue.listNow(database), now)) {
+            List<RetentionPolicy.Decision> decisions;
+            try {
+                decisions = policy.decide(catalogue.listNow(database), now);
+            } catch (RuntimeException e) {
+                // one database's folder that cannot be decided on stops neither the run nor the others: it is alerted
+                events.publishFailure(new StageException(null, database, Stage.RETENTION,
+                        e instanceof org.amyterm.backup.objectstore.ObjectStoreException store ? store.reason()
+                                : FailureReason.UNEXPECTED,
+                        "retention skipped " + database + " this run: " + e.getMessage() + "; nothing of it was deleted",
+                        e));
+                failed++;
+                continue;
+            }
+            for (RetentionPolicy.Decision decision : decisions) {
                 String action = decision.delete() ? (dryRun ? "would-delete" : "deleted") : "kept";
                 if (decision.delete() && !dryRun) {
                     try {
@@ -115,10 +128,8 @@ public class RetentionRun {
             events.publish(expired);
             LOG.infof("expired backup %s of %s (%s): %s", backupId, database, decision.rule(), decision.why());
         } catch (ObjectStoreException e) {
-            throw new StageException(backupId, database, Stage.RETENTION, e.isRetryable()
-                    ? FailureReason.STORE_UNAVAILABLE : FailureReason.STORE_REJECTED, "retention could not delete backup "
-                            + backupId + " (" + decision.rule() + "): " + e.getMessage()
-                            + "; the next run tries again", e);
+            throw e.failure(backupId, database, Stage.RETENTION, "retention could not delete backup " + backupId
+                    + " (" + decision.rule() + "; the next run tries again)");
         } finally {
             catalogue.forget(database, backupId); // even half deleted, its month no longer looks as it did
         }

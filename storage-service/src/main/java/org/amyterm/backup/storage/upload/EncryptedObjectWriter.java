@@ -11,6 +11,7 @@ import org.amyterm.backup.contracts.FailureReason;
 import org.amyterm.backup.contracts.ObjectLayout;
 import org.amyterm.backup.contracts.Stage;
 import org.amyterm.backup.contracts.StageException;
+import org.amyterm.backup.contracts.integrity.ChunkHashingOutputStream;
 import org.amyterm.backup.contracts.integrity.HashingInputStream;
 import org.amyterm.backup.contracts.integrity.HashingOutputStream;
 import org.amyterm.backup.objectstore.ObjectStore;
@@ -22,7 +23,7 @@ import org.amyterm.backup.storage.spool.GrowingSpoolFile;
 /**
  * The storing chain, one pass over the spool: read → hash and count (what the dump recorded) →
  * OpenPGP encryption (with this backup's key) → hash and count (what the manifest records) →
- * multipart upload. It leaves the
+ * hash of each chunk (what a restore proves before using a byte) → multipart upload. It leaves the
  * upload uncompleted: only a matching checksum may complete it. Every failure of the chain is
  * mapped to its StageException here, once.
  */
@@ -58,13 +59,14 @@ public class EncryptedObjectWriter {
             EncryptionSession session = encryption.start(backupId, database);
             upload = store.startUpload(key, expectedBytes, retainUntil);
             HashingInputStream spooled = new HashingInputStream(spool);
-            HashingOutputStream ciphertext = new HashingOutputStream(upload.stream());
+            ChunkHashingOutputStream chunks = new ChunkHashingOutputStream(upload.stream(), chunkBytes(expectedBytes));
+            HashingOutputStream ciphertext = new HashingOutputStream(chunks);
             try (OutputStream plaintext = session.encryptingStream(ciphertext, fileName)) {
                 spooled.transferTo(plaintext);
             }
             upload.finishParts();
             return new PreparedObject(upload, spooled.bytes(), spooled.sha256(), ciphertext.bytes(), ciphertext.sha256(),
-                    session.description(), aborts);
+                    chunks.chunkBytes(), chunks.chunkSha256(), session.description(), aborts);
         } catch (IOException | RuntimeException e) {
             if (upload != null) {
                 aborts.abort(upload);
@@ -73,14 +75,25 @@ public class EncryptedObjectWriter {
         }
     }
 
+    /** Chunks of 4 MiB, doubled for objects of over 32 GiB so a manifest lists at most about 8,192 of them; at most 32 MiB (what a restore holds in memory). */
+    static int chunkBytes(long expectedBytes) {
+        long chunk = MIN_CHUNK_BYTES;
+        while (chunk < MAX_CHUNK_BYTES && expectedBytes / chunk > 8192) {
+            chunk *= 2;
+        }
+        return (int) chunk;
+    }
+
+    static final int MIN_CHUNK_BYTES = 4 * 1024 * 1024;
+    static final int MAX_CHUNK_BYTES = org.amyterm.backup.contracts.Manifest.StoredObject.MAX_CHUNK_BYTES;
+
     static StageException failure(String backupId, String database, Exception e) {
         if (e instanceof StageException stage) {
             return stage;
         }
         ObjectStoreException storeFailure = storeFailure(e);
         if (storeFailure != null) {
-            return new StageException(backupId, database, Stage.STORE, storeFailure.isRetryable()
-                    ? FailureReason.STORE_UNAVAILABLE : FailureReason.STORE_REJECTED, storeFailure.getMessage(), e);
+            return storeFailure.failure(backupId, database, Stage.STORE, "");
         }
         if (e instanceof NoSuchFileException) {
             return new StageException(backupId, database, Stage.STORE, FailureReason.SPOOL_MISSING, "spool file "

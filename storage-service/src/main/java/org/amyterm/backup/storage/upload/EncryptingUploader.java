@@ -21,6 +21,8 @@ import org.amyterm.backup.storage.config.StorageConfig;
 import org.amyterm.backup.storage.metrics.StorageMetrics;
 import org.amyterm.backup.storage.retention.RetainUntil;
 import org.amyterm.backup.openpgp.DetachedSigner;
+import org.amyterm.backup.openpgp.SignatureCheck;
+import org.amyterm.backup.storage.sign.StoredManifestCheck;
 import org.amyterm.backup.storage.spool.SpoolPaths;
 import org.jboss.logging.Logger;
 
@@ -28,7 +30,8 @@ import org.jboss.logging.Logger;
  * Stores one completed dump: takes the upload that followed it, or encrypts and uploads the spool
  * file now, then completes the object only if what was read from the spool is exactly what the
  * dump recorded (size and sha256) and no other attempt stored it first; then writes the manifest
- * and its signature and deletes the spool file. Two replicas storing one backup end with one
+ * and its signature and deletes the spool file, which goes only on the word of a manifest that
+ * proves itself and names this dump. Two replicas storing one backup end with one
  * object and the one manifest that describes it: the object is completed only if absent, and only
  * the attempt that completed it writes the manifest.
  */
@@ -46,10 +49,12 @@ public class EncryptingUploader {
     private final DetachedSigner signer;
     private final StorageMetrics metrics;
     private final RetainUntil retainUntil;
+    private final StoredManifestCheck storedManifests;
 
     public EncryptingUploader(ObjectStore store, ObjectLayout layout, StorageConfig config, EncryptedObjectWriter writer,
             FollowedUploads followed, SpoolPaths spoolPaths, BackupLocks locks, DetachedSigner signer,
-            StorageMetrics metrics, RetainUntil retainUntil) {
+            StorageMetrics metrics, RetainUntil retainUntil, StoredManifestCheck storedManifests) {
+        this.storedManifests = storedManifests;
         this.retainUntil = retainUntil;
         this.signer = signer;
         this.metrics = metrics;
@@ -81,14 +86,8 @@ public class EncryptingUploader {
         }
         Manifest manifest;
         Instant lockedUntil = retainUntil.of(dump.reason(), dump.startedAt());
-        try (PreparedObject prepared = following.orElseGet(() -> writer.write(dump.backupId(), dump.database(),
-                dump.spoolBytes(), lockedUntil, () -> Files.newInputStream(spool)))) {
-            if (!prepared.spoolSha256().equals(dump.spoolSha256()) || prepared.spoolBytes() != dump.spoolBytes()) {
-                throw new StageException(dump.backupId(), dump.database(), Stage.STORE, FailureReason.INTEGRITY_MISMATCH,
-                        "spool file " + spool + " is not what the dump wrote (read sha256 " + prepared.spoolSha256() + ", "
-                                + prepared.spoolBytes() + " bytes; the dump recorded " + dump.spoolSha256() + ", "
-                                + dump.spoolBytes() + " bytes): the upload was aborted; take a new backup");
-            }
+        PreparedObject first = following.orElseGet(() -> writeFromSpool(dump, spool, lockedUntil));
+        try (PreparedObject prepared = matching(dump, spool, first, lockedUntil, following.isPresent())) {
             if (!call(dump, prepared.upload()::completeIfAbsent)) {
                 // another replica (or a lost answer to our own earlier attempt) completed the object first: its manifest follows
                 throw new StoredByAnotherAttempt(dump);
@@ -96,16 +95,7 @@ public class EncryptingUploader {
             manifest = manifest(dump, prepared, storeGlobals(dump, lockedUntil));
         }
         String text = EventJson.writeForPeople(manifest);
-        // the signature first: a manifest is never seen without it
-        call(dump, () -> {
-            store.putText(layout.manifestSignatureKey(dump.database(), dump.backupId()), signer.sign(text), lockedUntil);
-            return null;
-        });
-        if (!call(dump, () -> store.putTextIfAbsent(manifestKey, text, lockedUntil))) {
-            throw new StageException(dump.backupId(), dump.database(), Stage.STORE, FailureReason.INTEGRITY_MISMATCH,
-                    "a manifest appeared for this backup while its object was stored by this attempt; check who writes "
-                            + "to the bucket");
-        }
+        writeSignedManifest(dump, manifestKey, text, lockedUntil);
         deleteSpool(spool, dump);
         metrics.stored(dump.database(), dump.reason().retentionClass(), manifest.object().bytes(),
                 Duration.between(started, Instant.now()), following.isPresent());
@@ -116,15 +106,107 @@ public class EncryptingUploader {
         return announce(manifest, manifestKey);
     }
 
-    /** A backup whose manifest exists is stored: its spool file is removed and it is announced again. */
+    private PreparedObject writeFromSpool(BackupCompleted dump, Path spool, Instant lockedUntil) {
+        return writer.write(dump.backupId(), dump.database(), dump.spoolBytes(), lockedUntil, () -> Files.newInputStream(spool));
+    }
+
+    /**
+     * {@code prepared} if it holds exactly what the dump recorded. An upload that followed the
+     * growing file and differs (a stale read of a shared spool, say) is aborted and the complete
+     * file stored again; only a file that still differs is not what the dump wrote.
+     */
+    private PreparedObject matching(BackupCompleted dump, Path spool, PreparedObject prepared, Instant lockedUntil,
+            boolean followedTheDump) {
+        if (prepared.spoolSha256().equals(dump.spoolSha256()) && prepared.spoolBytes() == dump.spoolBytes()) {
+            return prepared;
+        }
+        prepared.close();
+        if (followedTheDump) {
+            LOG.warnf("the upload that followed the dump of %s (backup %s) read sha256 %s, %d bytes, not what the dump "
+                    + "recorded: aborted; storing the complete spool file again", dump.database(), dump.backupId(),
+                    prepared.spoolSha256(), prepared.spoolBytes());
+            return matching(dump, spool, writeFromSpool(dump, spool, lockedUntil), lockedUntil, false);
+        }
+        throw new StageException(dump.backupId(), dump.database(), Stage.STORE, FailureReason.INTEGRITY_MISMATCH,
+                "spool file " + spool + " is not what the dump wrote (read sha256 " + prepared.spoolSha256() + ", "
+                        + prepared.spoolBytes() + " bytes; the dump recorded " + dump.spoolSha256() + ", "
+                        + dump.spoolBytes() + " bytes): the upload was aborted; take a new backup");
+    }
+
+    /**
+     * The manifest first, only if absent, then its signature by the attempt whose manifest it is:
+     * a stale replica never writes a signature over another's manifest (its conditional write of the
+     * manifest fails first), and an attempt that finds a signature that does not match the manifest
+     * it wrote replaces it, so racing replicas end with one pair that verifies.
+     */
+    private void writeSignedManifest(BackupCompleted dump, String manifestKey, String text, Instant lockedUntil) {
+        String signatureKey = layout.manifestSignatureKey(dump.database(), dump.backupId());
+        if (!call(dump, () -> store.putTextIfAbsent(manifestKey, text, lockedUntil))) {
+            throw new StoredByAnotherAttempt(dump); // the next attempt judges the manifest it finds
+        }
+        String signature = signer.sign(text);
+        if (call(dump, () -> store.putTextIfAbsent(signatureKey, signature, lockedUntil))) {
+            return;
+        }
+        Optional<String> found = call(dump, () -> store.getText(signatureKey));
+        if (found.isPresent() && storedManifests.check().verifies(text, found)) {
+            return; // our own, from an attempt whose answer was lost
+        }
+        if (call(dump, () -> store.getText(manifestKey)).filter(text::equals).isEmpty()) {
+            throw new StoredByAnotherAttempt(dump);
+        }
+        LOG.warnf("the signature beside the manifest of backup %s of %s was not written for it (a stalled attempt's); "
+                + "replacing it", dump.backupId(), dump.database());
+        call(dump, () -> {
+            store.putText(signatureKey, signature, lockedUntil);
+            return null;
+        });
+    }
+
+    /**
+     * A backup whose manifest is proven (signed by a trusted storage key, bound to its folder, naming
+     * this dump's archive) is stored: its spool file is removed and it is announced again. A
+     * manifest without its signature is an attempt between its two writes, or one that died there
+     * (then, once older than {@code abandoned-object-age}, it is removed and the backup stored anew);
+     * any other manifest is a verdict, and the spool file stays.
+     */
     private Optional<BackupStored> alreadyStored(BackupCompleted dump, String manifestKey, Path spool) {
         Optional<String> existing = call(dump, () -> store.getText(manifestKey));
         if (existing.isEmpty()) {
             return Optional.empty();
         }
+        String signatureKey = layout.manifestSignatureKey(dump.database(), dump.backupId());
+        Optional<String> signature = call(dump, () -> store.getText(signatureKey, SignatureCheck.MAX_SIGNATURE_BYTES));
+        if (signature.isEmpty()) {
+            if (removeIfAbandoned(dump, manifestKey, "written by an attempt that never signed it")) {
+                return Optional.empty();
+            }
+            throw new StoredByAnotherAttempt(dump);
+        }
+        Manifest manifest;
+        try {
+            storedManifests.signer(existing.get(), signature);
+            manifest = EventJson.read(existing.get(), Manifest.class);
+        } catch (SignatureCheck.Untrusted | org.amyterm.backup.contracts.MalformedEventException e) {
+            throw untrusted(dump, e.getMessage());
+        }
+        Optional<String> problem = manifest.bindingProblem(layout, dump.database(), dump.backupId());
+        if (problem.isEmpty() && !dump.archiveSha256().equals(manifest.archive().sha256())) {
+            problem = Optional.of("the manifest names the archive " + manifest.archive().sha256() + ", this dump is "
+                    + dump.archiveSha256());
+        }
+        if (problem.isPresent()) {
+            throw untrusted(dump, problem.get());
+        }
         LOG.infof("backup %s of %s is already stored; announcing it again", dump.backupId(), dump.database());
         deleteSpool(spool, dump);
-        return Optional.of(announce(EventJson.read(existing.get(), Manifest.class), manifestKey));
+        return Optional.of(announce(manifest, manifestKey));
+    }
+
+    private static StageException untrusted(BackupCompleted dump, String why) {
+        return new StageException(dump.backupId(), dump.database(), Stage.STORE, FailureReason.MANIFEST_UNTRUSTED,
+                "a manifest this service cannot trust is in the backup's folder (" + why + "): the spool file is kept "
+                        + "and nothing was stored; find out who wrote it, remove it, then store the dump again");
     }
 
     /**
@@ -133,15 +215,21 @@ public class EncryptingUploader {
      * died in between: no manifest describes it, so it is removed and this attempt stores the backup anew.
      */
     private void removeAbandonedObject(BackupCompleted dump) {
-        String key = layout.dumpKey(dump.database(), dump.backupId());
+        removeIfAbandoned(dump, layout.dumpKey(dump.database(), dump.backupId()), "stored by an attempt that wrote no manifest");
+    }
+
+    /** Removes {@code key} if it is older than {@code amyterm.storage.retry.abandoned-object-age}; whether it did. */
+    private boolean removeIfAbandoned(BackupCompleted dump, String key, String why) {
         Optional<Instant> written = call(dump, () -> store.lastModified(key));
-        if (written.isPresent() && written.get().plus(config.retry().abandonedObjectAge()).isBefore(Instant.now())) {
-            LOG.warnf("removing %s: stored at %s by an attempt that wrote no manifest", key, written.get());
-            call(dump, () -> {
-                store.delete(key);
-                return null;
-            });
+        if (written.isEmpty() || !written.get().plus(config.retry().abandonedObjectAge()).isBefore(Instant.now())) {
+            return false;
         }
+        LOG.warnf("removing %s (%s, at %s)", key, why, written.get());
+        call(dump, () -> {
+            store.delete(key);
+            return null;
+        });
+        return true;
     }
 
     /**
@@ -163,8 +251,8 @@ public class EncryptingUploader {
                                 + "): take a new backup");
             }
             call(dump, prepared.upload()::complete);
-            return new Manifest.Globals(new Manifest.StoredObject(key, prepared.ciphertextBytes(),
-                    prepared.ciphertextSha256()), prepared.spoolBytes(), prepared.spoolSha256(), prepared.encryption());
+            return new Manifest.Globals(prepared.stored(key), prepared.spoolBytes(), prepared.spoolSha256(),
+                    prepared.encryption());
         }
     }
 
@@ -174,8 +262,7 @@ public class EncryptingUploader {
                 new Manifest.Archive(Manifest.Archive.PG_DUMP_CUSTOM, dump.compression(), dump.archiveBytes(),
                         dump.archiveSha256()),
                 prepared.encryption(),
-                new Manifest.StoredObject(layout.dumpKey(dump.database(), dump.backupId()), prepared.ciphertextBytes(),
-                        prepared.ciphertextSha256()),
+                prepared.stored(layout.dumpKey(dump.database(), dump.backupId())),
                 dump.startedAt(), dump.finishedAt(), Instant.now(), dump.dumpDetails(), globals);
     }
 
@@ -203,7 +290,9 @@ public class EncryptingUploader {
         if (!Files.exists(spool)) {
             return "no spool file is left";
         }
-        if (reason != FailureReason.INTEGRITY_MISMATCH && config.retry().keepSpoolOnGiveUp()) {
+        if (reason == FailureReason.MANIFEST_UNTRUSTED || reason != FailureReason.INTEGRITY_MISMATCH
+                && config.retry().keepSpoolOnGiveUp()) {
+            // an untrusted manifest in the folder says nothing about the dump: it is never a reason to delete it
             return "the spool file " + spool + " is kept: store it by hand (docs/runbook.md) or take a new backup, "
                     + "then delete it";
         }

@@ -10,7 +10,13 @@ import org.amyterm.backup.objectstore.ObjectStore;
  * unless it was completed.
  */
 record PreparedObject(ObjectStore.Upload upload, long spoolBytes, String spoolSha256, long ciphertextBytes,
-        String ciphertextSha256, Manifest.Encryption encryption, PendingAborts aborts) implements AutoCloseable {
+        String ciphertextSha256, int chunkBytes, java.util.List<String> chunkSha256, Manifest.Encryption encryption,
+        PendingAborts aborts) implements AutoCloseable {
+
+    /** The object as the manifest records it, under {@code key}. */
+    Manifest.StoredObject stored(String key) {
+        return new Manifest.StoredObject(key, ciphertextBytes, ciphertextSha256, chunkBytes, chunkSha256);
+    }
 
     /** Aborts the upload unless it was completed. */
     @Override

@@ -61,6 +61,41 @@ class RetentionPolicyTest {
     }
 
     @Test
+    void aFolderThatDidNotProveItselfIsNeverDeletedAndHoldsNothing() {
+        // Given old verified backups, a newest good one, and an old folder whose manifest proved nothing
+        BackupSummary newest = Backups.verified(daysAgo(0), BackupReason.SCHEDULED);
+        BackupSummary old = Backups.verified(daysAgo(50), BackupReason.SCHEDULED);
+        BackupSummary untrusted = untrusted(Backups.failed(daysAgo(60)));
+        // and a planted failure, newer than all of them, that proved nothing either
+        BackupSummary planted = untrusted(Backups.failed(daysAgo(-1)));
+
+        Map<String, RetentionPolicy.Decision> decisions = decide(policy(0, false), List.of(planted, newest, old, untrusted));
+
+        // Then the untrusted folders stay, saying why, and hold nothing: the old good backup goes
+        assertThat(decisions.get(untrusted.backupId()).rule()).isEqualTo("keep:untrusted");
+        assertThat(decisions.get(untrusted.backupId()).why()).contains("manifest.json: has no signature");
+        assertThat(decisions.get(planted.backupId()).rule()).isEqualTo("keep:untrusted");
+        assertThat(deleted(decisions)).containsExactly(old.backupId());
+    }
+
+    @Test
+    void aFailureDatedInTheFutureDoesNotHoldRetentionForEver() {
+        // Given a failure whose backup id is a year ahead (written to the bucket by someone), and an old backup
+        BackupSummary future = Backups.failed(NOW.plus(java.time.Duration.ofDays(365)));
+        BackupSummary newest = Backups.verified(daysAgo(0), BackupReason.SCHEDULED);
+        BackupSummary old = Backups.verified(daysAgo(50), BackupReason.SCHEDULED);
+
+        // Then retention is not held by it (the old backup goes), while a failure of today still holds it
+        assertThat(deleted(decide(policy(0, false), List.of(future, newest, old)))).containsExactly(old.backupId());
+        assertThat(deleted(decide(policy(0, false), List.of(Backups.failed(NOW), newest, old)))).isEmpty();
+    }
+
+    private static BackupSummary untrusted(BackupSummary b) {
+        return new BackupSummary(b.backupId(), b.database(), b.state(), b.manifest(), b.verification(), b.failure(),
+                b.expired(), List.of("manifest.json: has no signature (manifest.json.sig is missing)"));
+    }
+
+    @Test
     void nothingIsDeletedWhileTheNewestBackupsFail() {
         // Given three weeks of failures after good backups that are now 40 to 60 days old
         List<BackupSummary> backups = new ArrayList<>();

@@ -83,7 +83,7 @@ class RetentionRunTest {
                 .map(RetentionRun.Entry::backupId)).containsExactlyInAnyOrder(old1.backupId(), old2.backupId());
         assertThat(report.backups()).filteredOn(e -> e.backupId().equals(old1.backupId()))
                 .singleElement().satisfies(e -> assertThat(e.rule()).isEqualTo("age:daily:35d"));
-        assertThat(store.list(layout.backupFolder(database, old1.backupId()))).hasSize(4);
+        assertThat(store.list(layout.backupFolder(database, old1.backupId()))).hasSize(5);
         assertThat(events.ofType(BackupExpired.TYPE)).isEmpty();
 
         // When retention runs for real
@@ -105,7 +105,7 @@ class RetentionRunTest {
         assertThat(expired).extracting(BackupExpired::backupId).containsExactlyInAnyOrder(old1.backupId(), old2.backupId());
         assertThat(expired).allSatisfy(e -> {
             assertThat(e.rule()).isEqualTo("age:daily:35d");
-            assertThat(e.deletedKeys()).hasSize(4).last().asString().endsWith(ObjectLayout.MANIFEST_FILE);
+            assertThat(e.deletedKeys()).hasSize(5).last().asString().endsWith(ObjectLayout.MANIFEST_FILE);
         });
         // and everything protected is still there
         for (BackupSummary kept : List.of(recent.get(0), recent.get(1), recent.get(2), preUpgrade, pending)) {
@@ -155,14 +155,18 @@ class RetentionRunTest {
         String id = placed.backupId();
         if (placed.manifest() != null) {
             store.putText(layout.dumpKey(database, id), "ciphertext");
-            store.putText(layout.manifestSignatureKey(database, id), "signature");
-            store.putText(layout.manifestKey(database, id), EventJson.writeForPeople(placed.manifest()));
+            String manifest = EventJson.writeForPeople(placed.manifest());
+            store.putText(layout.manifestKey(database, id), manifest);
+            store.putText(layout.manifestSignatureKey(database, id), StoreResource.signingKey.sign(manifest));
         }
         if (placed.verification() != null) {
-            store.putText(layout.verificationKey(database, id), EventJson.writeForPeople(new org.amyterm.backup.contracts
+            String evidence = EventJson.writeForPeople(new org.amyterm.backup.contracts
                     .Verification(placed.verification().formatVersion(), id, database, placed.verification().passed(),
                     "staging", "pg_restore", placed.verification().startedAt(), placed.verification().finishedAt(), 1, 1,
-                    placed.verification().checks())));
+                    placed.verification().checks()).naming(placed.manifest().object().sha256()));
+            store.putText(layout.verificationKey(database, id), evidence);
+            store.putText(ObjectLayout.signatureKey(layout.verificationKey(database, id)),
+                    StoreResource.evidenceKey.sign(evidence));
         }
         if (placed.failure() != null) {
             store.putText(layout.failureKey(database, id), EventJson.writeForPeople(org.amyterm.backup.contracts.StageFailed
@@ -172,9 +176,11 @@ class RetentionRunTest {
         return placed;
     }
 
-    private static org.amyterm.backup.contracts.Manifest rename(org.amyterm.backup.contracts.Manifest m, String database) {
+    /** The manifest as the storage service writes it into {@code database}'s folder of this layout. */
+    private org.amyterm.backup.contracts.Manifest rename(org.amyterm.backup.contracts.Manifest m, String database) {
         return new org.amyterm.backup.contracts.Manifest(m.formatVersion(), m.backupId(), database, m.reason(), m.nodeRole(),
                 m.pgServerVersion(), m.pgDumpVersion(), m.schemaVersion(), m.tableRowCounts(), m.archive(), m.encryption(),
-                m.object(), m.dumpStartedAt(), m.dumpFinishedAt(), m.storedAt());
+                new org.amyterm.backup.contracts.Manifest.StoredObject(layout.dumpKey(database, m.backupId()),
+                        m.object().bytes(), m.object().sha256()), m.dumpStartedAt(), m.dumpFinishedAt(), m.storedAt());
     }
 }

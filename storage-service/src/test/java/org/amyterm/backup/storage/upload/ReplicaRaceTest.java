@@ -81,15 +81,65 @@ class ReplicaRaceTest {
         assertThat(manifest.object().sha256()).isEqualTo(Dumps.sha256(object));
     }
 
-    private BackupStored uploaderStoresAfterTheirManifest(BackupCompleted dump) {
-        Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, dump.backupId(), dump.database(), dump.reason(),
+    @Test
+    void aSignatureLeftByAStalledAttemptIsReplacedSoTheStoredManifestVerifies() throws Exception {
+        // Given a signature in the backup's folder that a stalled attempt wrote for another manifest text
+        byte[] content = Dumps.randomBytes(3000);
+        BackupCompleted dump = Dumps.spooled(content);
+        store.putText(layout.manifestSignatureKey("amyterm", dump.backupId()), StoreResource.signingKey.sign("{\"stale\":1}"));
+
+        // When this attempt stores the backup
+        BackupStored stored = uploader.store(dump);
+
+        // Then the folder holds one manifest and a signature gpg accepts for it
+        String manifest = store.getText(stored.manifestKey()).orElseThrow();
+        String signature = store.getText(layout.manifestSignatureKey("amyterm", dump.backupId())).orElseThrow();
+        assertThat(Dumps.gpgVerify(manifest, signature)).contains("GOODSIG");
+    }
+
+    @Test
+    void aManifestThisServiceCannotTrustKeepsTheSpoolFileAndStoresNothing() throws Exception {
+        // Given a backup whose folder already holds a manifest naming this very dump, signed by a key
+        // the service does not trust (the twin of the trusted one above, which is announced)
+        BackupCompleted dump = Dumps.spooled(Dumps.randomBytes(3000));
+        String text = EventJson.writeForPeople(theirManifest(dump));
+        store.putText(layout.manifestKey("amyterm", dump.backupId()), text);
+        store.putText(layout.manifestSignatureKey("amyterm", dump.backupId()), stranger().sign(text));
+
+        // When it is stored, Then it is refused as untrusted (a verdict), and the spool file stays
+        assertThatThrownBy(() -> uploader.store(dump)).isInstanceOfSatisfying(
+                org.amyterm.backup.contracts.StageException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(org.amyterm.backup.contracts.FailureReason.MANIFEST_UNTRUSTED);
+                    assertThat(e.getMessage()).contains("the spool file is kept");
+                });
+        assertThat(Path.of(dump.spoolFile())).exists();
+        assertThat(store.exists(layout.dumpKey("amyterm", dump.backupId()))).isFalse();
+    }
+
+    private static org.amyterm.backup.testsupport.GpgKey stranger;
+
+    private static synchronized org.amyterm.backup.testsupport.GpgKey stranger() {
+        if (stranger == null) {
+            stranger = org.amyterm.backup.testsupport.GpgKey.generateSigning(
+                    org.amyterm.backup.testsupport.TestDirs.server("storage-stranger"));
+        }
+        return stranger;
+    }
+
+    private Manifest theirManifest(BackupCompleted dump) {
+        return new Manifest(Manifest.FORMAT_VERSION, dump.backupId(), dump.database(), dump.reason(),
                 dump.nodeRole(), "15", "pg_dump 15", null, dump.tableRowCounts(),
                 new Manifest.Archive(Manifest.Archive.PG_DUMP_CUSTOM, "zstd", dump.archiveBytes(), dump.archiveSha256()),
                 new Manifest.Encryption(Manifest.Encryption.OPENPGP_PUBLIC_KEY, Manifest.Encryption.AES256_SEIPD_MDC,
                         "F".repeat(40), null),
                 new Manifest.StoredObject(layout.dumpKey("amyterm", dump.backupId()), 26, "their-sha"), Instant.now(),
                 Instant.now(), Instant.now());
-        store.putText(layout.manifestKey("amyterm", dump.backupId()), EventJson.writeForPeople(manifest));
+    }
+
+    private BackupStored uploaderStoresAfterTheirManifest(BackupCompleted dump) {
+        String text = EventJson.writeForPeople(theirManifest(dump));
+        store.putText(layout.manifestKey("amyterm", dump.backupId()), text);
+        store.putText(layout.manifestSignatureKey("amyterm", dump.backupId()), StoreResource.signingKey.sign(text));
         return uploader.store(dump);
     }
 

@@ -16,7 +16,10 @@ public class StoreResource implements QuarkusTestResourceLifecycleManager {
     static Path spool;
     static S3ProxyServer s3;
     static GpgKey key;
-    static GpgKey signingKey;
+    /** The storage service's manifest-signing key. */
+    public static GpgKey signingKey;
+    /** The verifiers' evidence-signing key, whose signatures the catalogue believes. */
+    public static GpgKey evidenceKey;
     /** A second recipient, as an escrow key beside the operations key. */
     static GpgKey escrowKey;
     /** Small parts, so that a few MiB of test data make a multipart upload of several parts. */
@@ -30,6 +33,7 @@ public class StoreResource implements QuarkusTestResourceLifecycleManager {
             key = GpgKey.generate(TestDirs.server("storage-key"));
             signingKey = GpgKey.generateSigning(TestDirs.server("storage-signing-key"));
             escrowKey = GpgKey.generate(TestDirs.server("storage-escrow"));
+            evidenceKey = GpgKey.generateSigning(TestDirs.server("storage-evidence-key"));
         }
         Map<String, String> config = new HashMap<>();
         config.putAll(InMemoryConnector.switchIncomingChannelsToInMemory("backup-dumps", "backup-failed"));
@@ -43,6 +47,8 @@ public class StoreResource implements QuarkusTestResourceLifecycleManager {
         config.put("amyterm.storage.follow.claim-timeout", "5s");
         config.put("amyterm.storage.encryption.public-key-file", key.publicKey() + "," + escrowKey.publicKey());
         config.put("amyterm.storage.signing.secret-key-file", signingKey.secretKey().toString());
+        config.put("amyterm.store.trust.manifest-key-files", signingKey.publicKey().toString());
+        config.put("amyterm.store.trust.evidence-key-files", evidenceKey.publicKey().toString());
         // an outage reaches the storing code in seconds, not after the SDK's minutes of retries
         config.put("amyterm.store.retry.max-attempts", "2");
         config.put("amyterm.store.retry.max-backoff", "1s");

@@ -36,14 +36,16 @@ public class KmsDataKeys {
     /** The passphrase of the backup's OpenPGP message; the caller wipes it after use. */
     public char[] passphrase(Manifest manifest, Stage stage) {
         Manifest.Encryption encryption = manifest.encryption();
-        if (!KmsEnvelope.context(manifest.backupId(), manifest.database()).equals(encryption.encryptionContext())) {
+        // the context is computed from the backup (the manifest is bound to its folder), never taken on the manifest's word
+        java.util.Map<String, String> context = KmsEnvelope.context(manifest.backupId(), manifest.database());
+        if (!context.equals(encryption.encryptionContext())) {
             throw new StageException(manifest.backupId(), manifest.database(), stage, FailureReason.DECRYPTION_FAILED,
                     "the manifest's encryption context " + encryption.encryptionContext() + " is not this backup's");
         }
         try {
             byte[] dataKey = client().decrypt(b -> b.keyId(encryption.keyId())
                     .ciphertextBlob(SdkBytes.fromByteArray(Base64.getDecoder().decode(encryption.wrappedDataKey())))
-                    .encryptionContext(encryption.encryptionContext())).plaintext().asByteArray();
+                    .encryptionContext(context)).plaintext().asByteArray();
             try {
                 return KmsEnvelope.passphrase(dataKey);
             } finally {

@@ -10,7 +10,6 @@ import java.util.Optional;
 import java.util.function.Consumer;
 import org.amyterm.backup.contracts.BackupSummary;
 import org.amyterm.backup.contracts.CheckResult;
-import org.amyterm.backup.contracts.EventJson;
 import org.amyterm.backup.contracts.FailureReason;
 import org.amyterm.backup.contracts.Manifest;
 import org.amyterm.backup.contracts.NodeRole;
@@ -147,11 +146,17 @@ public class OperatorRestore {
         String manifestKey = layout.manifestKey(backup.database(), backup.backupId());
         String text = read(backup, manifestKey).orElseThrow(() -> new StageException(backup.backupId(), backup.database(),
                 Stage.RESTORE, FailureReason.BACKUP_NOT_FOUND, "manifest " + manifestKey + " is missing"));
-        String signer = trust.check(backup.backupId(), backup.database(), Stage.RESTORE, text,
+        Manifest manifest = trust.trusted(backup.backupId(), backup.database(), Stage.RESTORE, text,
                 read(backup, layout.manifestSignatureKey(backup.database(), backup.backupId())));
+        if (!manifest.object().sha256().equalsIgnoreCase(backup.manifest().object().sha256())) {
+            // the backup was chosen (as last known good, say) by a manifest that has changed since
+            throw new StageException(backup.backupId(), backup.database(), Stage.RESTORE, FailureReason.MANIFEST_UNTRUSTED,
+                    "the manifest of " + backup.backupId() + " changed while it was being restored from: "
+                            + "nothing was restored; find out who wrote it");
+        }
         progress.accept("backup " + backup.backupId() + " of " + backup.database() + " (" + backup.state().name()
-                .toLowerCase(java.util.Locale.ROOT) + "), its manifest signed by " + signer);
-        return EventJson.read(text, Manifest.class);
+                .toLowerCase(java.util.Locale.ROOT) + "), its manifest signed by a trusted key and bound to its folder");
+        return manifest;
     }
 
     private BackupSummary chosen(RestoreRequest request) {
@@ -326,8 +331,7 @@ public class OperatorRestore {
         try {
             return store.getText(key);
         } catch (ObjectStoreException e) {
-            throw new StageException(backup.backupId(), backup.database(), Stage.RESTORE,
-                    e.isRetryable() ? FailureReason.STORE_UNAVAILABLE : FailureReason.STORE_REJECTED, e.getMessage(), e);
+            throw e.failure(backup.backupId(), backup.database(), Stage.RESTORE, "");
         }
     }
 

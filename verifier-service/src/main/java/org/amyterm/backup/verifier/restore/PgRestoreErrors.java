@@ -6,14 +6,24 @@ import java.util.regex.Pattern;
 
 /**
  * pg_restore's complaints as they may be kept (in evidence, alerts and logs): what failed and on
- * which object, never the row data PostgreSQL quotes in them. Detail, context and command lines go
- * (a DETAIL names the key and value of a duplicate row, a CONTEXT the offending column value); in
- * what stays, key values, quoted literals and the input a type rejected are replaced by "…".
+ * which object, never the row data PostgreSQL quotes in them. An allow-list: only pg_restore's own
+ * lines are kept (DETAIL, CONTEXT, HINT, LINE and command lines go: they quote rows and statements);
+ * in those, a double-quoted name is kept only where it names an object ({@code table "x"},
+ * {@code index "y"}…), and every other quoted text, literal, key value and byte sequence becomes "…",
+ * whatever message PostgreSQL wrapped it in.
  */
 final class PgRestoreErrors {
     private static final Pattern KEY_VALUE = Pattern.compile("\\(([^()]*)\\)=\\([^()]*\\)");
     private static final Pattern LITERAL = Pattern.compile("'[^']*'");
-    private static final Pattern REJECTED_INPUT = Pattern.compile("(for type [^:]+|value too long[^:]*|out of range[^:]*): \"[^\"]*\"");
+    private static final Pattern QUOTED = Pattern.compile("(\\b(?:table|relation|column|constraint|index|schema|function|"
+            + "type|role|database|extension|sequence|view|trigger|policy|publication|subscription|operator|collation|"
+            + "domain|tablespace|language|aggregate|procedure|rule|server|owner)\\s+)?\"[^\"]*\"");
+    private static final Pattern BYTES = Pattern.compile("0x[0-9a-fA-F]+");
+    /** What libpq says when the connection to the server goes (the server stopped, the network failed). */
+    private static final Pattern LOST_CONNECTION = Pattern.compile("server closed the connection unexpectedly"
+            + "|could not (receive|send) data (from|to) server|no connection to the server|connection to server .* failed|connection to server was lost"
+            + "|terminating connection due to administrator command|the database system is (shutting down|starting up"
+            + "|in recovery mode)|SSL SYSCALL error|Connection reset by peer|connection not open");
     private static final int MAX_LINES = 20;
 
     private PgRestoreErrors() {
@@ -22,6 +32,11 @@ final class PgRestoreErrors {
     /** pg_restore's warnings (the first 20), reduced alike; none for output without any. */
     static List<String> warnings(String stderr) {
         return lines(stderr).stream().filter(line -> line.contains(" warning: ")).limit(MAX_LINES).toList();
+    }
+
+    /** Whether pg_restore failed because its connection to the server was lost: a fault, never a verdict. */
+    static boolean lostConnection(String stderr) {
+        return LOST_CONNECTION.matcher(stderr).find();
     }
 
     static String reduce(String stderr) {
@@ -43,7 +58,9 @@ final class PgRestoreErrors {
             }
             String reduced = KEY_VALUE.matcher(trimmed).replaceAll("($1)=(…)");
             reduced = LITERAL.matcher(reduced).replaceAll("'…'");
-            reduced = REJECTED_INPUT.matcher(reduced).replaceAll("$1: \"…\"");
+            reduced = QUOTED.matcher(reduced).replaceAll(m -> m.group(1) != null
+                    ? java.util.regex.Matcher.quoteReplacement(m.group()) : "\"…\"");
+            reduced = BYTES.matcher(reduced).replaceAll("0x…");
             kept.add(reduced);
         }
         return kept;

@@ -16,6 +16,7 @@ import org.amyterm.backup.contracts.FailureReason;
 import org.amyterm.backup.contracts.Manifest;
 import org.amyterm.backup.contracts.Stage;
 import org.amyterm.backup.contracts.StageException;
+import org.amyterm.backup.contracts.integrity.ChunkVerifyingInputStream;
 import org.amyterm.backup.contracts.integrity.HashingInputStream;
 import org.amyterm.backup.objectstore.ObjectStore;
 import org.amyterm.backup.objectstore.ObjectStoreException;
@@ -27,12 +28,15 @@ import org.amyterm.backup.verifier.decrypt.OpenPgpDecryption;
 import org.bouncycastle.openpgp.PGPException;
 
 /**
- * Restores a stored backup into an empty database: object → hash of the ciphertext → OpenPGP
- * decryption (MDC checked at the end) → zstd → hash of the pg_dump archive → {@code pg_restore},
- * while the object downloads. In {@code pipe} mode the archive streams into pg_restore and no
- * plaintext touches a disk; in {@code file} mode it goes to a private file that is checked before
- * {@code pg_restore --jobs} reads it, then deleted. Only when both hashes match the manifest and
- * the MDC holds is the restore trusted.
+ * Restores a stored backup into an empty database: object → proof of each chunk against the signed
+ * manifest → hash of the ciphertext → OpenPGP decryption (MDC checked at the end) → zstd → hash of
+ * the pg_dump archive → {@code pg_restore}, while the object downloads. In {@code pipe} mode the
+ * archive streams into pg_restore and no plaintext touches a disk; no byte reaches the decryption,
+ * let alone pg_restore, before the chunk holding it matched its recorded sha256, so a replaced
+ * object (anyone may encrypt to public recipients) runs none of its SQL. In {@code file} mode the
+ * archive goes to a private file that is checked before {@code pg_restore --jobs} reads it, then
+ * deleted; a manifest that records no chunks (written before they were) is always restored so.
+ * Only when both hashes match the manifest and the MDC holds is the restore trusted.
  */
 // created at start-up: a missing or unusable key stops the service with its reason, not the first backup
 @Startup
@@ -103,11 +107,13 @@ public class StreamingRestore {
     public List<String> restore(Manifest manifest, Source source, PgTarget target, Stage stage) {
         char[] passphrase = Manifest.Encryption.KMS_ENVELOPE.equals(manifest.encryption().mode())
                 ? kms.passphrase(manifest, stage) : null;
-        try (InputStream object = new ObjectDownload(source.open())) {
-            HashingInputStream ciphertext = new HashingInputStream(object);
+        Manifest.StoredObject stored = manifest.object();
+        try (InputStream download = new ObjectDownload(source.open())) {
+            HashingInputStream ciphertext = new HashingInputStream(proven(stored, download));
             HashingInputStream archive = new HashingInputStream(new ZstdInputStream(
                     decryption.decryptingStream(ciphertext, passphrase)));
-            String stderr = config.restore().mode() == VerifierConfig.Mode.file
+            boolean provenWhileStreaming = stored.hasChunks() || stored.sha256() == null;
+            String stderr = config.restore().mode() == VerifierConfig.Mode.file || !provenWhileStreaming
                     ? restoreThroughFile(manifest, target, stage, ciphertext, archive)
                     : restoreThroughPipe(manifest, target, stage, ciphertext, archive);
             return PgRestoreErrors.warnings(stderr);
@@ -122,6 +128,19 @@ public class StreamingRestore {
                 java.util.Arrays.fill(passphrase, '\0');
             }
         }
+    }
+
+    /**
+     * The object, each chunk proven against the manifest before a byte of it is passed on (the
+     * first one now), when the manifest records chunks; as downloaded otherwise.
+     */
+    private static InputStream proven(Manifest.StoredObject stored, InputStream download) throws IOException {
+        if (!stored.hasChunks()) {
+            return download;
+        }
+        ChunkVerifyingInputStream chunks = new ChunkVerifyingInputStream(download, stored.chunkBytes(), stored.chunkSha256());
+        chunks.prove();
+        return chunks;
     }
 
     /**
@@ -176,6 +195,11 @@ public class StreamingRestore {
                             + "nothing about the backup, and the restore is tried again", e);
         }
         String key = manifest.object().key();
+        if (e instanceof ChunkVerifyingInputStream.ChunkMismatchException) {
+            return new StageException(manifest.backupId(), manifest.database(), stage, FailureReason.INTEGRITY_MISMATCH,
+                    "the stored object " + key + " is not the one its signed manifest records: " + e.getMessage()
+                            + "; nothing of it was restored", e);
+        }
         if (e instanceof OpenPgpDecryption.IntegrityException) {
             return new StageException(manifest.backupId(), manifest.database(), stage, FailureReason.DECRYPTION_FAILED,
                     e.getMessage() + "; the stored object " + key + " cannot be trusted", e);
@@ -187,8 +211,7 @@ public class StreamingRestore {
                             + manifest.encryption().recipients() + "?)"), e);
         }
         if (e instanceof ObjectStoreException storeFailure) {
-            return new StageException(manifest.backupId(), manifest.database(), stage, storeFailure.isRetryable()
-                    ? FailureReason.STORE_UNAVAILABLE : FailureReason.BACKUP_NOT_FOUND, e.getMessage(), e);
+            return storeFailure.failure(manifest.backupId(), manifest.database(), stage, "");
         }
         if (e instanceof WorkFileException) {
             return new StageException(manifest.backupId(), manifest.database(), stage, FailureReason.STAGING_UNAVAILABLE,
@@ -208,7 +231,7 @@ public class StreamingRestore {
         try (PgClientProcess pgRestore = PgClientProcess.start(command(target, List.of()), target.password())) {
             Fed fed = feed(archive, pgRestore, config.restore().timeout());
             checkIntegrity(manifest, ciphertext, archive, stage);
-            requireSuccess(manifest, stage, pgRestore, fed.exit(), fed.restoredAll());
+            requireSuccess(manifest, target, stage, pgRestore, fed.exit(), fed.restoredAll());
             return pgRestore.stderrTail();
         }
     }
@@ -258,7 +281,7 @@ public class StreamingRestore {
             try (PgClientProcess pgRestore = PgClientProcess.start(command(target,
                     List.of("--jobs=" + config.restore().jobs(), file.toString())), target.password())) {
                 pgRestore.stdin().close();
-                requireSuccess(manifest, stage, pgRestore, pgRestore.await(config.restore().timeout()), true);
+                requireSuccess(manifest, target, stage, pgRestore, pgRestore.await(config.restore().timeout()), true);
                 return pgRestore.stderrTail();
             }
         } finally {
@@ -288,7 +311,16 @@ public class StreamingRestore {
         return command;
     }
 
-    private void requireSuccess(Manifest manifest, Stage stage, PgClientProcess pgRestore, int exit, boolean restoredAll) {
+    private void requireSuccess(Manifest manifest, PgTarget target, Stage stage, PgClientProcess pgRestore, int exit,
+            boolean restoredAll) {
+        if (exit > 0 && PgRestoreErrors.lostConnection(pgRestore.stderrTail())) {
+            // the server stopped or the network failed under pg_restore: says nothing about the backup
+            throw new StageException(manifest.backupId(), manifest.database(), stage, stage == Stage.VERIFY
+                    ? FailureReason.STAGING_UNAVAILABLE : FailureReason.RESTORE_TARGET_UNREACHABLE,
+                    "pg_restore lost its connection to " + target.host() + ":" + target.port() + " (exit " + exit + ": "
+                            + PgRestoreErrors.reduce(pgRestore.stderrTail()) + "); a fault of the server or the "
+                            + "network, not a verdict on the backup: it is tried again");
+        }
         if (exit != 0 || !restoredAll) {
             throw new StageException(manifest.backupId(), manifest.database(), stage, FailureReason.RESTORE_FAILED,
                     exit < 0 ? "pg_restore ran longer than amyterm.verifier.restore.timeout and was stopped"

@@ -97,7 +97,12 @@ public class VerificationResource {
         if (backup.isEmpty()) {
             return problem(Response.Status.NOT_FOUND, "no backup " + backupId + " in the bucket");
         }
-        Optional<Verification> written = evidence.recorded(backup.get().database(), backupId, verificationId);
+        if (backup.get().manifest() == null) {
+            return problem(Response.Status.CONFLICT, "backup " + backupId + " has no trusted manifest, so no evidence "
+                    + "vouches for it: " + String.join("; ", backup.get().untrusted()));
+        }
+        Optional<Verification> written = evidence.recorded(backup.get().database(), backupId, verificationId,
+                backup.get().manifest());
         return written.map(v -> Response.ok(v).build()).orElseGet(() -> problem(Response.Status.NOT_FOUND,
                 "verification " + verificationId + " of " + backupId + " has not written its evidence yet"));
     }

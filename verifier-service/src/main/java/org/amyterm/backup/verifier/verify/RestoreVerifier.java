@@ -10,7 +10,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.amyterm.backup.contracts.CheckResult;
-import org.amyterm.backup.contracts.EventJson;
 import org.amyterm.backup.contracts.FailureReason;
 import org.amyterm.backup.contracts.Manifest;
 import org.amyterm.backup.contracts.ObjectLayout;
@@ -69,33 +68,40 @@ public class RestoreVerifier {
     }
 
     public Outcome verify(VerificationTarget target) {
-        Optional<Verification> done = target.trigger() == VerificationRequested.Trigger.STORED
-                ? evidence.current(target.database(), target.backupId())
-                : evidence.recorded(target.database(), target.backupId(), target.verificationId());
-        if (done.isPresent()) {
-            LOG.infof("backup %s of %s already has this verification's evidence; not testing it again",
-                    target.backupId(), target.database());
-            return new Outcome(event(done.get()), Optional.empty());
-        }
         String manifestText = read(target, target.manifestKey())
                 .orElseThrow(() -> new StageException(target.backupId(), target.database(), Stage.VERIFY,
                         FailureReason.BACKUP_NOT_FOUND, "manifest " + target.manifestKey() + " is missing from the bucket"));
         Optional<String> signature = read(target, layout.manifestSignatureKey(target.database(), target.backupId()));
+        Manifest manifest = null;
+        StageException failure = null;
+        try {
+            // before a byte of the backup is read: its manifest says what to restore and how to check it
+            manifest = trust.trusted(target.backupId(), target.database(), Stage.VERIFY, manifestText, signature);
+        } catch (StageException untrusted) {
+            failure = untrusted;
+        }
+        if (manifest != null) {
+            Optional<Verification> done = target.trigger() == VerificationRequested.Trigger.STORED
+                    ? evidence.current(target.database(), target.backupId(), manifest)
+                    : evidence.recorded(target.database(), target.backupId(), target.verificationId(), manifest);
+            if (done.isPresent()) {
+                LOG.infof("backup %s of %s already has this verification's evidence; not testing it again",
+                        target.backupId(), target.database());
+                return new Outcome(event(done.get()), Optional.empty());
+            }
+        }
         String database = staging.databaseFor(target.backupId());
         Instant startedAt = Instant.now();
-        List<CheckResult> results;
+        List<CheckResult> results = List.of();
         long restoreMillis = 0;
         long checkMillis = 0;
         Instant restoreStarted = null;
         String stagingVersion = null;
         Long firstSmokeCheckMillis = null;
-        Manifest manifest = null;
-        StageException failure = null;
         try {
-            // before a byte of the backup is read: its manifest says what to restore and how to check it
-            String signer = trust.check(target.backupId(), target.database(), Stage.VERIFY, manifestText, signature);
-            manifest = EventJson.read(manifestText, Manifest.class);
-            LOG.debugf("manifest of %s signed by %s", target.backupId(), signer);
+            if (failure != null) {
+                throw failure;
+            }
             restore.requirePgRestore(manifest, Stage.VERIFY);
             staging.prepareRoles(manifest, Stage.VERIFY);
             staging.create(database);
@@ -139,7 +145,7 @@ public class RestoreVerifier {
         Verification written = new Verification(Verification.FORMAT_VERSION, target.backupId(), target.database(),
                 failure == null, database, restore.pgRestoreVersion(), startedAt, Instant.now(), restoreMillis,
                 checkMillis, results, target.verificationId(), target.trigger(), instance, version, stagingVersion,
-                rtoTarget, rtoMet, firstSmokeCheckMillis);
+                rtoTarget, rtoMet, firstSmokeCheckMillis, manifest == null ? null : manifest.object().sha256());
         evidence.write(written);
         LOG.infof("verified %s (backup %s, %s): %s, restore took %d ms (RTO target %s)", target.database(),
                 target.backupId(), target.trigger().code(), written.passed() ? "passed" : "FAILED", restoreMillis,
@@ -176,8 +182,7 @@ public class RestoreVerifier {
         try {
             return store.getText(key);
         } catch (ObjectStoreException e) {
-            throw new StageException(target.backupId(), target.database(), Stage.VERIFY,
-                    e.isRetryable() ? FailureReason.STORE_UNAVAILABLE : FailureReason.STORE_REJECTED, e.getMessage(), e);
+            throw e.failure(target.backupId(), target.database(), Stage.VERIFY, "");
         }
     }
 

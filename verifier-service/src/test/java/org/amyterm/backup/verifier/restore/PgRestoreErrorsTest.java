@@ -46,4 +46,33 @@ class PgRestoreErrorsTest {
                 "pg_restore: warning: could not set default value '…' for column");
         assertThat(PgRestoreErrors.warnings("pg_restore: creating TABLE \"public.notes\"\n")).isEmpty();
     }
+
+    @Test
+    void valuesInMessagesTheReducerNeverSawAreDroppedToo() {
+        // Given errors whose values PostgreSQL quotes in ways no deny-list named
+        String stderr = """
+                pg_restore: error: COPY failed for table "events": ERROR:  malformed array literal: "{secret,list}"
+                pg_restore: error: COPY failed for table "notes": ERROR:  invalid byte sequence for encoding "UTF8": 0xc3 0x28
+                pg_restore: error: could not execute query: ERROR:  relation "public.audit" does not exist
+                """;
+
+        // Then what failed and on which object stays, and every value goes
+        String reduced = PgRestoreErrors.reduce(stderr);
+        assertThat(reduced).contains("table \"events\"", "malformed array literal: \"…\"", "table \"notes\"",
+                "0x… 0x…", "relation \"public.audit\" does not exist")
+                .doesNotContain("secret", "c3", "0x28");
+    }
+
+    @Test
+    void aLostConnectionIsToldFromAnArchiveThatFails() {
+        assertThat(PgRestoreErrors.lostConnection("""
+                pg_restore: error: error returned by PQputCopyData: server closed the connection unexpectedly
+                	This probably means the server terminated abnormally
+                """)).isTrue();
+        assertThat(PgRestoreErrors.lostConnection(
+                "pg_restore: error: could not execute query: FATAL:  terminating connection due to administrator command"))
+                .isTrue();
+        assertThat(PgRestoreErrors.lostConnection(
+                "pg_restore: error: could not execute query: ERROR:  relation \"public.audit\" does not exist")).isFalse();
+    }
 }

@@ -128,7 +128,7 @@ class RestoreVerifierTest {
     }
 
     @Test
-    void alteredObjectFailsDecryptionAndIsRecordedAsFailedEvidence() throws Exception {
+    void alteredObjectIsRefusedBeforeDecryptionAndIsRecordedAsFailedEvidence() throws Exception {
         // Given a backup whose stored object had one byte changed after its checksum was recorded
         StandardToolBackup backup = new StandardToolBackup();
         String recorded = backup.tamperAfterItsChecksumWasRecorded();
@@ -139,12 +139,42 @@ class RestoreVerifierTest {
         // Then the verify stage fails permanently, and the evidence says it did not pass
         StageFailed failed = events.await(StageFailed.class, StageFailed.TYPE);
         assertThat(failed.stage()).isEqualTo(Stage.VERIFY);
-        assertThat(failed.reason()).isIn(FailureReason.DECRYPTION_FAILED, FailureReason.INTEGRITY_MISMATCH);
+        assertThat(failed.reason()).isEqualTo(FailureReason.INTEGRITY_MISMATCH);
         assertThat(failed.retryable()).isFalse();
+        assertThat(failed.message()).contains("chunk 1 of", "nothing of it was restored");
         Verification evidence = EventJson.read(store.getText(layout.verificationKey(StagingResource.SOURCE,
                 backup.backupId)).orElseThrow(), Verification.class);
         assertThat(evidence.passed()).isFalse();
-        assertThat(evidence.restoreMillis()).as("how long the failed restore ran").isPositive();
+        assertThat(evidence.objectSha256()).isEqualTo(recorded);
+        assertThat(stagingDatabases()).isEmpty();
+    }
+
+    @Test
+    void aStagingServerLostMidRestoreIsRetriedWithoutEvidenceAndThenPasses() throws Exception {
+        // Given a backup, and a staging connection that will be cut once pg_restore has sent 64 KiB of it
+        StandardToolBackup backup = new StandardToolBackup();
+        BackupStored stored = backup.upload(store, layout, backup.counts, StandardToolBackup.sha256(backup.encrypted));
+        int cutsBefore = StagingResource.stagingRelay.cuts();
+        StagingResource.stagingRelay.cutOnceAfterSent(64 * 1024);
+
+        // When the verifier tests it
+        connector.source("backup-stored").send(EventJson.write(stored));
+
+        // Then the lost connection is a fault, reported as retrying, and the test run again passes
+        RestoreVerified verified = events.await(RestoreVerified.class, RestoreVerified.TYPE);
+        assertThat(verified.passed()).as(verified.checks().toString()).isTrue();
+        assertThat(StagingResource.stagingRelay.cuts()).isEqualTo(cutsBefore + 1);
+        assertThat(events.ofType(StageFailed.TYPE)).extracting(m -> EventJson.read(m.getPayload(), StageFailed.class))
+                .singleElement().satisfies(f -> {
+                    assertThat(f.reason()).isEqualTo(FailureReason.STAGING_UNAVAILABLE);
+                    assertThat(f.retryable()).isTrue();
+                    assertThat(f.message()).contains("lost its connection", "not a verdict on the backup");
+                });
+        // and the only evidence is the passing one: the cut attempt wrote none
+        assertThat(store.listObjects(layout.backupFolder(StagingResource.SOURCE, backup.backupId)))
+                .filteredOn(o -> o.key().endsWith(".json") && o.key().contains("verification."))
+                .hasSize(2); // verification.json and the one verification's own file
+        assertThat(EventJson.read(store.getText(verified.evidenceKey()).orElseThrow(), Verification.class).passed()).isTrue();
         assertThat(stagingDatabases()).isEmpty();
     }
 

@@ -57,6 +57,8 @@ public class StagingResource implements QuarkusTestResourceLifecycleManager {
     static GpgKey rotatedKey;
     /** The verifier's own key, which signs its evidence. */
     static GpgKey evidenceKey;
+    /** Between the verifier and the staging server: cuts a connection as a stopped server or a failed network would. */
+    static CuttingRelay stagingRelay;
 
     @Override
     public Map<String, String> start() {
@@ -81,8 +83,12 @@ public class StagingResource implements QuarkusTestResourceLifecycleManager {
             relay = new CuttingRelay("127.0.0.1", s3.port());
         }
         config.put("amyterm.store.endpoint", "http://127.0.0.1:" + relay.port());
-        config.put("amyterm.verifier.staging.host", postgres.host());
-        config.put("amyterm.verifier.staging.port", Integer.toString(postgres.port()));
+        // and the staging server through one that can cut pg_restore's connection halfway
+        if (stagingRelay == null) {
+            stagingRelay = new CuttingRelay(postgres.host(), postgres.port());
+        }
+        config.put("amyterm.verifier.staging.host", "127.0.0.1");
+        config.put("amyterm.verifier.staging.port", Integer.toString(stagingRelay.port()));
         config.put("amyterm.verifier.staging.user", PostgresServer.SUPERUSER);
         // the test server is the sources' too: allowed here, as on a single-host demo
         config.put("amyterm.verifier.staging.allow-source-server", "true");
@@ -90,6 +96,7 @@ public class StagingResource implements QuarkusTestResourceLifecycleManager {
         config.put("amyterm.verifier.decryption.private-key-file", rotatedKey.secretKey() + "," + key.secretKey());
         config.put("amyterm.verifier.signing.public-key-files", signingKey.publicKey().toString());
         config.put("amyterm.verifier.evidence.signing-key-file", evidenceKey.secretKey().toString());
+        config.put("amyterm.store.trust.evidence-key-files", evidenceKey.publicKey().toString());
         config.put("amyterm.verifier.evidence.instance", "verifier-test");
         // a test that could not run is retried quickly here
         config.put("amyterm.verifier.retry.window", "20s");

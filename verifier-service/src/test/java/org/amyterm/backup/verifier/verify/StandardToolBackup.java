@@ -1,5 +1,7 @@
 package org.amyterm.backup.verifier.verify;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -18,6 +20,7 @@ import org.amyterm.backup.contracts.EventJson;
 import org.amyterm.backup.contracts.Manifest;
 import org.amyterm.backup.contracts.NodeRole;
 import org.amyterm.backup.contracts.ObjectLayout;
+import org.amyterm.backup.contracts.integrity.ChunkHashingOutputStream;
 import org.amyterm.backup.objectstore.ObjectStore;
 import org.amyterm.backup.contracts.KmsEnvelope;
 import org.amyterm.backup.testsupport.GpgKey;
@@ -132,6 +135,8 @@ final class StandardToolBackup {
     }
 
     private List<String> roles = List.of();
+    /** Record no chunk hashes, as manifests written before they were recorded. */
+    boolean withoutChunks;
     private Path globalsPlain;
     private Path globalsEncrypted;
 
@@ -162,6 +167,7 @@ final class StandardToolBackup {
      */
     String tamperAfterItsChecksumWasRecorded() throws Exception {
         String recorded = sha256(encrypted);
+        recordedChunks = chunkHashes();
         tamper();
         return recorded;
     }
@@ -201,22 +207,44 @@ final class StandardToolBackup {
                 NodeRole.CENTRAL, "15", "pg_dump", "2.3.1", manifestCounts,
                 new Manifest.Archive(Manifest.Archive.PG_DUMP_CUSTOM, "zstd", Files.size(archive), sha256(archive)),
                 encryption,
-                new Manifest.StoredObject(key, Files.size(encrypted), ciphertextSha256), Instant.now(), Instant.now(),
+                stored(key, encrypted, ciphertextSha256), Instant.now(), Instant.now(),
                 Instant.now(), profile == null ? null : new DumpDetails("default", List.of("--format=custom"), extensions(),
                         roles, profile, "daily", "PT26H", "PT4H", inventory), globals);
         String manifestKey = layout.manifestKey(database, backupId);
         String text = EventJson.write(manifest);
         store.putText(manifestKey, text);
         if (signer != null) {
-            Path file = Files.writeString(dir.resolve(ObjectLayout.MANIFEST_FILE), text);
-            Path signature = dir.resolve(ObjectLayout.MANIFEST_SIGNATURE_FILE);
-            signer.gpg("--local-user", signer.fingerprint(), "--armor", "--detach-sign", "--output", signature.toString(),
-                    file.toString());
-            store.putText(layout.manifestSignatureKey(database, backupId), Files.readString(signature));
+            store.putText(layout.manifestSignatureKey(database, backupId), signer.sign(text));
         }
         return new BackupStored(backupId, database, StagingResource.BUCKET, key, null, manifestKey,
                 Files.size(encrypted), ciphertextSha256, encryption.keyId(), "AES-256", "daily", null, Instant.now());
     }
+
+    /**
+     * The object as the storage service records it: with the sha256 of each 4 MiB chunk, so the
+     * verifier proves each chunk before decrypting it (set {@link #withoutChunks} for a manifest
+     * written before chunks were recorded).
+     */
+    private Manifest.StoredObject stored(String key, Path encrypted, String sha256) throws IOException {
+        if (withoutChunks) {
+            return new Manifest.StoredObject(key, Files.size(encrypted), sha256);
+        }
+        return new Manifest.StoredObject(key, Files.size(encrypted), sha256, CHUNK_BYTES,
+                recordedChunks != null ? recordedChunks : chunkHashes());
+    }
+
+    private List<String> chunkHashes() throws IOException {
+        ChunkHashingOutputStream chunks = new ChunkHashingOutputStream(java.io.OutputStream.nullOutputStream(), CHUNK_BYTES);
+        try (InputStream in = Files.newInputStream(encrypted)) {
+            in.transferTo(chunks);
+        }
+        return chunks.chunkSha256();
+    }
+
+    /** The chunk hashes recorded before the object was tampered with (null: those of the file as uploaded). */
+    private List<String> recordedChunks;
+
+    static final int CHUNK_BYTES = 4 * 1024 * 1024;
 
     /** The source's extensions, as the backup service records them. */
     private List<String> extensions() {

@@ -1,0 +1,78 @@
+package org.amyterm.backup.objectstore;
+
+import java.util.Optional;
+import org.amyterm.backup.contracts.EventJson;
+import org.amyterm.backup.contracts.MalformedEventException;
+import org.amyterm.backup.contracts.Manifest;
+import org.amyterm.backup.contracts.ObjectLayout;
+import org.amyterm.backup.contracts.Verification;
+import org.amyterm.backup.openpgp.SignatureCheck;
+import org.amyterm.backup.openpgp.TrustedKeys;
+
+/**
+ * What the catalogue believes of a backup's files: a manifest signed by a trusted storage key and
+ * describing its own folder; evidence signed by a trusted verifier key, lying in its own folder and
+ * file, and naming the object that manifest records. Anything else is {@link Untrusted}: shown as
+ * such, never a last known good, never a reason to keep or delete.
+ */
+public final class CatalogueTrust {
+    private final SignatureCheck manifests;
+    private final SignatureCheck evidence;
+    private final ObjectLayout layout;
+
+    public CatalogueTrust(TrustedKeys manifestSigners, TrustedKeys evidenceSigners, ObjectLayout layout) {
+        this.manifests = new SignatureCheck(manifestSigners);
+        this.evidence = new SignatureCheck(evidenceSigners);
+        this.layout = layout;
+    }
+
+    /** The manifest at {@code location}, proven; {@link Untrusted} saying why not. */
+    public Manifest manifest(ObjectLayout.Location location, String text, Optional<String> signature) {
+        check(manifests, text, signature, location.file());
+        Manifest manifest = parse(text, Manifest.class, location.file());
+        manifest.bindingProblem(layout, location.database(), location.backupId()).ifPresent(problem -> {
+            throw new Untrusted(problem);
+        });
+        return manifest;
+    }
+
+    /**
+     * The evidence at {@code location} (signature checked; its binding to the manifest is checked by
+     * {@link #bound}); {@link Untrusted} saying why not.
+     */
+    public Verification evidence(ObjectLayout.Location location, String text, Optional<String> signature) {
+        check(evidence, text, signature, location.file());
+        return parse(text, Verification.class, location.file());
+    }
+
+    /** {@code evidence}, if it vouches for the backup at {@code location} whose trusted manifest is {@code manifest}. */
+    public static Verification bound(ObjectLayout.Location location, Verification evidence, Manifest manifest) {
+        evidence.bindingProblem(location.database(), location.backupId(), location.file(), manifest).ifPresent(problem -> {
+            throw new Untrusted(problem);
+        });
+        return evidence;
+    }
+
+    private static void check(SignatureCheck check, String text, Optional<String> signature, String file) {
+        try {
+            check.signer(text, signature, file);
+        } catch (SignatureCheck.Untrusted e) {
+            throw new Untrusted(e.getMessage());
+        }
+    }
+
+    private static <T> T parse(String text, Class<T> type, String file) {
+        try {
+            return EventJson.read(text, type);
+        } catch (MalformedEventException e) {
+            throw new Untrusted(file + " is signed but cannot be read: " + e.getMessage());
+        }
+    }
+
+    /** A file the catalogue does not believe, and why. */
+    public static final class Untrusted extends RuntimeException {
+        public Untrusted(String message) {
+            super(message);
+        }
+    }
+}
