@@ -28,8 +28,17 @@ public final class BackupId {
         return STAMP.format(requestedAt.truncatedTo(ChronoUnit.SECONDS)) + "-" + shortHash(idempotencyKey);
     }
 
+    /** Of the id's shape and naming a real time (not 20261399T250000Z). */
     public static boolean isValid(String backupId) {
-        return backupId != null && SHAPE.matcher(backupId).matches();
+        if (backupId == null || !SHAPE.matcher(backupId).matches()) {
+            return false;
+        }
+        try {
+            STAMP.parse(backupId.substring(0, 16));
+            return true;
+        } catch (java.time.DateTimeException e) {
+            return false;
+        }
     }
 
     public static String requireValid(String backupId) {
@@ -37,6 +46,11 @@ public final class BackupId {
             throw new IllegalArgumentException("'" + backupId + "' is not a backup id (expected e.g. 20261125T133200Z-1a2b3c4d)");
         }
         return backupId;
+    }
+
+    /** When the backup was requested, to the second, as its id says. */
+    public static Instant requestedAt(String backupId) {
+        return Instant.from(STAMP.parse(requireValid(backupId).substring(0, 16)));
     }
 
     /** The UTC day the backup was requested on; it names the backup's folder. */

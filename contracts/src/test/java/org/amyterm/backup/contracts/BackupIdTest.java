@@ -22,11 +22,14 @@ class BackupIdTest {
         String later = BackupId.of(Instant.parse("2026-02-01T00:00:00Z"), "aaa");
         assertThat(earlier).isLessThan(later);
         assertThat(BackupId.day(earlier)).isEqualTo(LocalDate.of(2026, 1, 31));
+        assertThat(BackupId.requestedAt(earlier)).isEqualTo(Instant.parse("2026-01-31T23:59:59Z"));
     }
 
     @Test
     void somethingElseIsNotABackupId() {
         assertThat(BackupId.isValid("../../etc/passwd")).isFalse();
+        assertThat(BackupId.isValid("20261399T250000Z-1a2b3c4d")).as("the right shape, no real time").isFalse();
+        assertThat(BackupId.isValid("20261231T235959Z-1a2b3c4d")).isTrue();
         assertThatThrownBy(() -> BackupId.requireValid("20261125-1")).hasMessageContaining("not a backup id");
     }
 }

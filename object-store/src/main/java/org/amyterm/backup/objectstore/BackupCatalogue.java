@@ -20,7 +20,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import org.amyterm.backup.contracts.BackupExpired;
 import org.amyterm.backup.contracts.BackupSummary;
-import org.amyterm.backup.contracts.EventJson;
 import org.amyterm.backup.contracts.Manifest;
 import org.amyterm.backup.contracts.ObjectLayout;
 import org.amyterm.backup.contracts.StageFailed;
@@ -29,7 +28,7 @@ import org.jboss.logging.Logger;
 
 /**
  * What backups exist, read from the bucket alone: any replica can rebuild it at any time. Only
- * what proves itself counts ({@link CatalogueTrust}): a manifest or evidence that is unsigned,
+ * what proves itself counts ({@link CatalogueTrust}): a manifest, evidence, failure or expiry record that is unsigned,
  * signed by another key, copied from another folder or oversized is listed as untrusted and never
  * makes a backup stored, verified or the last known good. A
  * listing (one request per month folder) says which files each backup has; a manifest, evidence or
@@ -266,10 +265,10 @@ public final class BackupCatalogue implements AutoCloseable {
                             slim(trust.manifest(l, text, sig)));
                     case ObjectLayout.VERIFICATION_FILE -> files.verification = read(object, signature, (text, sig) ->
                             trust.evidence(l, text, sig));
-                    case ObjectLayout.FAILURE_FILE -> files.failure = read(object, null, (text, sig) ->
-                            EventJson.read(text, StageFailed.class));
-                    case ObjectLayout.EXPIRED_FILE -> files.expired = read(object, null, (text, sig) ->
-                            EventJson.read(text, BackupExpired.class));
+                    case ObjectLayout.FAILURE_FILE -> files.failure = read(object, signature, (text, sig) ->
+                            trust.record(l, text, sig, StageFailed.class, StageFailed::backupId));
+                    case ObjectLayout.EXPIRED_FILE -> files.expired = read(object, signature, (text, sig) ->
+                            trust.record(l, text, sig, BackupExpired.class, BackupExpired::backupId));
                     default -> { }
                 }
             });

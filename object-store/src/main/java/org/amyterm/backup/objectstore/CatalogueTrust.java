@@ -1,6 +1,8 @@
 package org.amyterm.backup.objectstore;
 
 import java.util.Optional;
+import java.util.function.Function;
+import org.amyterm.backup.contracts.BackupEvent;
 import org.amyterm.backup.contracts.EventJson;
 import org.amyterm.backup.contracts.MalformedEventException;
 import org.amyterm.backup.contracts.Manifest;
@@ -11,7 +13,7 @@ import org.amyterm.backup.openpgp.TrustedKeys;
 
 /**
  * What the catalogue believes of a backup's files: a manifest signed by a trusted storage key and
- * describing its own folder; evidence signed by a trusted verifier key, lying in its own folder and
+ * describing its own folder (and so its failure and expiry records); evidence signed by a trusted verifier key, lying in its own folder and
  * file, and naming the object that manifest records. Anything else is {@link Untrusted}: shown as
  * such, never a last known good, never a reason to keep or delete.
  */
@@ -34,6 +36,25 @@ public final class CatalogueTrust {
             throw new Untrusted(problem);
         });
         return manifest;
+    }
+
+    /**
+     * A record the storage service writes into a backup's folder ({@code failure.json},
+     * {@code expired.json}) at {@code location}, proven like a manifest: signed by a trusted storage
+     * key and naming the database and backup of its folder. An unsigned one is not believed: a
+     * planted failure would otherwise hold retention for ever, a planted tombstone hide a last known
+     * good.
+     */
+    public <T extends BackupEvent> T record(ObjectLayout.Location location, String text, Optional<String> signature,
+            Class<T> type, Function<T, String> backupIdOf) {
+        check(manifests, text, signature, location.file());
+        T record = parse(text, type, location.file());
+        String backupId = backupIdOf.apply(record);
+        if (!location.database().equals(record.database()) || !location.backupId().equals(backupId)) {
+            throw new Untrusted(location.file() + " names backup " + backupId + " of " + record.database()
+                    + ", not the backup of its folder (" + location.backupId() + " of " + location.database() + ")");
+        }
+        return record;
     }
 
     /**

@@ -66,8 +66,8 @@ class BackupCatalogueTest {
         String failedTest = backup("2026-11-02T01:30:00Z", false);
         String stored = backup("2026-11-03T01:30:00Z", null);
         String failedDump = BackupId.of(Instant.parse("2026-11-04T01:30:00Z"), "d");
-        store.putText(layout.failureKey("amyterm", failedDump), EventJson.write(StageFailed.of(failedDump, "amyterm",
-                Stage.DUMP, FailureReason.SOURCE_UNREACHABLE, "down", Instant.now())));
+        SignedFiles.KEYS.manifest(store, layout.failureKey("amyterm", failedDump), StageFailed.of(failedDump, "amyterm",
+                Stage.DUMP, FailureReason.SOURCE_UNREACHABLE, "down", Instant.now()));
 
         // Then the list is newest first, with each state, and last known good skips the failures
         assertThat(catalogue.list("amyterm")).extracting(BackupSummary::backupId, BackupSummary::state).containsExactly(
@@ -85,8 +85,8 @@ class BackupCatalogueTest {
     void aBackupIsFoundInWhicheverDatabaseHoldsIt() {
         backup("2026-11-01T01:30:00Z", true);
         String id = BackupId.of(Instant.parse("2026-11-02T01:30:00Z"), "other");
-        store.putText(layout.failureKey("regional-1", id), EventJson.write(StageFailed.of(id, "regional-1",
-                Stage.DUMP, FailureReason.SOURCE_UNREACHABLE, "down", Instant.now())));
+        SignedFiles.KEYS.manifest(store, layout.failureKey("regional-1", id), StageFailed.of(id, "regional-1",
+                Stage.DUMP, FailureReason.SOURCE_UNREACHABLE, "down", Instant.now()));
 
         assertThat(catalogue.find(id)).map(BackupSummary::database).contains("regional-1");
         assertThat(catalogue.find(BackupId.of(Instant.parse("2026-11-02T01:30:00Z"), "none"))).isEmpty();
@@ -144,8 +144,8 @@ class BackupCatalogueTest {
         // When retention expires it (its files go, expired.json stays) and tells the catalogue
         store.delete(layout.manifestKey("amyterm", old));
         store.delete(layout.verificationKey("amyterm", old));
-        store.putText(layout.expiredKey("amyterm", old), EventJson.write(new BackupExpired(old, "amyterm", List.of(),
-                "older than 35 days", clock.instant(), "daily")));
+        SignedFiles.KEYS.manifest(store, layout.expiredKey("amyterm", old), new BackupExpired(old, "amyterm", List.of(),
+                "older than 35 days", clock.instant(), "daily"));
         catalogue.forget("amyterm", old);
 
         // Then the next listing says so
@@ -236,6 +236,47 @@ class BackupCatalogueTest {
                 "lies in the folder of backup " + newer));
         assertThat(catalogue.lastKnownGood("amyterm")).isEmpty();
         assertThat(text).doesNotContain("\n");
+    }
+
+    @Test
+    void plantedFailureAndExpiryRecordsNeitherHoldNorHideABackup() {
+        // Given the last known good, and a newer stored backup
+        String good = backup("2026-11-01T01:30:00Z", true);
+        String stored = backup("2026-11-02T01:30:00Z", null);
+
+        // When a bucket writer plants an unsigned tombstone on the last known good, an unsigned failure
+        // in the newer folder, and a failure signed by the storage key but copied from another backup
+        store.putText(layout.expiredKey("amyterm", good), EventJson.write(new BackupExpired(good, "amyterm", List.of(),
+                "planted", clock.instant(), "daily")));
+        store.putText(layout.failureKey("amyterm", stored), EventJson.write(StageFailed.of(stored, "amyterm",
+                Stage.VERIFY, FailureReason.RESTORE_FAILED, "planted", Instant.now())));
+        String copied = BackupId.of(Instant.parse("2026-11-03T01:30:00Z"), "copied");
+        SignedFiles.KEYS.manifest(store, layout.failureKey("amyterm", copied), StageFailed.of(stored, "amyterm",
+                Stage.DUMP, FailureReason.DUMP_FAILED, "another backup's", Instant.now()));
+
+        // Then each is ignored and listed as untrusted, and the last known good stays what it was
+        assertThat(catalogue.find("amyterm", good).orElseThrow()).satisfies(b -> {
+            assertThat(b.state()).isEqualTo(BackupSummary.State.VERIFIED);
+            assertThat(b.untrusted()).singleElement().asString().contains("expired.json", "has no signature");
+        });
+        assertThat(catalogue.find("amyterm", stored).orElseThrow()).satisfies(b -> {
+            assertThat(b.failure()).isNull();
+            assertThat(b.untrusted()).singleElement().asString().contains("failure.json", "has no signature");
+        });
+        assertThat(catalogue.find("amyterm", copied).orElseThrow().untrusted()).singleElement().asString()
+                .contains("failure.json", "names backup " + stored);
+        assertThat(catalogue.lastKnownGood("amyterm")).map(BackupSummary::backupId).contains(good);
+
+        // And their positive twin: the tombstone signed by the storage key, in a folder emptied as
+        // retention leaves it, expires the backup
+        store.delete(layout.manifestKey("amyterm", good));
+        store.delete(layout.verificationKey("amyterm", good));
+        SignedFiles.KEYS.manifest(store, layout.expiredKey("amyterm", good), new BackupExpired(good, "amyterm", List.of(),
+                "older than 35 days", clock.instant(), "daily"));
+        assertThat(catalogue.find("amyterm", good).orElseThrow()).satisfies(b -> {
+            assertThat(b.state()).isEqualTo(BackupSummary.State.EXPIRED);
+            assertThat(b.untrusted()).isEmpty();
+        });
     }
 
     @Test

@@ -19,12 +19,13 @@ import org.amyterm.backup.objectstore.ObjectStore;
 import org.amyterm.backup.objectstore.ObjectStoreException;
 import org.amyterm.backup.storage.config.StorageConfig;
 import org.amyterm.backup.storage.metrics.StorageMetrics;
+import org.amyterm.backup.storage.sign.SignedRecords;
 import org.jboss.logging.Logger;
 
 /**
  * Applies the retention policy to every database in the bucket: each backup to delete loses its
  * whole folder (the manifest last, so a half-done deletion is finished by the next run), which
- * keeps only {@code expired.json}, and a BackupExpired says what went, why and by which rule; a deletion that fails raises StageFailed
+ * keeps only {@code expired.json} (signed, so a planted one hides nothing), and a BackupExpired says what went, why and by which rule; a deletion that fails raises StageFailed
  * (stage {@code retention}) and the run goes on. A dry run deletes nothing and reports the same.
  */
 @ApplicationScoped
@@ -37,10 +38,12 @@ public class RetentionRun {
     private final EventPublisher events;
     private final RetentionPolicy policy;
     private final StorageMetrics metrics;
+    private final SignedRecords records;
 
     public RetentionRun(BackupCatalogue catalogue, ObjectStore store, ObjectLayout layout, EventPublisher events,
-            StorageConfig config, StorageMetrics metrics) {
+            StorageConfig config, StorageMetrics metrics, SignedRecords records) {
         this.metrics = metrics;
+        this.records = records;
         this.catalogue = catalogue;
         this.store = store;
         this.layout = layout;
@@ -118,13 +121,14 @@ public class RetentionRun {
             String tombstone = layout.expiredKey(database, backupId);
             List<String> keys = new ArrayList<>(store.list(layout.backupFolder(database, backupId)));
             keys.remove(tombstone);
+            keys.remove(ObjectLayout.signatureKey(tombstone));
             keys.sort(Comparator.comparing(manifest::equals)); // the manifest last
             for (String key : keys) {
                 store.delete(key);
             }
             BackupExpired expired = new BackupExpired(backupId, database, keys, decision.why(), now, decision.rule());
             // what is left: the record of the deletion, so the catalogue says it expired, when and why
-            store.putText(tombstone, EventJson.writeForPeople(expired));
+            records.put(tombstone, EventJson.writeForPeople(expired));
             events.publish(expired);
             LOG.infof("expired backup %s of %s (%s): %s", backupId, database, decision.rule(), decision.why());
         } catch (ObjectStoreException e) {

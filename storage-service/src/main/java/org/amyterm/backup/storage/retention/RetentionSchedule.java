@@ -5,7 +5,11 @@ import io.quarkus.scheduler.ScheduledExecution;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import org.amyterm.backup.contracts.FailureReason;
 import org.amyterm.backup.contracts.ObjectLayout;
+import org.amyterm.backup.contracts.Stage;
+import org.amyterm.backup.contracts.StageException;
+import org.amyterm.backup.messaging.EventPublisher;
 import org.amyterm.backup.objectstore.ObjectStore;
 import org.amyterm.backup.objectstore.ObjectStoreException;
 import org.jboss.logging.Logger;
@@ -13,20 +17,25 @@ import org.jboss.logging.Logger;
 /**
  * Runs retention on its schedule, once per tick across all replicas: the replica that writes the
  * tick's marker in the bucket first ({@code If-None-Match: *}) runs it, so one deletion gives one
- * BackupExpired.
+ * BackupExpired. A tick whose run fails (the bucket, or anything else) raises a StageFailed of stage
+ * {@code retention}, so a person hears of it.
  */
 @ApplicationScoped
 public class RetentionSchedule {
     private static final Logger LOG = Logger.getLogger(RetentionSchedule.class);
+    /** Stands for the database of a failure that is not one database's. */
+    static final String ALL_DATABASES = "*";
 
     private final RetentionRun retention;
     private final ObjectStore store;
     private final ObjectLayout layout;
+    private final EventPublisher events;
 
-    public RetentionSchedule(RetentionRun retention, ObjectStore store, ObjectLayout layout) {
+    public RetentionSchedule(RetentionRun retention, ObjectStore store, ObjectLayout layout, EventPublisher events) {
         this.retention = retention;
         this.store = store;
         this.layout = layout;
+        this.events = events;
     }
 
     @Scheduled(cron = "${amyterm.storage.retention.cron}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
@@ -39,8 +48,12 @@ public class RetentionSchedule {
             } else {
                 LOG.debugf("retention of %s runs on another replica", tick);
             }
-        } catch (ObjectStoreException e) {
-            LOG.warnf("retention did not run (%s); the next tick tries again", e.getMessage());
+        } catch (RuntimeException e) {
+            // a run that does not happen is alerted, never only logged: backups would pile up unseen
+            String context = "retention of " + tick + " did not run (the next tick tries again)";
+            events.publishFailure(e instanceof ObjectStoreException s ? s.failure(null, ALL_DATABASES, Stage.RETENTION,
+                    context) : new StageException(null, ALL_DATABASES, Stage.RETENTION, FailureReason.UNEXPECTED,
+                    context + ": " + e, e));
         }
     }
 

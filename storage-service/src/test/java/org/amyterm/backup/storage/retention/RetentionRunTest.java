@@ -91,9 +91,11 @@ class RetentionRunTest {
 
         // Then of both old folders only the record of their expiry is left, and the catalogue says so
         for (BackupSummary gone : List.of(old1, old2)) {
-            assertThat(store.list(layout.backupFolder(database, gone.backupId())))
-                    .containsExactly(layout.expiredKey(database, gone.backupId()));
+            assertThat(store.list(layout.backupFolder(database, gone.backupId()))).containsExactlyInAnyOrder(
+                    layout.expiredKey(database, gone.backupId()),
+                    ObjectLayout.signatureKey(layout.expiredKey(database, gone.backupId())));
             assertThat(catalogue.find(database, gone.backupId())).get().satisfies(b -> {
+                assertThat(b.untrusted()).isEmpty();
                 assertThat(b.state()).isEqualTo(BackupSummary.State.EXPIRED);
                 assertThat(b.expired().rule()).isEqualTo("age:daily:35d");
             });
@@ -169,9 +171,10 @@ class RetentionRunTest {
                     StoreResource.evidenceKey.sign(evidence));
         }
         if (placed.failure() != null) {
-            store.putText(layout.failureKey(database, id), EventJson.writeForPeople(org.amyterm.backup.contracts.StageFailed
-                    .of(id, database, placed.failure().stage(), placed.failure().reason(), "failed",
-                            placed.failure().failedAt())));
+            String failure = EventJson.writeForPeople(org.amyterm.backup.contracts.StageFailed.of(id, database,
+                    placed.failure().stage(), placed.failure().reason(), "failed", placed.failure().failedAt()));
+            store.putText(layout.failureKey(database, id), failure);
+            store.putText(ObjectLayout.signatureKey(layout.failureKey(database, id)), StoreResource.signingKey.sign(failure));
         }
         return placed;
     }

@@ -18,10 +18,12 @@ import org.amyterm.backup.contracts.BackupId;
 import org.amyterm.backup.contracts.BackupReason;
 import org.amyterm.backup.contracts.BackupStarted;
 import org.amyterm.backup.contracts.BackupStored;
+import org.amyterm.backup.contracts.BackupSummary;
 import org.amyterm.backup.contracts.EventJson;
 import org.amyterm.backup.contracts.FailureReason;
 import org.amyterm.backup.contracts.Manifest;
 import org.amyterm.backup.contracts.NodeRole;
+import org.amyterm.backup.contracts.ObjectLayout;
 import org.amyterm.backup.contracts.Stage;
 import org.amyterm.backup.contracts.StageFailed;
 import org.amyterm.backup.messaging.IncomingEvents;
@@ -35,6 +37,9 @@ class EncryptingUploaderTest extends StorageServiceTest {
 
     @Inject
     io.micrometer.core.instrument.MeterRegistry registry;
+
+    @Inject
+    org.amyterm.backup.objectstore.BackupCatalogue catalogue;
 
     @Test
     void spooledDumpIsStoredEncryptedWithItsManifestAndTheSpoolIsEmptied() throws Exception {
@@ -263,28 +268,47 @@ class EncryptingUploaderTest extends StorageServiceTest {
     }
 
     @Test
-    void failureIsRecordedInTheBackupsFolder() {
+    void failureIsRecordedInTheBackupsFolderSignedSoTheCatalogueBelievesIt() {
         String backupId = BackupId.of(Instant.now(), UUID.randomUUID().toString());
         StageFailed failed = StageFailed.of(backupId, "amyterm", Stage.DUMP, FailureReason.DUMP_FAILED, "pg_dump died",
                 Instant.now());
         connector.source("backup-failed").send(EventJson.write(failed));
-        await().atMost(Duration.ofSeconds(30)).until(() -> store.exists(layout.failureKey("amyterm", backupId)));
+        await().atMost(Duration.ofSeconds(30)).until(() -> store.exists(
+                ObjectLayout.signatureKey(layout.failureKey("amyterm", backupId))));
         assertThat(store.getText(layout.failureKey("amyterm", backupId)).orElseThrow()).contains("pg_dump died");
+        assertThat(catalogue.find("amyterm", backupId)).get().satisfies(b -> {
+            assertThat(b.untrusted()).isEmpty();
+            assertThat(b.state()).isEqualTo(BackupSummary.State.FAILED);
+            assertThat(b.failure().message()).isEqualTo("pg_dump died");
+        });
     }
 
     @Test
-    void aFailureOfNoOneDatabaseHasNoFolderAndTheNextFailureIsStillRecorded() {
-        // Given a refused request for a name that is no database ("*") and then an ordinary failure
-        String refused = BackupId.of(Instant.now(), UUID.randomUUID().toString());
+    void refusedForeignAndFutureDatedFailuresLeaveNothingInTheBucketAndTheNextIsStillRecorded() {
+        // Given, in this order: a refused request for a name that is no database ("*"), a refused
+        // request for an unconfigured database, a failure whose backup id is dated next year, a
+        // restore test of a backup the bucket does not hold, and then an ordinary failure
+        Instant now = Instant.now();
+        String refused = BackupId.of(now, UUID.randomUUID().toString());
+        String unconfigured = BackupId.of(now, UUID.randomUUID().toString());
+        String future = BackupId.of(now.plus(Duration.ofDays(365)), UUID.randomUUID().toString());
+        String foreign = BackupId.of(now, UUID.randomUUID().toString());
         connector.source("backup-failed").send(EventJson.write(StageFailed.of(refused, "*", Stage.DUMP,
-                FailureReason.REQUEST_REFUSED, "a request for 'host=evil' was refused", Instant.now())));
-        String backupId = BackupId.of(Instant.now(), UUID.randomUUID().toString());
+                FailureReason.REQUEST_REFUSED, "a request for 'host=evil' was refused", now)));
+        connector.source("backup-failed").send(EventJson.write(StageFailed.of(unconfigured, "ghost", Stage.DUMP,
+                FailureReason.REQUEST_REFUSED, "database 'ghost' is not configured", now)));
+        connector.source("backup-failed").send(EventJson.write(StageFailed.of(future, "amyterm", Stage.DUMP,
+                FailureReason.DUMP_FAILED, "dated next year", now)));
+        connector.source("backup-failed").send(EventJson.write(StageFailed.of(foreign, "amyterm", Stage.VERIFY,
+                FailureReason.BACKUP_NOT_FOUND, "no such backup", now)));
+        String backupId = BackupId.of(now, UUID.randomUUID().toString());
         connector.source("backup-failed").send(EventJson.write(StageFailed.of(backupId, "amyterm", Stage.DUMP,
-                FailureReason.DUMP_FAILED, "pg_dump died", Instant.now())));
+                FailureReason.DUMP_FAILED, "pg_dump died", now)));
 
-        // Then the ordinary one is recorded, and nothing of the refused one is in the bucket
+        // Then the ordinary one is recorded (so the others were handled), and nothing of the others is in the bucket
         await().atMost(Duration.ofSeconds(30)).until(() -> store.exists(layout.failureKey("amyterm", backupId)));
-        assertThat(store.list(layout.root())).noneMatch(key -> key.contains(refused));
+        assertThat(store.list(layout.root())).noneMatch(key -> key.contains(refused) || key.contains(unconfigured)
+                || key.contains(future) || key.contains(foreign));
     }
 
     private double uploadedBytes() {
