@@ -437,11 +437,13 @@ class BackupPipelineTest {
     /** The last known good backup of the sample database, as {@code status --json} says. */
     @Test
     @Order(12)
-    void aVerifiedBackupCopiedIntoANewerFolderIsUntrustedAndNeverTheLastKnownGood() throws Exception {
+    void aBucketWriterWithoutAKeyMakesTheServicesTrustStoreOrReadNothing() throws Exception {
         // Given the last known good of the database whose newest backup passed, which the services wrote and verified themselves (the twin of the copy)
         String genuine = lastKnownGood(Pipeline.LARGE_DATABASE);
         String copied = BackupId.of(Instant.now().plus(Duration.ofDays(1)), "copied");
         String future = BackupId.of(Instant.now().plus(Duration.ofDays(365)), "pinned");
+        String huge = BackupId.of(Instant.now(), "huge");
+        String forged = BackupId.of(Instant.now(), "forged");
         try (S3Client s3 = pipeline.s3Client()) {
             try {
                 // When someone with write access to the bucket (but no signing key) copies all its files,
@@ -457,6 +459,31 @@ class BackupPipelineTest {
                 s3.putObject(b -> b.bucket(Pipeline.BUCKET).key(LAYOUT.failureKey(Pipeline.LARGE_DATABASE, future)),
                         software.amazon.awssdk.core.sync.RequestBody.fromString(EventJson.write(StageFailed.of(future,
                                 Pipeline.LARGE_DATABASE, Stage.DUMP, FailureReason.DUMP_FAILED, "planted", Instant.now()))));
+                // and plants a manifest of 1 GiB, and forges a BackupCompleted naming a file outside the spool
+                long gib = 1L << 30;
+                s3.putObject(b -> b.bucket(Pipeline.BUCKET).key(LAYOUT.manifestKey(Pipeline.LARGE_DATABASE, huge))
+                        .contentLength(gib), software.amazon.awssdk.core.sync.RequestBody.fromContentProvider(
+                                () -> new RepeatingInput(gib), gib, "application/json"));
+                Path foreign = Files.writeString(TestDirs.server("e2e-foreign").resolve("foreign.sql"), "not a dump");
+                produce(Topics.COMPLETED, Pipeline.LARGE_DATABASE, EventJson.write(new org.amyterm.backup.contracts
+                        .BackupCompleted(forged, Pipeline.LARGE_DATABASE, BackupReason.MANUAL,
+                                org.amyterm.backup.contracts.NodeRole.CENTRAL, foreign.toString(), 10, "a".repeat(64), 10,
+                                "a".repeat(64), "zstd", "16", "pg_dump 16", null, Map.of(), Instant.now(), Instant.now(),
+                                null, null)));
+
+                // Then the forged dump is refused as outside the spool, its file stays, and nothing is stored for it
+                await().atMost(Duration.ofSeconds(60)).until(() -> !records(Topics.FAILED, forged).isEmpty());
+                assertThat(records(Topics.FAILED, forged)).singleElement().asString().contains("AT-STORE-001",
+                        "outside the spool");
+                assertThat(foreign).hasContent("not a dump");
+                assertThat(s3.listObjectsV2(b -> b.bucket(Pipeline.BUCKET)
+                        .prefix(LAYOUT.backupFolder(Pipeline.LARGE_DATABASE, forged))).contents())
+                        .noneMatch(o -> o.key().endsWith(ObjectLayout.DUMP_FILE) || o.key().endsWith(ObjectLayout.MANIFEST_FILE));
+                // and the 1 GiB manifest is untrusted without being read
+                Pipeline.CliRun hugeShown = pipeline.cli("show", huge, "--json");
+                assertThat(hugeShown.exit()).as(hugeShown.err()).isZero();
+                assertThat(EventJson.read(hugeShown.out(), BackupSummary.class).untrusted()).singleElement().asString()
+                        .contains("manifest.json", "over the cap");
 
                 // Then the copy is listed as untrusted, saying why, with neither manifest nor evidence
                 Pipeline.CliRun shown = pipeline.cli("show", copied, "--json");
@@ -483,11 +510,40 @@ class BackupPipelineTest {
             } finally {
                 // what was planted goes, so the shared pipeline's other tests see the bucket as the services left it
                 for (String folder : List.of(LAYOUT.backupFolder(Pipeline.LARGE_DATABASE, copied),
-                        LAYOUT.backupFolder(Pipeline.LARGE_DATABASE, future))) {
+                        LAYOUT.backupFolder(Pipeline.LARGE_DATABASE, future), LAYOUT.backupFolder(Pipeline.LARGE_DATABASE, huge),
+                        LAYOUT.backupFolder(Pipeline.LARGE_DATABASE, forged))) {
                     s3.listObjectsV2Paginator(b -> b.bucket(Pipeline.BUCKET).prefix(folder)).contents()
                             .forEach(o -> s3.deleteObject(b -> b.bucket(Pipeline.BUCKET).key(o.key())));
                 }
             }
+        }
+    }
+
+    /** {@code length} bytes of JSON-looking text, made as they are read: a planted file too large to hold. */
+    private static final class RepeatingInput extends InputStream {
+        private final byte[] pattern = "{\"padding\":\"xxxxxxxxxxxxxxxx\"}\n".getBytes(StandardCharsets.US_ASCII);
+        private long left;
+
+        RepeatingInput(long length) {
+            this.left = length;
+        }
+
+        @Override
+        public int read() {
+            return left-- > 0 ? pattern[(int) (left % pattern.length)] : -1;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            if (left <= 0) {
+                return -1;
+            }
+            int n = (int) Math.min(len, left);
+            for (int i = 0; i < n; i++) {
+                b[off + i] = pattern[(int) ((left - i) % pattern.length)];
+            }
+            left -= n;
+            return n;
         }
     }
 

@@ -34,7 +34,7 @@ public interface ObjectStoreConfig {
     default S3Settings settings() {
         return new S3Settings(endpoint(), region(), bucket(), pathStyle(), new UploadSettings(upload().partSizeBytes(),
                 upload().concurrency(), upload().bufferMemoryBytes(), upload().partTimeout()),
-                new RetrySettings(retry().maxAttempts(), retry().maxBackoff()),
+                new RetrySettings(retry().maxAttempts(), retry().maxBackoff(), retry().callTimeout()),
                 switch (objectLock().mode()) {
                     case "none" -> Optional.empty();
                     case "governance" -> Optional.of(software.amazon.awssdk.services.s3.model.ObjectLockMode.GOVERNANCE);
@@ -92,6 +92,14 @@ public interface ObjectStoreConfig {
         /** Longest wait between two attempts (the waits double from 100 ms, with jitter). */
         @WithDefault("20s")
         java.time.Duration maxBackoff();
+
+        /**
+         * The longest one request that is not a stream (a text file, a listing, a lookup, a
+         * deletion) may take, retries included; a part's is {@code upload.part-timeout}, a
+         * download's reads are bounded by the HTTP client's 30 s socket timeout.
+         */
+        @WithDefault("3m")
+        java.time.Duration callTimeout();
     }
 
     /** Multipart uploads: part size, parts in flight, and the memory all uploads of a service share. */

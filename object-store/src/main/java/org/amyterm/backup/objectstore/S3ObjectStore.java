@@ -14,6 +14,7 @@ import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
@@ -103,7 +104,13 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
     @Override
     public void putText(String key, String text, Instant retainUntil) {
         call("write " + key, () -> s3.putObject(b -> lock(retainUntil).apply(b.bucket(settings.bucket()).key(key)
-                .contentType("application/json; charset=utf-8")), RequestBody.fromString(text, StandardCharsets.UTF_8)));
+                .contentType("application/json; charset=utf-8").overrideConfiguration(this::bounded)),
+                RequestBody.fromString(text, StandardCharsets.UTF_8)));
+    }
+
+    /** A request that is not a stream gives up after the call timeout, its retries included. */
+    private void bounded(AwsRequestOverrideConfiguration.Builder request) {
+        request.apiCallTimeout(settings.retry().callTimeout());
     }
 
     /** The Object Lock of an object retained until {@code retainUntil}, if the bucket is so configured. */
@@ -117,7 +124,7 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
         return call("write " + key, () -> {
             try {
                 s3.putObject(b -> lock(retainUntil).apply(b.bucket(settings.bucket()).key(key).ifNoneMatch("*")
-                        .contentType("application/json; charset=utf-8")), RequestBody.fromString(text, StandardCharsets.UTF_8));
+                        .contentType("application/json; charset=utf-8").overrideConfiguration(this::bounded)), RequestBody.fromString(text, StandardCharsets.UTF_8));
                 return true;
             } catch (S3Exception e) {
                 if (isPreconditionFailed(e)) {
@@ -137,7 +144,7 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
     public Optional<String> getText(String key, long maxBytes) {
         return call("read " + key, () -> {
             try (software.amazon.awssdk.core.ResponseInputStream<software.amazon.awssdk.services.s3.model.GetObjectResponse> in =
-                    s3.getObject(b -> b.bucket(settings.bucket()).key(key))) {
+                    s3.getObject(b -> b.bucket(settings.bucket()).key(key).overrideConfiguration(this::bounded))) {
                 Long length = in.response().contentLength();
                 if (length != null && length > maxBytes) {
                     in.abort(); // not read: the connection is dropped rather than drained
@@ -166,7 +173,8 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
     public boolean exists(String key) {
         return call("look up " + key, () -> {
             try {
-                s3.headObject(HeadObjectRequest.builder().bucket(settings.bucket()).key(key).build());
+                s3.headObject(HeadObjectRequest.builder().bucket(settings.bucket()).key(key)
+                        .overrideConfiguration(this::bounded).build());
                 return true;
             } catch (NoSuchKeyException e) {
                 return false;
@@ -183,7 +191,8 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
     public Optional<java.time.Instant> lastModified(String key) {
         return call("look up " + key, () -> {
             try {
-                return Optional.of(s3.headObject(HeadObjectRequest.builder().bucket(settings.bucket()).key(key).build())
+                return Optional.of(s3.headObject(HeadObjectRequest.builder().bucket(settings.bucket()).key(key)
+                        .overrideConfiguration(this::bounded).build())
                         .lastModified());
             } catch (NoSuchKeyException e) {
                 return Optional.empty();
@@ -200,7 +209,8 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
     public List<StoredObjectInfo> listObjects(String prefix) {
         return call("list " + prefix, () -> {
             List<StoredObjectInfo> objects = new ArrayList<>();
-            s3.listObjectsV2Paginator(ListObjectsV2Request.builder().bucket(settings.bucket()).prefix(prefix).build())
+            s3.listObjectsV2Paginator(ListObjectsV2Request.builder().bucket(settings.bucket()).prefix(prefix)
+                    .overrideConfiguration(this::bounded).build())
                     .contents().forEach(o -> objects.add(new StoredObjectInfo(o.key(), o.eTag(), o.size() == null ? 0 : o.size())));
             objects.sort(java.util.Comparator.comparing(StoredObjectInfo::key));
             return objects;
@@ -212,7 +222,7 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
         return call("list " + prefix, () -> {
             List<String> prefixes = new ArrayList<>();
             s3.listObjectsV2Paginator(ListObjectsV2Request.builder().bucket(settings.bucket()).prefix(prefix).delimiter("/")
-                    .build()).commonPrefixes().forEach(p -> prefixes.add(p.prefix()));
+                    .overrideConfiguration(this::bounded).build()).commonPrefixes().forEach(p -> prefixes.add(p.prefix()));
             prefixes.sort(null);
             return prefixes;
         });
@@ -220,14 +230,16 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
 
     @Override
     public void delete(String key) {
-        call("delete " + key, () -> s3.deleteObject(b -> b.bucket(settings.bucket()).key(key)));
+        call("delete " + key, () -> s3.deleteObject(b -> b.bucket(settings.bucket()).key(key)
+                .overrideConfiguration(this::bounded)));
     }
 
     @Override
     public List<PendingUpload> pendingUploads(String prefix) {
         return call("list the uploads in progress under " + prefix, () -> {
             List<PendingUpload> uploads = new ArrayList<>();
-            s3.listMultipartUploadsPaginator(b -> b.bucket(settings.bucket()).prefix(prefix)).uploads()
+            s3.listMultipartUploadsPaginator(b -> b.bucket(settings.bucket()).prefix(prefix)
+                    .overrideConfiguration(this::bounded)).uploads()
                     .forEach(upload -> uploads.add(new PendingUpload(upload.key(), upload.uploadId(), upload.initiated())));
             return uploads;
         });
@@ -237,7 +249,8 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
     public void abortPendingUpload(PendingUpload upload) {
         call("abort the upload of " + upload.key(), () -> {
             try {
-                s3.abortMultipartUpload(b -> b.bucket(settings.bucket()).key(upload.key()).uploadId(upload.uploadId()));
+                s3.abortMultipartUpload(b -> b.bucket(settings.bucket()).key(upload.key()).uploadId(upload.uploadId())
+                        .overrideConfiguration(this::bounded));
             } catch (NoSuchUploadException gone) {
                 // aborted or completed meanwhile
             }

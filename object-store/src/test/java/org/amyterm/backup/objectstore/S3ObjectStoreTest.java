@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.amyterm.backup.testsupport.FreePort;
 import org.amyterm.backup.testsupport.S3ProxyServer;
@@ -45,6 +46,40 @@ class S3ObjectStoreTest extends ObjectStoreContract {
         assertThatThrownBy(() -> down.getText("x"))
                 .isInstanceOfSatisfying(ObjectStoreException.class, e -> assertThat(e.isRetryable()).isTrue())
                 .hasMessageContaining("unreachable");
+    }
+
+    @Test
+    void aStoreThatAcceptsAndNeverAnswersIsGivenUpOnAfterTheCallTimeout() throws Exception {
+        // Given a server that accepts connections and never answers (a hung proxy, a stalled endpoint)
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            List<java.net.Socket> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Thread accept = new Thread(() -> {
+                while (!silent.isClosed()) {
+                    try {
+                        held.add(silent.accept());
+                    } catch (java.io.IOException closed) {
+                        return;
+                    }
+                }
+            });
+            accept.setDaemon(true);
+            accept.start();
+            String endpoint = "http://127.0.0.1:" + silent.getLocalPort();
+            S3Settings settings = settings(endpoint);
+            S3ObjectStore stalled = new S3ObjectStore(client(endpoint, "a", "b"), new S3Settings(settings.endpoint(),
+                    settings.region(), settings.bucket(), true, settings.upload(),
+                    new RetrySettings(8, Duration.ofSeconds(1), Duration.ofSeconds(2)), Optional.empty()));
+
+            // When a manifest is looked up, Then the call ends at its timeout as a retryable fault
+            assertThatThrownBy(() -> stalled.exists("x")).isInstanceOfSatisfying(ObjectStoreException.class, e -> {
+                assertThat(e.isRetryable()).isTrue();
+                assertThat(e).hasCauseInstanceOf(software.amazon.awssdk.core.exception.ApiCallTimeoutException.class);
+            });
+            assertThat(held).isNotEmpty();
+            for (java.net.Socket socket : held) {
+                socket.close();
+            }
+        }
     }
 
     @Test

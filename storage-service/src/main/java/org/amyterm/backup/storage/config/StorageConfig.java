@@ -113,6 +113,10 @@ public interface StorageConfig {
 
             /** A named profile of the SDK's shared configuration for KMS; empty means the default chain. */
             java.util.Optional<String> profile();
+
+            /** The longest one KMS call may take, the SDK's retries included. */
+            @WithDefault("30s")
+            java.time.Duration callTimeout();
         }
 
         /**

@@ -34,6 +34,7 @@ public class EncryptionProducer {
     private static KmsClient kms(StorageConfig.Encryption.Kms config) {
         return KmsClient.builder()
                 .httpClientBuilder(ApacheHttpClient.builder())
+                .overrideConfiguration(o -> o.apiCallTimeout(config.callTimeout()))
                 .credentialsProvider(config.profile().<software.amazon.awssdk.auth.credentials.AwsCredentialsProvider>map(
                         ProfileCredentialsProvider::create).orElseGet(() -> DefaultCredentialsProvider.builder().build()))
                 .build();

@@ -3,6 +3,8 @@ package org.amyterm.backup.verifier.checks;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -33,22 +35,45 @@ final class ApplicationSmokeChecks {
     /** What the application may inherit of the verifier's environment: nothing secret. */
     private static final List<String> INHERITED = List.of("PATH", "HOME", "LANG", "JAVA_HOME", "TZ");
 
+    /** How long the application's login outlives its start timeout before it stops working by itself. */
+    private static final Duration LOGIN_MARGIN = Duration.ofHours(1);
+
     private final VerifierConfig.Application config;
+    private final String loginPrefix;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    ApplicationSmokeChecks(VerifierConfig.Application config) {
+    ApplicationSmokeChecks(VerifierConfig.Application config, String loginPrefix) {
         this.config = config;
+        this.loginPrefix = loginPrefix;
     }
 
     /** The checks, and when the first of them passed (empty if none did, or none ran). */
     record Result(List<CheckResult> checks, Optional<Instant> firstPassedAt) {
     }
 
-    Result run(PgTarget database, Manifest manifest) {
+    /**
+     * Starts the application on {@code database} and asks it. With {@code restored} (a staging
+     * database, connected as the staging role), the application logs in as a {@link ReadOnlyLogin}
+     * made for this run and dropped after it, never as the staging role; without (an operator's
+     * target), as the target's role. A login that cannot be made is the staging server's fault
+     * (SQLException), not the backup's.
+     */
+    Result run(PgTarget database, Optional<Connection> restored, Manifest manifest) throws SQLException {
         if (config.command().isEmpty() || config.command().get().isEmpty()) {
             return new Result(List.of(CheckResult.pass("app", "no application command configured "
                     + "(amyterm.verifier.app.command): the SQL smoke checks stand in for it")), Optional.empty());
         }
+        Optional<ReadOnlyLogin> login = restored.isPresent()
+                ? Optional.of(ReadOnlyLogin.create(restored.get(), loginPrefix, config.startTimeout().plus(LOGIN_MARGIN)))
+                : Optional.empty();
+        try {
+            return run(login.map(l -> l.target(database)).orElse(database), manifest);
+        } finally {
+            login.ifPresent(l -> l.dropQuietly(restored.get()));
+        }
+    }
+
+    private Result run(PgTarget database, Manifest manifest) {
         int port = freePort();
         Process app;
         try {

@@ -60,7 +60,8 @@ public class RestoreChecks {
         this.defaultProfile = config.checks().defaultProfile();
         this.operatorChecks = config.checks().databases();
         this.inventory = new InventoryChecks(config.checks().sampleTimeout());
-        this.application = new ApplicationSmokeChecks(config.app());
+        this.application = new ApplicationSmokeChecks(config.app(),
+                org.amyterm.backup.verifier.restore.StagingServer.applicationLoginPrefix(config.staging().databasePrefix()));
         this.applicationConfigured = config.app().command().filter(c -> !c.isEmpty()).isPresent();
         if (!List.of(GENERIC, AMYTERM).contains(defaultProfile)) {
             throw new IllegalArgumentException("amyterm.verifier.checks.default-profile must be generic or amyterm, was '"
@@ -73,11 +74,27 @@ public class RestoreChecks {
     }
 
     /**
-     * Runs the manifest's profile on the restored database {@code database} ({@code restored} is a
-     * connection to it); {@code pgRestoreWarnings} are the warnings pg_restore printed (already
-     * without row data), recorded with the checks.
+     * Runs the manifest's profile on the restored staging database {@code database} ({@code restored}
+     * is a connection to it); {@code pgRestoreWarnings} are the warnings pg_restore printed (already
+     * without row data), recorded with the checks. Throws what the staging server did when it could
+     * not make the application's login.
      */
-    public Outcome run(Connection restored, PgTarget database, Manifest manifest, List<String> pgRestoreWarnings) {
+    public Outcome run(Connection restored, PgTarget database, Manifest manifest, List<String> pgRestoreWarnings)
+            throws SQLException {
+        return run(restored, database, manifest, pgRestoreWarnings, true);
+    }
+
+    /**
+     * The same on an operator's restore target: the application logs in as the target's role (no
+     * login of its own is made on a production server).
+     */
+    public Outcome runOnTarget(Connection restored, PgTarget database, Manifest manifest, List<String> pgRestoreWarnings)
+            throws SQLException {
+        return run(restored, database, manifest, pgRestoreWarnings, false);
+    }
+
+    private Outcome run(Connection restored, PgTarget database, Manifest manifest, List<String> pgRestoreWarnings,
+            boolean onStaging) throws SQLException {
         String profile = manifest.dumpDetails() != null && manifest.dumpDetails().checkProfile() != null
                 ? manifest.dumpDetails().checkProfile() : defaultProfile;
         List<CheckResult> results = new ArrayList<>();
@@ -97,7 +114,8 @@ public class RestoreChecks {
                 results.add(Timed.check(() -> schemaVersion(restored, manifest.schemaVersion())));
             }
             if (applicationConfigured) {
-                ApplicationSmokeChecks.Result app = application.run(database, manifest);
+                ApplicationSmokeChecks.Result app = application.run(database,
+                        onStaging ? Optional.of(restored) : Optional.empty(), manifest);
                 results.addAll(app.checks());
                 firstSmokeCheck = app.firstPassedAt();
             } else {

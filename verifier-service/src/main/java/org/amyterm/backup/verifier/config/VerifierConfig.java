@@ -172,6 +172,10 @@ public interface VerifierConfig {
         interface Kms {
             /** A named profile of the SDK's shared configuration for KMS; empty means the default chain. */
             Optional<String> profile();
+
+            /** The longest one KMS call may take, the SDK's retries included. */
+            @WithDefault("30s")
+            Duration callTimeout();
         }
     }
 
@@ -186,6 +190,15 @@ public interface VerifierConfig {
          */
         @WithDefault("pipe")
         Mode mode();
+
+        /**
+         * The longest the verifier waits for one answer of the staging server or a restore target
+         * (the JDBC driver's {@code socketTimeout}): a server that stops answering mid-check fails
+         * that step as unreachable (a fault, retried) instead of holding it for ever. Longer than
+         * the slowest single query a check runs (a row count of the largest table).
+         */
+        @WithDefault("30m")
+        Duration socketTimeout();
 
         /** pg_restore --jobs in {@code file} mode. */
         @WithDefault("2")

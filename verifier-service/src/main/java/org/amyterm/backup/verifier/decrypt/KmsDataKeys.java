@@ -77,6 +77,7 @@ public class KmsDataKeys {
                             .<AwsCredentialsProvider>map(ProfileCredentialsProvider::create)
                             .orElseGet(() -> DefaultCredentialsProvider.builder().build());
                     kms = KmsClient.builder().httpClientBuilder(ApacheHttpClient.builder())
+                            .overrideConfiguration(o -> o.apiCallTimeout(config.kms().callTimeout()))
                             .credentialsProvider(credentials).build();
                 }
                 client = kms;

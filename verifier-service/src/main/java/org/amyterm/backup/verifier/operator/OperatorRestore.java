@@ -21,6 +21,7 @@ import org.amyterm.backup.objectstore.BackupCatalogue;
 import org.amyterm.backup.objectstore.ObjectStore;
 import org.amyterm.backup.objectstore.ObjectStoreException;
 import org.amyterm.backup.verifier.checks.RestoreChecks;
+import org.amyterm.backup.verifier.config.VerifierConfig;
 import org.amyterm.backup.verifier.restore.PgTarget;
 import org.amyterm.backup.verifier.restore.StagingServer;
 import org.amyterm.backup.verifier.restore.StreamingRestore;
@@ -47,11 +48,13 @@ public class OperatorRestore {
     private final RestoreChecks checks;
 
     private final String bucket;
+    private final java.time.Duration socketTimeout;
 
     public OperatorRestore(BackupCatalogue catalogue, ObjectStore store, ObjectLayout layout, ManifestTrust trust,
             StagingServer staging, StreamingRestore restore, RestoreChecks checks,
-            org.amyterm.backup.objectstore.ObjectStoreConfig storeConfig) {
+            org.amyterm.backup.objectstore.ObjectStoreConfig storeConfig, VerifierConfig config) {
         this.bucket = storeConfig.bucket();
+        this.socketTimeout = config.restore().socketTimeout();
         this.catalogue = catalogue;
         this.store = store;
         this.layout = layout;
@@ -83,7 +86,7 @@ public class OperatorRestore {
         PgTarget into = new PgTarget(request.targetHost(), request.targetPort(), request.targetUser(),
                 Optional.ofNullable(request.targetPassword()), request.targetDatabase(),
                 List.of("--role=" + request.targetUser()));
-        TargetServer target = new TargetServer(into);
+        TargetServer target = new TargetServer(into, socketTimeout);
         RestoreSafetyChecks safeguards = new RestoreSafetyChecks(request, manifest, target, progress);
         safeguards.nodeRole();
         safeguards.schemaVersion();
@@ -126,7 +129,7 @@ public class OperatorRestore {
         progress.accept("restored in " + restoreMillis + " ms; checking the target");
         List<CheckResult> results = onTarget(manifest, request, () -> {
             try (Connection restored = target.connect(request.targetDatabase())) {
-                return checks.run(restored, into, manifest, warnings).results();
+                return checks.runOnTarget(restored, into, manifest, warnings).results();
             }
         });
         results.forEach(r -> progress.accept((r.passed() ? "ok   " : "FAIL ") + r.name() + ": " + r.detail()));

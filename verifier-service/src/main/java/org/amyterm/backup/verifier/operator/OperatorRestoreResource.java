@@ -44,7 +44,8 @@ public class OperatorRestoreResource {
         if (!problems.isEmpty()) {
             return problem(Response.Status.BAD_REQUEST, String.join("; ", problems));
         }
-        RestoreRequest request = new RestoreRequest(body.database(), body.backup(), body.targetHost(),
+        RestoreRequest request = new RestoreRequest(body.database(), body.backup(),
+                TargetHost.parse(body.targetHost()).orElseThrow(),
                 body.targetPort() == null ? 5432 : body.targetPort(), body.targetUser(), body.targetPassword(),
                 body.targetDatabase(), body.nodeRole(), body.expectSchemaVersion(), body.allowRoleChange(),
                 body.createRoles(), body.trustConfig(), body.applyTrustConfig(), body.dryRun(),
@@ -81,6 +82,9 @@ public class OperatorRestoreResource {
         }
         if (body.targetHost() == null || body.targetHost().isBlank() || RequestLimits.tooLong(body.targetHost())) {
             problems.add("targetHost: required");
+        } else if (TargetHost.parse(body.targetHost()).isEmpty()) {
+            problems.add("targetHost: a host name, an IPv4 address or an IPv6 address, nothing more (no port, path or "
+                    + "parameters)");
         }
         if (body.targetPort() != null && (body.targetPort() < 1 || body.targetPort() > 65535)) {
             problems.add("targetPort: not a TCP port");

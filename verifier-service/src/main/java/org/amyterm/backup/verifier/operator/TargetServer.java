@@ -15,9 +15,11 @@ final class TargetServer {
     private static final org.postgresql.Driver DRIVER = new org.postgresql.Driver();
 
     private final PgTarget target;
+    private final java.time.Duration socketTimeout;
 
-    TargetServer(PgTarget target) {
+    TargetServer(PgTarget target, java.time.Duration socketTimeout) {
         this.target = target;
+        this.socketTimeout = socketTimeout;
     }
 
     /** The target role's own attributes. */
@@ -31,7 +33,8 @@ final class TargetServer {
         properties.setProperty("ApplicationName", "amyterm-backup-restore");
         properties.setProperty("connectTimeout", "10");
         properties.setProperty("loginTimeout", "10");
-        return DRIVER.connect("jdbc:postgresql://" + target.host() + ":" + target.port() + "/" + database, properties);
+        properties.setProperty("socketTimeout", Long.toString(Math.max(1, socketTimeout.toSeconds())));
+        return DRIVER.connect("jdbc:postgresql://" + TargetHost.inUrl(target.host()) + ":" + target.port() + "/" + database, properties);
     }
 
     Role role() throws SQLException {

@@ -46,11 +46,13 @@ public class StagingServer {
 
     private final VerifierConfig.Staging staging;
     private final Duration restoreTimeout;
+    private final Duration socketTimeout;
     private final SecureRandom random = new SecureRandom();
 
     public StagingServer(VerifierConfig config) {
         this.staging = config.staging();
         this.restoreTimeout = config.restore().timeout();
+        this.socketTimeout = config.restore().socketTimeout();
         if (staging.databasePrefix().length() > MAX_PREFIX) {
             throw new IllegalArgumentException("amyterm.verifier.staging.database-prefix is longer than " + MAX_PREFIX
                     + " characters: with the backup id, time and tag the name would pass PostgreSQL's 63");
@@ -117,8 +119,36 @@ public class StagingServer {
                     dropped.add(name);
                 }
             }
+            dropExpiredApplicationLogins(c);
         }
         return dropped;
+    }
+
+    /** The prefix of the read-only logins the application under smoke test gets: the database prefix, then {@code app_}. */
+    public static String applicationLoginPrefix(String databasePrefix) {
+        return databasePrefix.toLowerCase(Locale.ROOT) + "app_";
+    }
+
+    /** Application logins a killed attempt left: expired (VALID UNTIL) already, so they let no one in meanwhile. */
+    private void dropExpiredApplicationLogins(Connection c) throws SQLException {
+        List<String> expired = new ArrayList<>();
+        try (PreparedStatement st = c.prepareStatement(
+                "SELECT rolname FROM pg_roles WHERE starts_with(rolname, ?) AND rolvaliduntil < now()")) {
+            st.setString(1, applicationLoginPrefix(staging.databasePrefix()));
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    expired.add(rs.getString(1));
+                }
+            }
+        }
+        for (String role : expired) {
+            try (Statement drop = c.createStatement()) {
+                drop.execute("DROP ROLE IF EXISTS " + quote(role));
+                LOG.warnf("dropped the expired application login %s, left by a restore test that was killed", role);
+            } catch (SQLException e) {
+                LOG.warnf("the expired application login %s could not be dropped yet (%s)", role, e.getMessage());
+            }
+        }
     }
 
     /**
@@ -241,6 +271,7 @@ public class StagingServer {
         staging.password().ifPresent(p -> properties.setProperty("password", p));
         properties.setProperty("ApplicationName", "amyterm-backup-verifier");
         properties.setProperty("connectTimeout", "10");
+        properties.setProperty("socketTimeout", Long.toString(Math.max(1, socketTimeout.toSeconds())));
         return DriverManager.getConnection("jdbc:postgresql://" + staging.host() + ":" + staging.port() + "/" + database,
                 properties);
     }

@@ -113,6 +113,10 @@ public class RestoreVerifier {
             try (Connection restored = staging.connect(database)) {
                 stagingVersion = serverVersion(restored);
                 RestoreChecks.Outcome checked = checks.run(restored, staging.target(database), manifest, warnings);
+                if (checked.results().stream().anyMatch(r -> !r.passed()) && !restored.isValid(CONNECTION_CHECK_SECONDS)) {
+                    // a check that failed while the staging server went away says nothing about the backup
+                    throw new SQLException("the staging server stopped answering during the checks", "08006");
+                }
                 results = checked.results();
                 firstSmokeCheckMillis = checked.firstSmokeCheckPassedAt()
                         .map(at -> Duration.between(startedAt, at).toMillis()).orElse(null);
@@ -152,6 +156,9 @@ public class RestoreVerifier {
                 rtoTarget == null ? "not recorded" : rtoTarget);
         return new Outcome(event(written), Optional.ofNullable(failure));
     }
+
+    /** How long the staging connection may take to answer whether it is still alive, after a failed check. */
+    private static final int CONNECTION_CHECK_SECONDS = 5;
 
     private RestoreVerified event(Verification evidence) {
         String key = evidence.verificationId() == null ? layout.verificationKey(evidence.database(), evidence.backupId())

@@ -260,6 +260,13 @@ class OperatorRestoreTest {
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(response.body()).contains("backup: last-known-good or a backup id", "nodeRole: central or regional",
                 "targetHost: required");
+
+        // and a host that would carry driver parameters into the JDBC URL is refused before anything connects
+        HttpResponse<String> hostile = post(Map.of("database", "x", "backup", "last-known-good", "targetHost",
+                "db.example/x?socketFactory=org.springframework.context.support.ClassPathXmlApplicationContext&a=",
+                "targetUser", "amyterm", "targetDatabase", "x", "nodeRole", "central"));
+        assertThat(hostile.statusCode()).isEqualTo(400);
+        assertThat(hostile.body()).contains("targetHost: a host name, an IPv4 address or an IPv6 address");
     }
 
     private void assertRefused(Map<String, Object> request, String target, String reason, String why) throws Exception {

@@ -179,6 +179,43 @@ class RestoreVerifierTest {
     }
 
     @Test
+    void aStagingServerLostDuringTheChecksIsRetriedWithoutEvidenceAndThenPasses() throws Exception {
+        // Given a backup whose own check pauses while it runs, so its session can end mid-check
+        StandardToolBackup backup = new StandardToolBackup(StagingResource.GENERIC,
+                List.of("inventory.item", "inventory.movement", "ledger.entry"), "generic");
+        BackupStored stored = backup.upload(store, layout, backup.counts, StandardToolBackup.sha256(backup.encrypted));
+        StagingResource.postgres.psql("postgres", "CREATE ROLE " + StagingResource.SLOW_CHECKS);
+        try {
+            // When the verifier tests it, and the staging server ends that check's session while it runs
+            // (as a restart of the server does)
+            connector.source("backup-stored").send(EventJson.write(stored));
+            String running = "FROM pg_stat_activity WHERE state = 'active' AND query LIKE '%" + StagingResource.SLOW_CHECKS
+                    + "%' AND pid <> pg_backend_pid()";
+            await().atMost(Duration.ofSeconds(120)).until(() -> !StagingResource.postgres.psql("postgres",
+                    "SELECT count(*) " + running).equals("0"));
+            StagingResource.postgres.psql("postgres", "DROP ROLE " + StagingResource.SLOW_CHECKS);
+            StagingResource.postgres.psql("postgres", "SELECT pg_terminate_backend(pid) " + running);
+        } finally {
+            StagingResource.postgres.psql("postgres", "DROP ROLE IF EXISTS " + StagingResource.SLOW_CHECKS);
+        }
+
+        // Then the failed check is a fault, not a verdict: reported as retrying, and the test run again passes
+        RestoreVerified verified = events.await(RestoreVerified.class, RestoreVerified.TYPE);
+        assertThat(verified.passed()).as(verified.checks().toString()).isTrue();
+        assertThat(events.ofType(StageFailed.TYPE)).extracting(m -> EventJson.read(m.getPayload(), StageFailed.class))
+                .singleElement().satisfies(f -> {
+                    assertThat(f.reason()).isEqualTo(FailureReason.STAGING_UNAVAILABLE);
+                    assertThat(f.retryable()).isTrue();
+                    assertThat(f.message()).contains("stopped answering during the checks");
+                });
+        // and the only evidence is the passing one
+        assertThat(store.listObjects(layout.backupFolder(StagingResource.GENERIC, backup.backupId)))
+                .filteredOn(o -> o.key().endsWith(".json") && o.key().contains("verification."))
+                .hasSize(2);
+        await().atMost(Duration.ofSeconds(30)).until(() -> stagingDatabases() == null || stagingDatabases().isEmpty());
+    }
+
+    @Test
     void rowCountDifferentFromTheDumpFailsTheCheck() throws Exception {
         StandardToolBackup backup = new StandardToolBackup();
         Map<String, Long> wrong = new HashMap<>(backup.counts);

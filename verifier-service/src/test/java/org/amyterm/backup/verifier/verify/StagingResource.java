@@ -59,6 +59,8 @@ public class StagingResource implements QuarkusTestResourceLifecycleManager {
     static GpgKey evidenceKey;
     /** Between the verifier and the staging server: cuts a connection as a stopped server or a failed network would. */
     static CuttingRelay stagingRelay;
+    /** While a role of this name exists on the staging server, the generic database's own check pauses 30 s. */
+    static final String SLOW_CHECKS = "amyterm_test_slow_checks";
 
     @Override
     public Map<String, String> start() {
@@ -111,8 +113,10 @@ public class StagingResource implements QuarkusTestResourceLifecycleManager {
         // the amyterm profile's smoke checks ask the sample application, started on each restored database
         config.put("amyterm.verifier.app.command", String.join(",", java.nio.file.Path.of(System.getProperty("java.home"),
                 "bin", "java").toString(), "-jar", SAMPLE_APP.toString()));
+        // (it pauses while the role SLOW_CHECKS exists: a test then cuts the staging server mid-check)
         config.put("amyterm.verifier.checks.databases." + GENERIC + ".sql.items-present.query",
-                "SELECT count(*) FROM inventory.item");
+                "WITH pause AS (SELECT pg_sleep(CASE WHEN EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '" + SLOW_CHECKS
+                        + "') THEN 30 ELSE 0 END)) SELECT count(*) FROM inventory.item, pause");
         config.put("amyterm.verifier.checks.databases." + GENERIC + ".sql.items-present.expected", "3");
         return config;
     }
