@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.amyterm.backup.contracts.BackupId;
@@ -48,6 +49,8 @@ public class NotifierResource implements QuarkusTestResourceLifecycleManager {
     public static Instant staleStoredAt;
     /** Watched with an RPO of 1 h; the bucket holds an unsigned manifest of it, planted 10 min ago. */
     public static final String BUCKET_PLANTED = "bucket_planted";
+    /** Not configured here at all; the bucket holds its backup stored 2 h ago, whose manifest records an RPO of 1 h. */
+    public static final String BUCKET_ONLY = "bucket_only";
     public static final String HMAC_SECRET = "hmac-" + UUID.randomUUID();
     public static final String ROUTING_KEY = "R" + UUID.randomUUID().toString().replace("-", "");
     public static final String SLACK_TOKEN = "XoxSecret" + UUID.randomUUID().toString().replace("-", "");
@@ -119,6 +122,7 @@ public class NotifierResource implements QuarkusTestResourceLifecycleManager {
         storeBackup(BUCKET_FRESH, Instant.now().minus(Duration.ofMinutes(30)));
         storeBackup(BUCKET_STALE, staleStoredAt);
         storeBackup(BUCKET_PLANTED, Instant.now().minus(Duration.ofMinutes(10)), false);
+        storeBackup(BUCKET_ONLY, Instant.now().minus(Duration.ofHours(2)), true, "PT1H");
         config.put("amyterm.notifier.audit.output", audit.toString());
         // a new dead-letter topic is found within seconds, not the default half minute
         config.put("mp.messaging.incoming.dead-letters.metadata.max.age.ms", "3000");
@@ -133,13 +137,20 @@ public class NotifierResource implements QuarkusTestResourceLifecycleManager {
 
     /** As above; {@code signed} false: as someone without the storage key would plant it. */
     private static void storeBackup(String database, Instant storedAt, boolean signed) {
+        storeBackup(database, storedAt, signed, null);
+    }
+
+    /** As above, the manifest recording {@code rpo} as the backup service's configuration does. */
+    private static void storeBackup(String database, Instant storedAt, boolean signed, String rpo) {
         S3ProxyServer s3 = TestServers.s3();
         ObjectLayout layout = new ObjectLayout("amyterm");
         String id = BackupId.of(storedAt, database);
         Manifest manifest = new Manifest(1, id, database, BackupReason.SCHEDULED, NodeRole.CENTRAL, "15", "pg_dump 15",
                 null, Map.of(), new Manifest.Archive(Manifest.Archive.PG_DUMP_CUSTOM, "zstd", 10, "a"),
                 new Manifest.Encryption(Manifest.Encryption.OPENPGP_PUBLIC_KEY, "AES-256", "F", null),
-                new Manifest.StoredObject(layout.dumpKey(database, id), 10, "b"), storedAt, storedAt, storedAt);
+                new Manifest.StoredObject(layout.dumpKey(database, id), 10, "b"), storedAt, storedAt, storedAt,
+                rpo == null ? null : new org.amyterm.backup.contracts.DumpDetails("default", List.of(), List.of(),
+                        List.of(), "generic", "daily", rpo, "PT4H", null));
         try (S3Client client = S3Client.builder().endpointOverride(URI.create(s3.endpoint())).region(Region.US_EAST_1)
                 .forcePathStyle(true).credentialsProvider(StaticCredentialsProvider.create(
                         AwsBasicCredentials.create(s3.accessKey(), s3.secretKey()))).build()) {

@@ -306,18 +306,23 @@ public final class BackupCatalogue implements AutoCloseable {
     }
 
     /**
-     * The manifest as the catalogue keeps it: without the chunk hashes, which only a restore reads
-     * (from the manifest itself), so a backup costs the catalogue the same whatever its size.
+     * The manifest as the catalogue keeps it: without the chunk hashes and the dump's inventory
+     * (every table, index and sampled row key), which only a restore reads, from the manifest
+     * itself. A backup then costs the catalogue about the same whatever its size or schema.
      */
     private static Manifest slim(Manifest m) {
         Manifest.StoredObject object = m.object();
-        if (object.chunkSha256() == null) {
+        org.amyterm.backup.contracts.DumpDetails details = m.dumpDetails();
+        if (object.chunkSha256() == null && (details == null || details.inventory() == null)) {
             return m;
         }
         return new Manifest(m.formatVersion(), m.backupId(), m.database(), m.reason(), m.nodeRole(), m.pgServerVersion(),
                 m.pgDumpVersion(), m.schemaVersion(), m.tableRowCounts(), m.archive(), m.encryption(),
                 new Manifest.StoredObject(object.key(), object.bytes(), object.sha256(), object.chunkBytes(), null),
-                m.dumpStartedAt(), m.dumpFinishedAt(), m.storedAt(), m.dumpDetails(), m.globals());
+                m.dumpStartedAt(), m.dumpFinishedAt(), m.storedAt(), details == null ? null
+                        : new org.amyterm.backup.contracts.DumpDetails(details.server(), details.pgDumpOptions(),
+                                details.extensions(), details.roles(), details.checkProfile(), details.retentionClass(),
+                                details.rpo(), details.rto(), null), m.globals());
     }
 
     /**

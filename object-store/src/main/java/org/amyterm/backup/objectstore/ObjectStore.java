@@ -85,6 +85,16 @@ public interface ObjectStore {
 
     void delete(String key);
 
+    /**
+     * Where the bucket locks objects (Object Lock): makes {@code key}'s lock last at least until
+     * {@code until}, never shortening it; returns whether it was extended. Without a lock mode it
+     * does nothing and returns false.
+     */
+    boolean extendLock(String key, java.time.Instant until);
+
+    /** Whether objects get an Object Lock here ({@code amyterm.store.object-lock.mode}). */
+    boolean locksObjects();
+
     /** Keys of multipart uploads started under the prefix and neither completed nor aborted. */
     default List<String> inProgressUploads(String prefix) {
         return pendingUploads(prefix).stream().map(PendingUpload::key).toList();

@@ -228,10 +228,64 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
         });
     }
 
+    /**
+     * Deletes the object. In a bucket with Object Lock (always versioned) a plain delete only adds a
+     * delete marker and frees nothing, so every version of the key, and its delete markers, is
+     * deleted by its version id; a version still locked is refused by the store (and reported).
+     */
     @Override
     public void delete(String key) {
-        call("delete " + key, () -> s3.deleteObject(b -> b.bucket(settings.bucket()).key(key)
-                .overrideConfiguration(this::bounded)));
+        if (settings.objectLock().isEmpty()) {
+            call("delete " + key, () -> s3.deleteObject(b -> b.bucket(settings.bucket()).key(key)
+                    .overrideConfiguration(this::bounded)));
+            return;
+        }
+        call("delete every version of " + key, () -> {
+            List<String> versions = new ArrayList<>();
+            s3.listObjectVersionsPaginator(b -> b.bucket(settings.bucket()).prefix(key).overrideConfiguration(this::bounded))
+                    .forEach(page -> {
+                        page.versions().stream().filter(v -> v.key().equals(key)).forEach(v -> versions.add(v.versionId()));
+                        page.deleteMarkers().stream().filter(m -> m.key().equals(key)).forEach(m -> versions.add(m.versionId()));
+                    });
+            for (String version : versions) {
+                s3.deleteObject(b -> b.bucket(settings.bucket()).key(key).versionId(version)
+                        .overrideConfiguration(this::bounded));
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public boolean locksObjects() {
+        return settings.objectLock().isPresent();
+    }
+
+    @Override
+    public boolean extendLock(String key, Instant until) {
+        if (settings.objectLock().isEmpty()) {
+            return false;
+        }
+        Instant wanted = until.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        return call("extend the lock of " + key, () -> {
+            Instant current = null;
+            try {
+                current = s3.getObjectRetention(b -> b.bucket(settings.bucket()).key(key)
+                        .overrideConfiguration(this::bounded)).retention().retainUntilDate();
+            } catch (S3Exception e) {
+                if (e.statusCode() != 404 && !"NoSuchObjectLockConfiguration".equals(e.awsErrorDetails() == null ? null
+                        : e.awsErrorDetails().errorCode())) {
+                    throw e;
+                }
+                // an object written without a lock (before the bucket had one): it gets one now
+            }
+            if (current != null && !current.isBefore(wanted)) {
+                return false;
+            }
+            s3.putObjectRetention(b -> b.bucket(settings.bucket()).key(key)
+                    .retention(r -> r.mode(settings.objectLock().get().toString()).retainUntilDate(wanted))
+                    .overrideConfiguration(this::bounded));
+            return true;
+        });
     }
 
     @Override

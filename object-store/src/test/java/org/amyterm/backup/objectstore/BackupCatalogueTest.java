@@ -280,6 +280,30 @@ class BackupCatalogueTest {
     }
 
     @Test
+    void theCatalogueKeepsAManifestWithoutWhatOnlyARestoreReads() {
+        // Given a manifest with chunk hashes and the inventory of a rich schema
+        String id = BackupId.of(Instant.parse("2026-11-22T01:30:00Z"), "rich");
+        java.util.List<String> tables = java.util.stream.IntStream.range(0, 2000).mapToObj(i -> "public.t" + i).toList();
+        org.amyterm.backup.contracts.Inventory inventory = new org.amyterm.backup.contracts.Inventory(tables, List.of(),
+                tables, List.of(), Map.of(), List.of(), List.of(), 0, List.of());
+        Manifest m = manifest("amyterm", id);
+        Manifest rich = new Manifest(m.formatVersion(), id, "amyterm", m.reason(), m.nodeRole(), m.pgServerVersion(),
+                m.pgDumpVersion(), m.schemaVersion(), Map.of("public.t0", 5L), m.archive(), m.encryption(),
+                new Manifest.StoredObject(m.object().key(), 1, OBJECT_SHA256, 4 << 20, List.of("c".repeat(64))),
+                m.dumpStartedAt(), m.dumpFinishedAt(), m.storedAt(), new org.amyterm.backup.contracts.DumpDetails("default",
+                        List.of(), List.of(), List.of(), "generic", "daily", "PT26H", "PT4H", inventory));
+        SignedFiles.KEYS.manifest(store, layout.manifestKey("amyterm", id), rich);
+
+        // Then the catalogue's copy has neither, and everything a listing shows
+        Manifest kept = catalogue.find("amyterm", id).orElseThrow().manifest();
+        assertThat(kept.object().chunkSha256()).isNull();
+        assertThat(kept.dumpDetails().inventory()).isNull();
+        assertThat(kept.dumpDetails().rpo()).isEqualTo("PT26H");
+        assertThat(kept.tableRowCounts()).containsEntry("public.t0", 5L);
+        assertThat(kept.object().sha256()).isEqualTo(OBJECT_SHA256);
+    }
+
+    @Test
     void anOversizedManifestIsUntrustedWithoutBeingRead() {
         // Given a 5 MiB file planted as a manifest
         String id = BackupId.of(Instant.parse("2026-11-21T01:30:00Z"), "huge");

@@ -45,6 +45,9 @@ class S3MockObjectStoreTest {
                     }
                 })).build();
         client.createBucket(b -> b.bucket(BUCKET).objectLockEnabledForBucket(true));
+        // AWS turns versioning on with Object Lock; S3Mock has to be told
+        client.putBucketVersioning(b -> b.bucket(BUCKET).versioningConfiguration(v -> v.status(
+                software.amazon.awssdk.services.s3.model.BucketVersioningStatus.ENABLED)));
     }
 
     @Test
@@ -80,6 +83,58 @@ class S3MockObjectStoreTest {
         store.putText("free/manifest.json", "{}", Instant.now().plus(1, ChronoUnit.DAYS));
         assertThat(SENT.stream().filter(r -> r.encodedPath().endsWith("/free/manifest.json")))
                 .isNotEmpty().allSatisfy(r -> assertThat(r.firstMatchingHeader("x-amz-object-lock-mode")).isEmpty());
+    }
+
+    @Test
+    void aLockIsExtendedWhileItIsNeededAndNeverShortened() {
+        // Given an object locked for 35 days
+        S3ObjectStore store = store(Optional.of(ObjectLockMode.GOVERNANCE));
+        Instant stored = Instant.now().plus(35, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS);
+        store.putText("kept/manifest.json", "{}", stored);
+
+        // When it must be kept longer, Then its lock is extended
+        Instant later = stored.plus(7, ChronoUnit.DAYS);
+        assertThat(store.extendLock("kept/manifest.json", later)).isTrue();
+        assertThat(retainUntil("kept/manifest.json")).isEqualTo(later);
+
+        // and a shorter date changes nothing
+        assertThat(store.extendLock("kept/manifest.json", stored)).isFalse();
+        assertThat(retainUntil("kept/manifest.json")).isEqualTo(later);
+
+        // and without a lock mode nothing is asked for
+        assertThat(store(Optional.empty()).extendLock("kept/manifest.json", later.plus(1, ChronoUnit.DAYS))).isFalse();
+        assertThat(retainUntil("kept/manifest.json")).isEqualTo(later);
+    }
+
+    @Test
+    void aDeleteInALockedBucketRemovesEveryVersionSoItFreesTheStorage() {
+        // Given an unlocked object written twice in the (versioned) locked bucket, and another beside it
+        S3ObjectStore store = store(Optional.of(ObjectLockMode.GOVERNANCE));
+        store.putText("gone/manifest.json", "{\"v\":1}", null);
+        store.putText("gone/manifest.json", "{\"v\":2}", null);
+        store.putText("gone/manifest.json.sig", "sig", null);
+        assertThat(versions("gone/manifest.json")).hasSize(2);
+
+        // When it is deleted
+        store.delete("gone/manifest.json");
+
+        // Then no version and no delete marker of it is left, and its neighbour is untouched
+        assertThat(versions("gone/manifest.json")).isEmpty();
+        assertThat(store.exists("gone/manifest.json")).isFalse();
+        assertThat(store.exists("gone/manifest.json.sig")).isTrue();
+    }
+
+    private static Instant retainUntil(String key) {
+        return client.getObjectRetention(b -> b.bucket(BUCKET).key(key)).retention().retainUntilDate();
+    }
+
+    /** Every version and delete marker of exactly {@code key}. */
+    private static java.util.List<String> versions(String key) {
+        var listed = client.listObjectVersions(b -> b.bucket(BUCKET).prefix(key));
+        java.util.List<String> found = new java.util.ArrayList<>();
+        listed.versions().stream().filter(v -> v.key().equals(key)).forEach(v -> found.add(v.versionId()));
+        listed.deleteMarkers().stream().filter(m -> m.key().equals(key)).forEach(m -> found.add("marker " + m.versionId()));
+        return found;
     }
 
     private static S3ObjectStore store(Optional<ObjectLockMode> mode) {

@@ -63,6 +63,34 @@ public final class PgClientProcess implements AutoCloseable {
         return process.getOutputStream();
     }
 
+    /**
+     * Copies the program's output to {@code out} and waits for its exit, all within {@code timeout}:
+     * a program that stops writing without exiting (a server that stopped answering it) is killed
+     * when the time is up, which ends the copy. Returns the exit code, or -1 if it overran.
+     */
+    public int copyStdoutTo(OutputStream out, Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        java.util.concurrent.atomic.AtomicBoolean overran = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.ScheduledFuture<?> stop = DEADLINES.schedule(() -> {
+            overran.set(true);
+            process.destroyForcibly();
+        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            stdout().transferTo(out);
+            int exit = await(Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime())));
+            return overran.get() ? -1 : exit;
+        } finally {
+            stop.cancel(false);
+        }
+    }
+
+    private static final java.util.concurrent.ScheduledExecutorService DEADLINES =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(task -> {
+                Thread thread = new Thread(task, "pg-client-deadline");
+                thread.setDaemon(true);
+                return thread;
+            });
+
     /** Waits for exit; returns the exit code, or -1 (after killing it) if it overran the timeout. */
     public int await(Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {

@@ -34,6 +34,25 @@ class PgClientProcessTest {
     }
 
     @Test
+    void childThatWritesAndThenHangsIsStoppedAtItsTimeoutWhileItsOutputIsRead() throws Exception {
+        // Given a program that writes a little and then neither writes nor exits (a server that stopped answering)
+        try (PgClientProcess child = PgClientProcess.start(List.of("sh", "-c", "printf 'CREATE ROLE a;'; exec sleep 30"),
+                Optional.empty())) {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+
+            // When its output is copied with a timeout, Then the copy ends at the timeout as an overrun
+            assertThat(child.copyStdoutTo(out, Duration.ofMillis(500))).isEqualTo(-1);
+            assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("CREATE ROLE a;");
+        }
+        // and its twin: a program that finishes in time gives its exit code and all its output
+        try (PgClientProcess child = PgClientProcess.start(List.of("sh", "-c", "printf 'done'"), Optional.empty())) {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            assertThat(child.copyStdoutTo(out, Duration.ofSeconds(10))).isZero();
+            assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("done");
+        }
+    }
+
+    @Test
     void slowChildIsStoppedAtItsTimeout() throws Exception {
         try (PgClientProcess child = PgClientProcess.start(List.of("sleep", "30"), Optional.empty())) {
             assertThat(child.await(Duration.ofMillis(200))).isEqualTo(-1);

@@ -100,14 +100,14 @@ public interface BackupConfig {
          * Recovery point objective: how old its newest stored backup may grow before that is an
          * incident (recorded in the manifest, for the watchdog and dashboards).
          */
-        @WithDefault("26h")
+        @WithDefault(org.amyterm.backup.contracts.RecoveryObjectives.DEFAULT_RPO)
         Duration rpo();
 
         /**
          * Recovery time objective: how long restoring it may take (recorded in the manifest; each
          * restore test's evidence compares its measured restore time with it).
          */
-        @WithDefault("4h")
+        @WithDefault(org.amyterm.backup.contracts.RecoveryObjectives.DEFAULT_RTO)
         Duration rto();
 
         /** Retention class of its scheduled backups (recorded in the manifest); the storage service's rules apply to it. */

@@ -33,8 +33,7 @@ final class GlobalsCapture {
         try (PgClientProcess process = PgClientProcess.start(command, server.password());
                 OutputStream file = spool.open()) {
             written = new HashingOutputStream(file);
-            process.stdout().transferTo(written);
-            int exit = process.await(timeout);
+            int exit = process.copyStdoutTo(written, timeout); // the timeout covers the reading too
             if (exit != 0) {
                 // the roles and tablespaces kept with each dump
                 throw PgDumpFailure.of("pg_dumpall --globals-only", backupId, database, server, exit,

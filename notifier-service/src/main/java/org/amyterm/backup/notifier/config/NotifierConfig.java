@@ -122,13 +122,19 @@ public interface NotifierConfig {
         @WithDefault("1m")
         Duration every();
 
-        /** The databases to watch, by name; a database not listed is never alerted as missing. */
+        /**
+         * What is known of some databases beforehand: each is watched from start-up (a database
+         * with no backup yet is alerted once its RPO has passed) and its settings override what its
+         * manifests record. Every database with a backup in the bucket is watched as well.
+         */
         Map<String, Watched> databases();
 
         interface Watched {
-            /** No stored backup for longer than this is an alert. */
-            @WithDefault("25h")
-            Duration rpo();
+            /**
+             * No stored backup for longer than this is an alert; empty: the RPO its newest manifest
+             * records (the backup service's), else the default.
+             */
+            Optional<Duration> rpo();
 
             /** No passing restore test for longer than this is an alert. */
             @WithDefault("8d")

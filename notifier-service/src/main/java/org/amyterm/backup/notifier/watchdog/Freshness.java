@@ -3,6 +3,8 @@ package org.amyterm.backup.notifier.watchdog;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -12,6 +14,7 @@ import org.amyterm.backup.contracts.BackupStored;
 import org.amyterm.backup.contracts.BackupSummary;
 import org.amyterm.backup.contracts.RestoreVerified;
 import org.amyterm.backup.contracts.Verification;
+import org.jboss.logging.Logger;
 
 /**
  * What is known of each database's newest stored backup and restore test, from the events as they
@@ -21,11 +24,22 @@ import org.amyterm.backup.contracts.Verification;
  */
 @ApplicationScoped
 public class Freshness {
+    /** How far ahead of this clock a fact may be dated (clock skew between services). */
+    static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
+    private static final Logger LOG = Logger.getLogger(Freshness.class);
+
     private final MeterRegistry registry;
+    private final Clock clock;
     private final Map<String, Known> databases = new ConcurrentHashMap<>();
 
+    @Inject
     public Freshness(MeterRegistry registry) {
+        this(registry, Clock.systemUTC());
+    }
+
+    Freshness(MeterRegistry registry, Clock clock) {
         this.registry = registry;
+        this.clock = clock;
     }
 
     /** Mutable, read by gauges; updated only to newer facts. */
@@ -37,6 +51,8 @@ public class Freshness {
         volatile boolean lastPassed;
         volatile long restoreMillis = -1;
         volatile Duration rtoTarget;
+        /** The RPO the newest trusted manifest records, if any. */
+        volatile Duration recordedRpo;
         volatile Instant bucketReadAt;
     }
 
@@ -51,7 +67,17 @@ public class Freshness {
 
     /** Takes in what the bucket says of the database's backups (newest first, as the catalogue lists them). */
     void fromBucket(String database, Iterable<BackupSummary> backups, Instant readAt) {
+        Duration rpo = null;
         for (BackupSummary backup : backups) {
+            if (rpo == null && backup.manifest() != null && backup.manifest().dumpDetails() != null
+                    && backup.manifest().dumpDetails().rpo() != null) {
+                try {
+                    rpo = Duration.parse(backup.manifest().dumpDetails().rpo());
+                } catch (java.time.format.DateTimeParseException e) {
+                    LOG.warnf("backup %s of %s records an RPO that is no duration: %s", backup.backupId(), database,
+                            e.getMessage());
+                }
+            }
             if (backup.manifest() != null && backup.manifest().storedAt() != null) {
                 stored(database, backup.manifest().storedAt(), backup.manifest().object() == null ? 0
                         : backup.manifest().object().bytes());
@@ -60,6 +86,9 @@ public class Freshness {
             if (v != null) {
                 verified(database, v.finishedAt(), v.passed(), v.restoreMillis(), v.rtoTarget());
             }
+        }
+        if (rpo != null) {
+            known(database).recordedRpo = rpo;
         }
         known(database).bucketReadAt = readAt;
     }
@@ -72,7 +101,25 @@ public class Freshness {
         return known(database);
     }
 
+    /**
+     * Whether a fact dated {@code at} may be kept: one dated ahead of this clock (a forged event, a
+     * server whose clock runs fast) would stay "newest" and silence every alert of the database
+     * until that date, so it is refused, logged and counted.
+     */
+    private boolean fromTheFuture(String database, String what, Instant at) {
+        if (at == null || !at.isAfter(clock.instant().plus(CLOCK_SKEW))) {
+            return false;
+        }
+        LOG.warnf("refused a %s of %s dated %s, ahead of this service's clock (%s): it would silence the database's "
+                + "alerts until then", what, database, at, clock.instant());
+        registry.counter("amyterm.notifier.future.timestamps.refused", "database", database).increment();
+        return true;
+    }
+
     private synchronized void stored(String database, Instant at, long bytes) {
+        if (at == null || fromTheFuture(database, "stored backup", at)) {
+            return;
+        }
         Known known = known(database);
         if (known.storedAt == null || at.isAfter(known.storedAt)) {
             known.storedAt = at;
@@ -81,6 +128,9 @@ public class Freshness {
     }
 
     private synchronized void verified(String database, Instant at, boolean passed, long restoreMillis, String rtoTarget) {
+        if (at == null || fromTheFuture(database, "restore test", at)) {
+            return;
+        }
         Known known = known(database);
         if (known.verifiedAt == null || at.isAfter(known.verifiedAt)) {
             known.verifiedAt = at;

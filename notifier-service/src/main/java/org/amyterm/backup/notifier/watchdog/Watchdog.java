@@ -9,9 +9,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import org.amyterm.backup.contracts.AlertChanged;
 import org.amyterm.backup.contracts.AlertChanged.Severity;
 import org.amyterm.backup.contracts.ObjectLayout;
+import org.amyterm.backup.contracts.RecoveryObjectives;
 import org.amyterm.backup.notifier.config.NotifierConfig;
 import org.amyterm.backup.notifier.config.NotifierConfig.Watchdog.Watched;
 import org.amyterm.backup.notifier.lifecycle.AlertBook;
@@ -22,7 +27,7 @@ import org.amyterm.backup.objectstore.BackupCatalogue;
 import org.jboss.logging.Logger;
 
 /**
- * Notices silence. For each watched database: no stored backup within its RPO, no passing restore
+ * Notices silence. For each database configured or with a folder in the bucket: no stored backup within its RPO, no passing restore
  * test within its verification window, or a measured restore slower than its RTO target is an
  * alert, resolved once it is no longer true. It needs no other service alive: it reads the events
  * as they pass and, before it raises an alert and on start, the bucket itself. Dead-letter alerts
@@ -31,7 +36,9 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class Watchdog {
     private static final Logger LOG = Logger.getLogger(Watchdog.class);
-    static final Duration DEFAULT_RTO = Duration.ofHours(4);
+    static final Duration DEFAULT_VERIFICATION_WINDOW = Duration.ofDays(8);
+    static final Duration DEFAULT_RPO = hours(RecoveryObjectives.DEFAULT_RPO);
+    static final Duration DEFAULT_RTO = hours(RecoveryObjectives.DEFAULT_RTO);
     /** The bucket is listed again before an alert when the last listing is older than this. */
     private static final Duration BUCKET_STALE = Duration.ofSeconds(30);
     /** The bucket is read at least this often, so files planted there are alerted within it. */
@@ -41,8 +48,10 @@ public class Watchdog {
     private final Freshness freshness;
     private final BackupCatalogue catalogue;
     private final AlertBook book;
+    private final MeterRegistry registry;
     private final Clock clock;
     private final Instant watchingSince;
+    private final Set<String> gauged = ConcurrentHashMap.newKeySet();
 
     public Watchdog(NotifierConfig config, Freshness freshness, BackupCatalogue catalogue, AlertBook book,
             MeterRegistry registry) {
@@ -50,57 +59,98 @@ public class Watchdog {
         this.freshness = freshness;
         this.catalogue = catalogue;
         this.book = book;
+        this.registry = registry;
         this.clock = Clock.systemUTC();
         this.watchingSince = clock.instant();
-        config.watchdog().databases().forEach((database, watched) -> {
-            ObjectLayout.requireDatabaseName(database);
-            Gauge.builder("amyterm.backup.rpo.seconds", watched, w -> w.rpo().toSeconds()).tag("database", database)
-                    .description("the database's RPO: the longest allowed age of its newest stored backup")
-                    .register(registry);
-            Gauge.builder("amyterm.backup.verification.window.seconds", watched, w -> w.verificationWindow().toSeconds())
-                    .tag("database", database).description("the longest allowed age of its newest passing restore test")
-                    .register(registry);
-            Gauge.builder("amyterm.backup.rto.target.seconds", database, db -> rtoTarget(db, watched).toSeconds())
-                    .tag("database", database).description("the database's RTO target").register(registry);
-        });
+        config.watchdog().databases().keySet().forEach(ObjectLayout::requireDatabaseName);
+    }
+
+    /** A default objective as configuration writes it ({@code 26h}), as a Duration. */
+    private static Duration hours(String objective) {
+        return Duration.parse("PT" + objective.toUpperCase(java.util.Locale.ROOT));
+    }
+
+    /** What a database is judged by: its configuration, else what its newest manifest records, else the defaults. */
+    record Limits(Duration rpo, Duration verificationWindow, Duration rto) {
+    }
+
+    Limits limits(String database) {
+        Optional<Watched> watched = Optional.ofNullable(config.watchdog().databases().get(database));
+        Freshness.Known known = freshness.of(database);
+        Duration rpo = watched.flatMap(Watched::rpo).orElseGet(() -> known.recordedRpo != null ? known.recordedRpo
+                : DEFAULT_RPO);
+        Duration window = watched.map(Watched::verificationWindow).orElse(DEFAULT_VERIFICATION_WINDOW);
+        Duration rto = watched.flatMap(Watched::rto).orElseGet(() -> known.rtoTarget != null ? known.rtoTarget : DEFAULT_RTO);
+        return new Limits(rpo, window, rto);
     }
 
     @Scheduled(every = "${amyterm.notifier.watchdog.every:1m}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void tick() {
-        for (Map.Entry<String, Watched> watched : config.watchdog().databases().entrySet()) {
+        for (String database : watched()) {
             try {
-                check(watched.getKey(), watched.getValue());
+                check(database);
             } catch (RuntimeException e) {
-                LOG.warnf("the watchdog could not check %s this time: %s", watched.getKey(), e.getMessage());
+                LOG.warnf("the watchdog could not check %s this time: %s", database, e.getMessage());
             }
         }
         quietDeadLetters();
     }
 
-    void check(String database, Watched watched) {
+    /**
+     * The configured databases and every database with a folder in the bucket: a database the
+     * backup service was newly given is watched from its first backup without telling the notifier.
+     */
+    private Set<String> watched() {
+        Set<String> databases = new TreeSet<>(config.watchdog().databases().keySet());
+        try {
+            databases.addAll(catalogue.databases());
+        } catch (RuntimeException e) {
+            LOG.warnf("the watchdog could not list the databases in the bucket (%s); watching those it knows", e.getMessage());
+        }
+        databases.addAll(gauged);
+        return databases;
+    }
+
+    /** The objective gauges of a database, registered the first time it is judged. */
+    private void gauges(String database) {
+        if (!gauged.add(database)) {
+            return;
+        }
+        Gauge.builder("amyterm.backup.rpo.seconds", database, db -> limits(db).rpo().toSeconds()).tag("database", database)
+                .description("the database's RPO: the longest allowed age of its newest stored backup").register(registry);
+        Gauge.builder("amyterm.backup.verification.window.seconds", database, db -> limits(db).verificationWindow()
+                .toSeconds()).tag("database", database)
+                .description("the longest allowed age of its newest passing restore test").register(registry);
+        Gauge.builder("amyterm.backup.rto.target.seconds", database, db -> limits(db).rto().toSeconds())
+                .tag("database", database).description("the database's RTO target").register(registry);
+    }
+
+    void check(String database) {
+        gauges(database);
         Instant now = clock.instant();
         if (freshness.bucketReadAt(database).map(at -> at.isBefore(now.minus(BUCKET_RECHECK))).orElse(true)) {
             readBucket(database);
         }
-        if (overdue(freshness.of(database).storedAt, watched.rpo(), now)
-                || overdue(freshness.of(database).passedAt, watched.verificationWindow(), now)) {
+        if (overdue(freshness.of(database).storedAt, limits(database).rpo(), now)
+                || overdue(freshness.of(database).passedAt, limits(database).verificationWindow(), now)) {
             // the bucket is the source of truth: what the events missed is there
             if (freshness.bucketReadAt(database).map(at -> at.isBefore(now.minus(BUCKET_STALE))).orElse(true)) {
                 readBucket(database);
             }
         }
         Freshness.Known known = freshness.of(database);
-        judge(database, Conditions.RPO_EXCEEDED, overdue(known.storedAt, watched.rpo(), now), Severity.CRITICAL,
-                "No backup of " + database + " stored " + since(known.storedAt) + ": older than its RPO of " + watched.rpo()
+        Limits limits = limits(database);
+        judge(database, Conditions.RPO_EXCEEDED, overdue(known.storedAt, limits.rpo(), now), Severity.CRITICAL,
+                "No backup of " + database + " stored " + since(known.storedAt) + ": older than its RPO of " + limits.rpo()
                         + " (is the backup service running and its schedule set?)",
-                "A backup of " + database + " was stored at " + known.storedAt + ", within its RPO of " + watched.rpo());
-        judge(database, Conditions.VERIFICATION_OVERDUE, overdue(known.passedAt, watched.verificationWindow(), now),
+                "A backup of " + database + " was stored at " + known.storedAt + ", within its RPO of " + limits.rpo());
+        judge(database, Conditions.VERIFICATION_OVERDUE, overdue(known.passedAt, limits.verificationWindow(), now),
                 Severity.CRITICAL,
                 "No passing restore test of " + database + " " + since(known.passedAt) + ": longer than its verification"
-                        + " window of " + watched.verificationWindow() + " (is the verifier running, and do its tests pass?)",
+                        + " window of " + limits.verificationWindow() + " (is the verifier running, and do its tests pass?)",
                 "A restore test of " + database + " passed at " + known.passedAt);
         if (known.restoreMillis >= 0) {
-            Duration target = rtoTarget(database, watched);
+            Duration target = limits.rto();
             Duration measured = Duration.ofMillis(known.restoreMillis);
             judge(database, Conditions.RTO_EXCEEDED, measured.compareTo(target) > 0, Severity.WARNING,
                     "The latest restore test of " + database + " took " + measured + ", over its RTO target of " + target
@@ -138,13 +188,6 @@ public class Watchdog {
 
     private String since(Instant last) {
         return last == null ? "since the watchdog started at " + watchingSince + " (none in the bucket)" : "since " + last;
-    }
-
-    private Duration rtoTarget(String database, Watched watched) {
-        return watched.rto().orElseGet(() -> {
-            Duration recorded = freshness.of(database).rtoTarget;
-            return recorded != null ? recorded : DEFAULT_RTO;
-        });
     }
 
     private void judge(String database, String condition, boolean failing, Severity severity, String problem,

@@ -65,6 +65,19 @@ class WatchdogTest {
     }
 
     @Test
+    void aDatabaseOnlyTheBucketKnowsIsWatchedByTheRpoItsManifestRecords() throws Exception {
+        // Given a database the notifier is not configured for, whose only backup (2 h old) records an RPO of 1 h
+        // Then it is alerted as any configured one, by that RPO, and its RPO is a metric
+        String alertId = "rpo-exceeded/" + NotifierResource.BUCKET_ONLY;
+        await().atMost(Duration.ofSeconds(60)).until(() -> Received.webhook(alertId).size() == 1);
+        assertThat(Received.webhook(alertId).get(0).path("summary").asText())
+                .contains("No backup of " + NotifierResource.BUCKET_ONLY, "RPO of PT1H");
+        String text = HttpClient.newHttpClient().send(HttpRequest.newBuilder(metrics).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(text).contains("amyterm_backup_rpo_seconds{database=\"" + NotifierResource.BUCKET_ONLY + "\"} 3600.0");
+    }
+
+    @Test
     void aManifestPlantedWithoutItsSignatureIsAlertedAndCountsForNothing() {
         // Given a database whose only manifest in the bucket is unsigned (planted by a bucket writer),
         // beside one whose manifest the storage key signed (its twin)

@@ -148,6 +148,14 @@ public interface StorageConfig {
         @WithDefault("3")
         int keepAtLeast();
 
+        /**
+         * With Object Lock, how far ahead of each run the lock of a backup kept beyond its class
+         * (the last known good, the newest verified, GFS, one awaiting its test, a held database)
+         * is extended; longer than the time between two runs.
+         */
+        @WithDefault("7d")
+        java.time.Duration lockAhead();
+
         Gfs gfs();
 
         /** When retention runs (Quartz cron, seconds first); {@code off} disables the schedule. */

@@ -33,6 +33,14 @@ public final class RetentionPolicy {
 
     /** A backup and what happens to it. {@code rule} is a stable code; {@code why} is for people. */
     public record Decision(BackupSummary backup, boolean delete, String rule, String why) {
+        /**
+         * Whether it is kept by a rule other than its age, and so may outlive the Object Lock it
+         * got when stored (its retention class's days): its lock must be extended while it is kept.
+         * An untrusted folder is not: nothing in it is vouched for.
+         */
+        public boolean keptBeyondItsClass() {
+            return !delete && !rule.equals("keep:age") && !rule.equals("keep:untrusted");
+        }
     }
 
     /**

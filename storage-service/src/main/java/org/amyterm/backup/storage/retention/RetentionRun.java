@@ -39,6 +39,7 @@ public class RetentionRun {
     private final RetentionPolicy policy;
     private final StorageMetrics metrics;
     private final SignedRecords records;
+    private final java.time.Duration lockAhead;
 
     public RetentionRun(BackupCatalogue catalogue, ObjectStore store, ObjectLayout layout, EventPublisher events,
             StorageConfig config, StorageMetrics metrics, SignedRecords records) {
@@ -49,6 +50,11 @@ public class RetentionRun {
         this.layout = layout;
         this.events = events;
         this.policy = new RetentionPolicy(config.retention());
+        this.lockAhead = config.retention().lockAhead();
+        if (lockAhead.compareTo(java.time.Duration.ofDays(1)) < 0) {
+            throw new IllegalArgumentException("amyterm.storage.retention.lock-ahead must be at least a day (retention "
+                    + "runs daily), was " + lockAhead);
+        }
     }
 
     /** One line of the report: a backup, and what was (or, in a dry run, would be) done with it. */
@@ -94,6 +100,14 @@ public class RetentionRun {
                         failed++;
                     }
                 }
+                if (!dryRun && decision.keptBeyondItsClass() && store.locksObjects()) {
+                    try {
+                        extendLocks(decision, now);
+                    } catch (StageException e) {
+                        events.publishFailure(e);
+                        failed++;
+                    }
+                }
                 if (!action.equals("deleted") && decision.backup().manifest() != null) {
                     long[] figures = retained.computeIfAbsent(RetentionPolicy.retentionClass(decision.backup()),
                             c -> new long[2]);
@@ -111,6 +125,31 @@ public class RetentionRun {
         LOG.infof("retention%s as of %s: %d deleted, %d kept, %d failed", dryRun ? " (dry run)" : "", now,
                 dryRun ? entries.size() - kept : deleted, kept, failed);
         return new Report(dryRun, now, deleted, kept, failed, entries);
+    }
+
+    /**
+     * Keeps a backup that outlives its retention class locked while it is kept: every object of its
+     * folder stays locked until {@code lock-ahead} from now (never shortened), so a stolen credential
+     * cannot delete the last known good once its class's days are over.
+     */
+    private void extendLocks(RetentionPolicy.Decision decision, Instant now) {
+        String database = decision.backup().database();
+        String backupId = decision.backup().backupId();
+        try {
+            int extended = 0;
+            for (String key : store.list(layout.backupFolder(database, backupId))) {
+                if (store.extendLock(key, now.plus(lockAhead))) {
+                    extended++;
+                }
+            }
+            if (extended > 0) {
+                LOG.infof("extended the lock of %d object(s) of backup %s of %s to %s (%s)", extended, backupId, database,
+                        now.plus(lockAhead), decision.rule());
+            }
+        } catch (ObjectStoreException e) {
+            throw e.failure(backupId, database, Stage.RETENTION, "retention could not extend the Object Lock of backup "
+                    + backupId + ", which it keeps (" + decision.rule() + "; the next run tries again)");
+        }
     }
 
     private void delete(RetentionPolicy.Decision decision, Instant now) {

@@ -58,6 +58,14 @@ class RetentionPolicyTest {
         // and when the old one is the only good one left, it stays
         Map<String, RetentionPolicy.Decision> alone = decide(policy(0, false), List.of(pending, broken, good));
         assertThat(alone.get(good.backupId()).rule()).isEqualTo("keep:last-known-good");
+        // and, outliving its class, it and the pending one keep their Object Lock while kept; one kept by age does not need to
+        assertThat(alone.get(good.backupId()).keptBeyondItsClass()).isTrue();
+        assertThat(alone.get(pending.backupId()).keptBeyondItsClass()).isTrue();
+        assertThat(alone.get(broken.backupId()).keptBeyondItsClass()).isFalse();
+        BackupSummary young = Backups.verified(daysAgo(2), BackupReason.SCHEDULED);
+        Map<String, RetentionPolicy.Decision> byAge = decide(policy(0, false), List.of(newest, young));
+        assertThat(byAge.get(young.backupId()).rule()).isEqualTo("keep:age");
+        assertThat(byAge.get(young.backupId()).keptBeyondItsClass()).isFalse();
     }
 
     @Test
@@ -188,6 +196,10 @@ class RetentionPolicyTest {
 
             public int keepAtLeast() {
                 return keepAtLeast;
+            }
+
+            public java.time.Duration lockAhead() {
+                return java.time.Duration.ofDays(7);
             }
 
             public Gfs gfs() {

@@ -1,0 +1,55 @@
+package org.amyterm.backup.notifier.watchdog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.amyterm.backup.contracts.BackupId;
+import org.amyterm.backup.contracts.BackupStored;
+import org.amyterm.backup.contracts.RestoreVerified;
+import org.junit.jupiter.api.Test;
+
+class FreshnessTest {
+    private static final Instant NOW = Instant.parse("2026-12-06T12:00:00Z");
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final Freshness freshness = new Freshness(registry, Clock.fixed(NOW, ZoneOffset.UTC));
+
+    @Test
+    void anEventDatedInTheFutureIsRefusedAndSilencesNothing() {
+        // Given a backup stored and tested an hour ago
+        Instant hourAgo = NOW.minus(Duration.ofHours(1));
+        freshness.stored(stored(hourAgo));
+        freshness.verified(verified(hourAgo, true));
+
+        // When events dated next year arrive (a failed test and a stored backup)
+        Instant nextYear = NOW.plus(Duration.ofDays(365));
+        freshness.stored(stored(nextYear));
+        freshness.verified(verified(nextYear, false));
+
+        // Then neither becomes the newest: the watchdog still judges by the real ones, and they are counted
+        assertThat(freshness.of("amyterm").storedAt).isEqualTo(hourAgo);
+        assertThat(freshness.of("amyterm").verifiedAt).isEqualTo(hourAgo);
+        assertThat(freshness.of("amyterm").lastPassed).isTrue();
+        assertThat(registry.counter("amyterm.notifier.future.timestamps.refused", "database", "amyterm").count())
+                .isEqualTo(2);
+
+        // and its twin: an event dated within the clock skew is taken
+        Instant soon = NOW.plus(Duration.ofMinutes(1));
+        freshness.stored(stored(soon));
+        assertThat(freshness.of("amyterm").storedAt).isEqualTo(soon);
+    }
+
+    private static BackupStored stored(Instant at) {
+        String id = BackupId.of(at, "k" + at);
+        return new BackupStored(id, "amyterm", "bucket", "amyterm/" + id + "/dump", null, "amyterm/" + id + "/manifest.json",
+                10, "a".repeat(64), "key", "openpgp", "daily", at.plus(Duration.ofDays(35)), at);
+    }
+
+    private static RestoreVerified verified(Instant at, boolean passed) {
+        return new RestoreVerified(BackupId.of(at, "v" + at), "amyterm", passed, 1000, List.of(), "evidence", at, "PT4H");
+    }
+}
