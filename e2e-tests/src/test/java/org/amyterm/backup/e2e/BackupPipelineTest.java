@@ -465,11 +465,10 @@ class BackupPipelineTest {
                         .contentLength(gib), software.amazon.awssdk.core.sync.RequestBody.fromContentProvider(
                                 () -> new RepeatingInput(gib), gib, "application/json"));
                 Path foreign = Files.writeString(TestDirs.server("e2e-foreign").resolve("foreign.sql"), "not a dump");
-                produce(Topics.COMPLETED, Pipeline.LARGE_DATABASE, EventJson.write(new org.amyterm.backup.contracts
-                        .BackupCompleted(forged, Pipeline.LARGE_DATABASE, BackupReason.MANUAL,
-                                org.amyterm.backup.contracts.NodeRole.CENTRAL, foreign.toString(), 10, "a".repeat(64), 10,
-                                "a".repeat(64), "zstd", "16", "pg_dump 16", null, Map.of(), Instant.now(), Instant.now(),
-                                null, null)));
+                produceEvent(Topics.COMPLETED, new org.amyterm.backup.contracts.BackupCompleted(forged,
+                        Pipeline.LARGE_DATABASE, BackupReason.MANUAL, org.amyterm.backup.contracts.NodeRole.CENTRAL,
+                        foreign.toString(), 10, "a".repeat(64), 10, "a".repeat(64), "zstd", "16", "pg_dump 16", null,
+                        Map.of(), Instant.now(), Instant.now(), null, null));
 
                 // Then the forged dump is refused as outside the spool, its file stays, and nothing is stored for it
                 await().atMost(Duration.ofSeconds(60)).until(() -> !records(Topics.FAILED, forged).isEmpty());
@@ -686,6 +685,21 @@ class BackupPipelineTest {
 
     private static List<String> alertBodies(String alertId) {
         return pipeline.webhook.bodies().stream().filter(b -> b.contains("\"alertId\":\"" + alertId + "\"")).toList();
+    }
+
+    /** {@code event} as the services write it: with its CloudEvents headers, as anyone with the topic's ACL could. */
+    private static void produceEvent(String topic, org.amyterm.backup.contracts.BackupEvent event) throws Exception {
+        Properties config = new Properties();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, pipeline.kafka.bootstrapServers());
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
+            ProducerRecord<String, String> record = new ProducerRecord<>(topic, event.database(), EventJson.write(event));
+            record.headers().add("ce_specversion", "1.0".getBytes(StandardCharsets.UTF_8));
+            record.headers().add("ce_id", java.util.UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
+            record.headers().add("ce_source", "urn:amyterm-backup:e2e-forger".getBytes(StandardCharsets.UTF_8));
+            record.headers().add("ce_type", event.cloudEventType().getBytes(StandardCharsets.UTF_8));
+            record.headers().add("ce_subject", event.subject().getBytes(StandardCharsets.UTF_8));
+            producer.send(record).get();
+        }
     }
 
     private static void produce(String topic, String key, String value) throws Exception {

@@ -136,7 +136,7 @@ public interface NotifierConfig {
              */
             Optional<Duration> rpo();
 
-            /** No passing restore test for longer than this is an alert. */
+            /** No backup taken within this has passed its restore test: an alert (a re-test of an older one does not count). */
             @WithDefault("8d")
             Duration verificationWindow();
 

@@ -2,7 +2,10 @@ package org.amyterm.backup.notifier.intake;
 
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Optional;
+import org.amyterm.backup.contracts.AlertChanged;
 import org.amyterm.backup.contracts.BackupExpired;
+import org.amyterm.backup.contracts.BackupId;
 import org.amyterm.backup.contracts.BackupStored;
 import org.amyterm.backup.contracts.EventJson;
 import org.amyterm.backup.contracts.RestoreCompleted;
@@ -14,15 +17,18 @@ import org.amyterm.backup.notifier.lifecycle.Conditions;
 import org.amyterm.backup.notifier.lifecycle.Occurrence;
 import org.amyterm.backup.notifier.watchdog.Freshness;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
 
 /**
  * The pipeline's events in: a failure raises its stage's alert; a success resolves the alerts it
- * ends (a stored backup ends dump and store failures, a passing restore test verify failures, an
+ * ends (a stored backup ends dump and store failures, a passing restore test the verify failures of
+ * its own or older backups, never a newer one's, an
  * operator restore restore failures, an expiry retention failures) and tells the watchdog. An event
  * that cannot be read fails here and goes to the topic's dead-letter topic, which is an alert too.
  */
 @ApplicationScoped
 public class PipelineIntake {
+    private static final Logger LOG = Logger.getLogger(PipelineIntake.class);
     private final AlertBook book;
     private final EventOccurrences occurrences;
     private final Freshness freshness;
@@ -51,10 +57,25 @@ public class PipelineIntake {
         if (verified.passed()) {
             Occurrence success = occurrences.of(verified);
             path.run("a passing restore test of " + verified.database(), () -> {
-                book.resolve(Conditions.failed(Stage.VERIFY), verified.database(), success);
+                String condition = Conditions.failed(Stage.VERIFY);
+                Optional<String> failing = book.openAlert(condition, verified.database()).map(AlertChanged::backupId)
+                        .filter(failed -> olderThan(verified.backupId(), failed));
+                if (failing.isPresent()) {
+                    // an older backup passing again (the weekly re-test of the last known good) says nothing of
+                    // the newer one that failed: its alert stays open until a newer backup passes
+                    LOG.infof("backup %s of %s passed its restore test again; the failure of the newer backup %s "
+                            + "stays open", verified.backupId(), verified.database(), failing.get());
+                } else {
+                    book.resolve(condition, verified.database(), success);
+                }
                 book.notice(success);
             });
         }
+    }
+
+    /** Whether backup {@code a} was requested before backup {@code b} (ids sort by request time). */
+    private static boolean olderThan(String a, String b) {
+        return BackupId.isValid(a) && BackupId.isValid(b) && a.compareTo(b) < 0;
     }
 
     @Incoming("backup-stored")

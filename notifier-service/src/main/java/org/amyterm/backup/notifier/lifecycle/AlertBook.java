@@ -83,6 +83,11 @@ public class AlertBook {
         publish(change(news, Transition.NOTICE, news.severity(), news.summary(), 1, 1, clock.instant(), clock.instant()));
     }
 
+    /** The open alert of the condition in the scope, if there is one. */
+    public Optional<AlertChanged> openAlert(String condition, String scope) {
+        return ledger.current(Occurrence.alertId(condition, scope)).filter(AlertChanged::open);
+    }
+
     public boolean isOpen(String condition, String scope) {
         return ledger.current(Occurrence.alertId(condition, scope)).filter(AlertChanged::open).isPresent();
     }

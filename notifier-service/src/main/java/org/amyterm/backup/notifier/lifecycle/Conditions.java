@@ -6,7 +6,7 @@ import org.amyterm.backup.contracts.Stage;
 public final class Conditions {
     /** No stored backup within the database's RPO. */
     public static final String RPO_EXCEEDED = "rpo-exceeded";
-    /** No passing restore test within the database's verification window. */
+    /** No backup taken within the database's verification window has passed its restore test. */
     public static final String VERIFICATION_OVERDUE = "verification-overdue";
     /** The latest measured restore took longer than the RTO target. */
     public static final String RTO_EXCEEDED = "rto-exceeded";

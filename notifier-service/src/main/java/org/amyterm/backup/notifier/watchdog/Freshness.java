@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.amyterm.backup.contracts.BackupId;
 import org.amyterm.backup.contracts.BackupStored;
 import org.amyterm.backup.contracts.BackupSummary;
 import org.amyterm.backup.contracts.RestoreVerified;
@@ -46,9 +47,13 @@ public class Freshness {
     static final class Known {
         volatile Instant storedAt;
         volatile long storedBytes;
+        /** When the newest backup that passed its restore test was taken (its id's time): a re-test of an older one does not move it. */
         volatile Instant passedAt;
+        volatile String passedBackupId;
         volatile Instant verifiedAt;
+        /** Whether the newest backup tested passed (an older backup's re-test does not change it). */
         volatile boolean lastPassed;
+        volatile String verifiedBackupId;
         volatile long restoreMillis = -1;
         volatile Duration rtoTarget;
         /** The RPO the newest trusted manifest records, if any. */
@@ -61,8 +66,8 @@ public class Freshness {
     }
 
     public void verified(RestoreVerified verified) {
-        verified(verified.database(), verified.verifiedAt(), verified.passed(), verified.restoreMillis(),
-                verified.rtoTarget());
+        verified(verified.database(), verified.backupId(), verified.verifiedAt(), verified.passed(),
+                verified.restoreMillis(), verified.rtoTarget());
     }
 
     /** Takes in what the bucket says of the database's backups (newest first, as the catalogue lists them). */
@@ -84,7 +89,7 @@ public class Freshness {
             }
             Verification v = backup.verification();
             if (v != null) {
-                verified(database, v.finishedAt(), v.passed(), v.restoreMillis(), v.rtoTarget());
+                verified(database, backup.backupId(), v.finishedAt(), v.passed(), v.restoreMillis(), v.rtoTarget());
             }
         }
         if (rpo != null) {
@@ -127,12 +132,21 @@ public class Freshness {
         }
     }
 
-    private synchronized void verified(String database, Instant at, boolean passed, long restoreMillis, String rtoTarget) {
-        if (at == null || fromTheFuture(database, "restore test", at)) {
+    /**
+     * A restore test of backup {@code backupId}, finished {@code at}. The verdicts are judged on the
+     * newest backups: the newest tested backup's result is the status, and the newest backup that
+     * passed sets {@code passedAt} to when it was taken, so the weekly re-test of an old last known
+     * good neither hides that every newer backup fails nor keeps the verification window fresh.
+     */
+    private synchronized void verified(String database, String backupId, Instant at, boolean passed, long restoreMillis,
+            String rtoTarget) {
+        if (at == null || fromTheFuture(database, "restore test", at)
+                || (BackupId.isValid(backupId) && fromTheFuture(database, "restore test", BackupId.requestedAt(backupId)))) {
             return;
         }
         Known known = known(database);
-        if (known.verifiedAt == null || at.isAfter(known.verifiedAt)) {
+        if (known.verifiedBackupId == null || !newer(known.verifiedBackupId, backupId)) {
+            known.verifiedBackupId = backupId;
             known.verifiedAt = at;
             known.lastPassed = passed;
             known.restoreMillis = restoreMillis;
@@ -140,9 +154,15 @@ public class Freshness {
                 known.rtoTarget = Duration.parse(rtoTarget);
             }
         }
-        if (passed && (known.passedAt == null || at.isAfter(known.passedAt))) {
-            known.passedAt = at;
+        if (passed && (known.passedBackupId == null || !newer(known.passedBackupId, backupId))) {
+            known.passedBackupId = backupId;
+            known.passedAt = BackupId.isValid(backupId) ? BackupId.requestedAt(backupId) : at;
         }
+    }
+
+    /** Whether backup {@code a} is newer than {@code b} (ids sort by request time; an id of another shape never is). */
+    private static boolean newer(String a, String b) {
+        return BackupId.isValid(a) && BackupId.isValid(b) && a.compareTo(b) > 0;
     }
 
     private Known known(String database) {
@@ -156,9 +176,9 @@ public class Freshness {
         gauge("amyterm.backup.last.stored.bytes", database, known, k -> k.storedAt == null ? Double.NaN : k.storedBytes,
                 "encrypted size of the newest stored backup");
         gauge("amyterm.backup.last.verified.timestamp.seconds", database, known, k -> seconds(k.passedAt),
-                "when the newest passing restore test finished (Unix time)");
+                "when the newest backup that passed its restore test was taken (Unix time)");
         gauge("amyterm.backup.verification.status", database, known, k -> k.verifiedAt == null ? Double.NaN
-                : k.lastPassed ? 1 : 0, "1 if the newest restore test passed, 0 if it failed");
+                : k.lastPassed ? 1 : 0, "1 if the newest backup tested passed, 0 if it failed");
         gauge("amyterm.backup.last.restore.duration.seconds", database, known, k -> k.restoreMillis < 0 ? Double.NaN
                 : k.restoreMillis / 1000.0, "measured restore time (RTO) of the newest restore test");
         return known;

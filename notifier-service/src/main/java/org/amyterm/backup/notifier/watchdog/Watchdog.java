@@ -146,9 +146,10 @@ public class Watchdog {
                 "A backup of " + database + " was stored at " + known.storedAt + ", within its RPO of " + limits.rpo());
         judge(database, Conditions.VERIFICATION_OVERDUE, overdue(known.passedAt, limits.verificationWindow(), now),
                 Severity.CRITICAL,
-                "No passing restore test of " + database + " " + since(known.passedAt) + ": longer than its verification"
+                "No backup of " + database + " taken " + since(known.passedAt) + " has passed its restore test: longer than"
+                        + " its verification"
                         + " window of " + limits.verificationWindow() + " (is the verifier running, and do its tests pass?)",
-                "A restore test of " + database + " passed at " + known.passedAt);
+                "A backup of " + database + " taken at " + known.passedAt + " passed its restore test");
         if (known.restoreMillis >= 0) {
             Duration target = limits.rto();
             Duration measured = Duration.ofMillis(known.restoreMillis);

@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.amyterm.backup.contracts.AlertChanged;
+import org.amyterm.backup.contracts.BackupId;
 import org.amyterm.backup.contracts.FailureReason;
 import org.amyterm.backup.contracts.Stage;
 import org.amyterm.backup.contracts.StageFailed;
@@ -143,6 +144,38 @@ class AlertLifecycleTest {
                 .stream().filter(b -> b.contains(database)).count() == 2);
         // and notices are not pages
         assertThat(NotifierResource.pagerDuty.bodies()).noneMatch(b -> b.contains("notice/") && b.contains(database));
+    }
+
+    @Test
+    void aFailedNewBackupStaysAlertedThroughTheReTestOfAnOlderOneUntilANewerOnePasses() {
+        // Given the restore test of today's backup failed, while last week's backup is the last known good
+        String database = "retested_" + UUID.randomUUID().toString().substring(0, 8);
+        String lastWeek = BackupId.of(Instant.now().minus(Duration.ofDays(7)), "last-week");
+        String today = BackupId.of(Instant.now().minus(Duration.ofHours(1)), "today");
+        org.amyterm.backup.notifier.Topics.publish(StageFailed.of(today, database, Stage.VERIFY,
+                FailureReason.CHECK_FAILED, "row-counts: concept differs", Instant.now()));
+        String alertId = "verify-failed/" + database;
+        await().atMost(Duration.ofSeconds(60)).until(() -> Received.webhook(alertId).size() == 1);
+
+        // When last week's backup passes its weekly re-test
+        org.amyterm.backup.notifier.Topics.publish(passed(lastWeek, database));
+
+        // Then that is a notice, and the alert about today's backup stays open
+        await().atMost(Duration.ofSeconds(60)).until(() -> NotifierResource.webhook.bodies().stream()
+                .anyMatch(b -> b.contains(database) && b.contains("\"notice\"")));
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> Received.webhook(alertId).size() == 1);
+
+        // And when a newer backup passes, it is resolved
+        String tomorrow = BackupId.of(Instant.now(), "newer");
+        org.amyterm.backup.notifier.Topics.publish(passed(tomorrow, database));
+        await().atMost(Duration.ofSeconds(60)).until(() -> Received.webhook(alertId).size() == 2);
+        assertThat(Received.webhook(alertId).get(1).path("transition").asText()).isEqualTo("resolved");
+    }
+
+    private static org.amyterm.backup.contracts.RestoreVerified passed(String backupId, String database) {
+        return new org.amyterm.backup.contracts.RestoreVerified(backupId, database, true, 100,
+                java.util.List.of(org.amyterm.backup.contracts.CheckResult.pass("row-counts", "10 tables")),
+                "amyterm/" + database + "/" + backupId + "/verification.json", Instant.now(), "PT4H");
     }
 
     @Test

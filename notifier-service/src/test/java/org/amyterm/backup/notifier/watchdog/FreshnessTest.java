@@ -43,6 +43,28 @@ class FreshnessTest {
         assertThat(freshness.of("amyterm").storedAt).isEqualTo(soon);
     }
 
+    @Test
+    void theNewestBackupsAreJudgedNotTheReTestOfAnOldOne() {
+        // Given a backup of 10 days ago that passed, and a newer one (2 days ago) that failed
+        String old = BackupId.of(NOW.minus(Duration.ofDays(10)), "old");
+        String newer = BackupId.of(NOW.minus(Duration.ofDays(2)), "newer");
+        freshness.verified(verified(old, NOW.minus(Duration.ofDays(10)), true));
+        freshness.verified(verified(newer, NOW.minus(Duration.ofDays(2)), false));
+
+        // When the old one passes its weekly re-test today
+        freshness.verified(verified(old, NOW, true));
+
+        // Then the newest verdict is still the failure, and the newest passing backup is still 10 days old
+        assertThat(freshness.of("amyterm").lastPassed).isFalse();
+        assertThat(freshness.of("amyterm").passedAt).isEqualTo(BackupId.requestedAt(old));
+
+        // and once a newer backup passes, both move to it
+        String newest = BackupId.of(NOW.minus(Duration.ofHours(3)), "newest");
+        freshness.verified(verified(newest, NOW, true));
+        assertThat(freshness.of("amyterm").lastPassed).isTrue();
+        assertThat(freshness.of("amyterm").passedAt).isEqualTo(BackupId.requestedAt(newest));
+    }
+
     private static BackupStored stored(Instant at) {
         String id = BackupId.of(at, "k" + at);
         return new BackupStored(id, "amyterm", "bucket", "amyterm/" + id + "/dump", null, "amyterm/" + id + "/manifest.json",
@@ -50,6 +72,10 @@ class FreshnessTest {
     }
 
     private static RestoreVerified verified(Instant at, boolean passed) {
-        return new RestoreVerified(BackupId.of(at, "v" + at), "amyterm", passed, 1000, List.of(), "evidence", at, "PT4H");
+        return verified(BackupId.of(at, "v" + at), at, passed);
+    }
+
+    private static RestoreVerified verified(String backupId, Instant at, boolean passed) {
+        return new RestoreVerified(backupId, "amyterm", passed, 1000, List.of(), "evidence", at, "PT4H");
     }
 }
