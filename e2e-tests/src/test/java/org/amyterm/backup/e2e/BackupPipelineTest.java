@@ -464,20 +464,6 @@ class BackupPipelineTest {
                 s3.putObject(b -> b.bucket(Pipeline.BUCKET).key(LAYOUT.manifestKey(Pipeline.LARGE_DATABASE, huge))
                         .contentLength(gib), software.amazon.awssdk.core.sync.RequestBody.fromContentProvider(
                                 () -> new RepeatingInput(gib), gib, "application/json"));
-                Path foreign = Files.writeString(TestDirs.server("e2e-foreign").resolve("foreign.sql"), "not a dump");
-                produceEvent(Topics.COMPLETED, new org.amyterm.backup.contracts.BackupCompleted(forged,
-                        Pipeline.LARGE_DATABASE, BackupReason.MANUAL, org.amyterm.backup.contracts.NodeRole.CENTRAL,
-                        foreign.toString(), 10, "a".repeat(64), 10, "a".repeat(64), "zstd", "16", "pg_dump 16", null,
-                        Map.of(), Instant.now(), Instant.now(), null, null));
-
-                // Then the forged dump is refused as outside the spool, its file stays, and nothing is stored for it
-                await().atMost(Duration.ofSeconds(60)).until(() -> !records(Topics.FAILED, forged).isEmpty());
-                assertThat(records(Topics.FAILED, forged)).singleElement().asString().contains("AT-STORE-001",
-                        "outside the spool");
-                assertThat(foreign).hasContent("not a dump");
-                assertThat(s3.listObjectsV2(b -> b.bucket(Pipeline.BUCKET)
-                        .prefix(LAYOUT.backupFolder(Pipeline.LARGE_DATABASE, forged))).contents())
-                        .noneMatch(o -> o.key().endsWith(ObjectLayout.DUMP_FILE) || o.key().endsWith(ObjectLayout.MANIFEST_FILE));
                 // and the 1 GiB manifest is untrusted without being read
                 Pipeline.CliRun hugeShown = pipeline.cli("show", huge, "--json");
                 assertThat(hugeShown.exit()).as(hugeShown.err()).isZero();
@@ -506,6 +492,22 @@ class BackupPipelineTest {
                 assertThat(rules).containsEntry(copied, "keep:untrusted").containsEntry(future, "keep:untrusted")
                         .containsEntry(genuine, "keep:last-known-good")
                         .doesNotContainValue("hold:newest-failing");
+                // When a BackupCompleted is forged naming a file outside the spool (last: its StageFailed
+                // is recorded as the newest failure, which holds retention: see the issue note)
+                Path foreign = Files.writeString(TestDirs.server("e2e-foreign").resolve("foreign.sql"), "not a dump");
+                produceEvent(Topics.COMPLETED, new org.amyterm.backup.contracts.BackupCompleted(forged,
+                        Pipeline.LARGE_DATABASE, BackupReason.MANUAL, org.amyterm.backup.contracts.NodeRole.CENTRAL,
+                        foreign.toString(), 10, "a".repeat(64), 10, "a".repeat(64), "zstd", "16", "pg_dump 16", null,
+                        Map.of(), Instant.now(), Instant.now(), null, null));
+
+                // and the forged dump is refused as outside the spool, its file stays, and nothing is stored for it
+                await().atMost(Duration.ofSeconds(60)).until(() -> !records(Topics.FAILED, forged).isEmpty());
+                assertThat(records(Topics.FAILED, forged)).singleElement().asString().contains("AT-STORE-001",
+                        "outside the spool");
+                assertThat(foreign).hasContent("not a dump");
+                assertThat(s3.listObjectsV2(b -> b.bucket(Pipeline.BUCKET)
+                        .prefix(LAYOUT.backupFolder(Pipeline.LARGE_DATABASE, forged))).contents())
+                        .noneMatch(o -> o.key().endsWith(ObjectLayout.DUMP_FILE) || o.key().endsWith(ObjectLayout.MANIFEST_FILE));
             } finally {
                 // what was planted goes, so the shared pipeline's other tests see the bucket as the services left it
                 for (String folder : List.of(LAYOUT.backupFolder(Pipeline.LARGE_DATABASE, copied),
