@@ -25,6 +25,17 @@ public class ObjectStoreException extends RuntimeException {
         return retryable ? FailureReason.STORE_UNAVAILABLE : FailureReason.STORE_REJECTED;
     }
 
+    /**
+     * Any failure of a step that reads or writes the bucket as the stage's: a store failure by its
+     * own reason, anything else as UNEXPECTED; the message prefixed with {@code context}.
+     */
+    public static StageException failureOf(RuntimeException e, String backupId, String database, Stage stage,
+            String context) {
+        return e instanceof ObjectStoreException store ? store.failure(backupId, database, stage, context)
+                : new StageException(backupId, database, stage, org.amyterm.backup.contracts.FailureReason.UNEXPECTED,
+                        context + ": " + e, e);
+    }
+
     /** This failure as the stage's, its message prefixed with {@code context} (what could not be done). */
     public StageException failure(String backupId, String database, Stage stage, String context) {
         return new StageException(backupId, database, stage, reason(),

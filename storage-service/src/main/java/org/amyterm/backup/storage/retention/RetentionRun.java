@@ -10,7 +10,6 @@ import java.util.TreeMap;
 import org.amyterm.backup.contracts.BackupExpired;
 import org.amyterm.backup.contracts.EventJson;
 import org.amyterm.backup.contracts.ObjectLayout;
-import org.amyterm.backup.contracts.FailureReason;
 import org.amyterm.backup.contracts.Stage;
 import org.amyterm.backup.contracts.StageException;
 import org.amyterm.backup.messaging.EventPublisher;
@@ -79,11 +78,8 @@ public class RetentionRun {
                 decisions = policy.decide(catalogue.listNow(database), now);
             } catch (RuntimeException e) {
                 // one database's folder that cannot be decided on stops neither the run nor the others: it is alerted
-                events.publishFailure(new StageException(null, database, Stage.RETENTION,
-                        e instanceof org.amyterm.backup.objectstore.ObjectStoreException store ? store.reason()
-                                : FailureReason.UNEXPECTED,
-                        "retention skipped " + database + " this run: " + e.getMessage() + "; nothing of it was deleted",
-                        e));
+                events.publishFailure(ObjectStoreException.failureOf(e, null, database, Stage.RETENTION,
+                        "retention skipped " + database + " this run (nothing of it was deleted)"));
                 failed++;
                 continue;
             }

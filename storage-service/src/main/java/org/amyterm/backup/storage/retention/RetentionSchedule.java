@@ -5,10 +5,8 @@ import io.quarkus.scheduler.ScheduledExecution;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import org.amyterm.backup.contracts.FailureReason;
 import org.amyterm.backup.contracts.ObjectLayout;
 import org.amyterm.backup.contracts.Stage;
-import org.amyterm.backup.contracts.StageException;
 import org.amyterm.backup.messaging.EventPublisher;
 import org.amyterm.backup.objectstore.ObjectStore;
 import org.amyterm.backup.objectstore.ObjectStoreException;
@@ -51,9 +49,7 @@ public class RetentionSchedule {
         } catch (RuntimeException e) {
             // a run that does not happen is alerted, never only logged: backups would pile up unseen
             String context = "retention of " + tick + " did not run (the next tick tries again)";
-            events.publishFailure(e instanceof ObjectStoreException s ? s.failure(null, ALL_DATABASES, Stage.RETENTION,
-                    context) : new StageException(null, ALL_DATABASES, Stage.RETENTION, FailureReason.UNEXPECTED,
-                    context + ": " + e, e));
+            events.publishFailure(ObjectStoreException.failureOf(e, null, ALL_DATABASES, Stage.RETENTION, context));
         }
     }
 
