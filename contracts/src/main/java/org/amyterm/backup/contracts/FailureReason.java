@@ -27,6 +27,8 @@ public enum FailureReason {
     STORE_REJECTED("AT-STORE-005", false, "the object store refused the request (credentials, bucket, policy)"),
     KMS_UNAVAILABLE("AT-STORE-006", true, "KMS did not answer or returned a server error"),
     SPOOL_LOW_SPACE("AT-STORE-007", true, "the spool is running out of space: dumps will fail when it is full"),
+    SPOOL_REFUSED("AT-STORE-008", false,
+            "the event names a spool file outside the storage service's spool: nothing was read or deleted"),
     DECRYPTION_FAILED("AT-VERIFY-001", false, "the backup could not be decrypted or failed its integrity check"),
     RESTORE_FAILED("AT-VERIFY-002", false, "pg_restore could not restore the backup"),
     CHECK_FAILED("AT-VERIFY-003", false, "the restored database failed a smoke check"),

@@ -492,17 +492,17 @@ class BackupPipelineTest {
                 assertThat(rules).containsEntry(copied, "keep:untrusted").containsEntry(future, "keep:untrusted")
                         .containsEntry(genuine, "keep:last-known-good")
                         .doesNotContainValue("hold:newest-failing");
-                // When a BackupCompleted is forged naming a file outside the spool (last: its StageFailed
-                // is recorded as the newest failure, which holds retention: see the issue note)
+                // When a BackupCompleted is forged naming a file outside the spool
                 Path foreign = Files.writeString(TestDirs.server("e2e-foreign").resolve("foreign.sql"), "not a dump");
                 produceEvent(Topics.COMPLETED, new org.amyterm.backup.contracts.BackupCompleted(forged,
                         Pipeline.LARGE_DATABASE, BackupReason.MANUAL, org.amyterm.backup.contracts.NodeRole.CENTRAL,
                         foreign.toString(), 10, "a".repeat(64), 10, "a".repeat(64), "zstd", "16", "pg_dump 16", null,
                         Map.of(), Instant.now(), Instant.now(), null, null));
 
-                // and the forged dump is refused as outside the spool, its file stays, and nothing is stored for it
+                // Then the forged dump is refused as outside the spool (a refusal, recorded in no folder:
+                // EncryptingUploaderTest), its file stays, and nothing is stored for it
                 await().atMost(Duration.ofSeconds(60)).until(() -> !records(Topics.FAILED, forged).isEmpty());
-                assertThat(records(Topics.FAILED, forged)).singleElement().asString().contains("AT-STORE-001",
+                assertThat(records(Topics.FAILED, forged)).singleElement().asString().contains("AT-STORE-008",
                         "outside the spool");
                 assertThat(foreign).hasContent("not a dump");
                 assertThat(s3.listObjectsV2(b -> b.bucket(Pipeline.BUCKET)

@@ -6,6 +6,11 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -16,11 +21,18 @@ public final class FreePort {
 
     /** Ports handed out in this JVM: never handed out twice, though their servers have not bound them yet. */
     private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /**
+     * Test JVMs run side by side (Maven modules in parallel, several surefire forks): each claims
+     * the ports it hands out with a lock file held until it exits, so another JVM's {@code bind(0)}
+     * between our pick and our server's bind cannot hand the same port out again.
+     */
+    private static final Path CLAIMS = Path.of(System.getProperty("java.io.tmpdir"), "amyterm-test-ports");
+    private static final java.util.List<FileChannel> HELD = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public static int next() {
         while (true) {
             int port = anyFree();
-            if (HANDED_OUT.add(port)) {
+            if (claim(port)) {
                 return port;
             }
         }
@@ -30,12 +42,32 @@ public final class FreePort {
     public static int pair() {
         while (true) {
             int port = anyFree();
-            if (port < 65535 && isFree(port + 1) && HANDED_OUT.add(port)) {
-                if (HANDED_OUT.add(port + 1)) {
+            if (port < 65535 && isFree(port + 1) && claim(port)) {
+                if (claim(port + 1)) {
                     return port;
                 }
-                HANDED_OUT.remove(port);
+                // port stays claimed, unused: cheaper than releasing a cross-process lock safely
             }
+        }
+    }
+
+    private static boolean claim(int port) {
+        if (!HANDED_OUT.add(port)) {
+            return false;
+        }
+        try {
+            Files.createDirectories(CLAIMS);
+            FileChannel channel = FileChannel.open(CLAIMS.resolve(port + ".lock"), StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE);
+            FileLock lock = channel.tryLock();
+            if (lock == null) {
+                channel.close();
+                return false;
+            }
+            HELD.add(channel);
+            return true;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot claim port " + port + " in " + CLAIMS, e);
         }
     }
 

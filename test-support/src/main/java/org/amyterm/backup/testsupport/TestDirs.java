@@ -5,13 +5,19 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Where test servers keep their files and logs: {@code target/test-servers} of the module under test. */
+/**
+ * Where test servers keep their files and logs: {@code target/test-servers} of the module under
+ * test, or {@code target/test-servers-N} in surefire fork N when a module runs its classes in
+ * several forks at once (they start servers of the same names).
+ */
 public final class TestDirs {
     private TestDirs() {
     }
 
     public static Path servers() {
-        return create(Path.of(System.getProperty("user.dir"), "target", "test-servers"));
+        String fork = System.getProperty("amyterm.test.fork", "");
+        return create(Path.of(System.getProperty("user.dir"), "target",
+                fork.isBlank() ? "test-servers" : "test-servers-" + fork));
     }
 
     public static Path server(String name) {

@@ -31,9 +31,13 @@ import org.jboss.logging.Logger;
 public class FailureRecorder {
     private static final Logger LOG = Logger.getLogger(FailureRecorder.class);
 
-    /** Reasons that mean nothing was attempted: a refused or unreadable request has no backup to record. */
+    /**
+     * Reasons that mean nothing was attempted: a refused or unreadable request, or an event naming a
+     * file this service may not read, has no backup to record (and anyone who can produce an event
+     * could otherwise plant a failed folder that holds retention).
+     */
     private static final Set<FailureReason> REFUSALS = EnumSet.of(FailureReason.REQUEST_REFUSED,
-            FailureReason.REQUEST_STALE, FailureReason.MALFORMED_EVENT);
+            FailureReason.REQUEST_STALE, FailureReason.MALFORMED_EVENT, FailureReason.SPOOL_REFUSED);
     /** How far ahead of this clock a backup id may be dated (clock skew between services). */
     static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
 

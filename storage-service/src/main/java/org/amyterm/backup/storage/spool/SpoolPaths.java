@@ -48,7 +48,7 @@ public class SpoolPaths {
     private Path checked(String backupId, String database, String spoolFile, String expectedName) {
         Path file = Path.of(spoolFile).toAbsolutePath().normalize();
         if (file.getParent() == null || !file.getParent().equals(spoolDir)) {
-            throw new StageException(backupId, database, Stage.STORE, FailureReason.SPOOL_MISSING,
+            throw new StageException(backupId, database, Stage.STORE, FailureReason.SPOOL_REFUSED,
                     "the event names spool file " + file + ", which is outside the spool " + spoolDir
                             + " (amyterm.storage.spool-dir must match the backup service's spool)");
         }

@@ -218,16 +218,27 @@ class EncryptingUploaderTest extends StorageServiceTest {
     }
 
     @Test
-    void spoolFileOutsideTheSpoolIsRefused() throws Exception {
-        Path elsewhere = Files.createTempFile("not-in-spool", ".zst");
+    void spoolFileOutsideTheSpoolIsRefusedAndLeavesNoFailedFolder() throws Exception {
+        // Given a dump event naming a file outside the spool
+        Path elsewhere = Files.createTempFile(StoreResource.spool.getParent(), "not-in-spool", ".zst");
         BackupCompleted dump = Dumps.completed(elsewhere, Dumps.randomBytes(10));
 
+        // When it arrives
         send(dump);
 
+        // Then it is refused, saying which setting to check, and the file stays
         StageFailed failed = events.await(StageFailed.class, StageFailed.TYPE);
-        assertThat(failed.reason()).isEqualTo(FailureReason.SPOOL_MISSING);
+        assertThat(failed.reason()).isEqualTo(FailureReason.SPOOL_REFUSED);
+        assertThat(failed.retryable()).isFalse();
         assertThat(failed.message()).contains("outside the spool", "amyterm.storage.spool-dir");
         assertThat(elsewhere).exists();
+        // and once a later failure is recorded (so the refusal was handled before it), the refused backup has no folder
+        connector.source("backup-failed").send(EventJson.write(failed));
+        String later = BackupId.of(Instant.now(), UUID.randomUUID().toString());
+        connector.source("backup-failed").send(EventJson.write(StageFailed.of(later, "amyterm", Stage.DUMP,
+                FailureReason.DUMP_FAILED, "pg_dump died", Instant.now())));
+        await().atMost(Duration.ofSeconds(30)).until(() -> store.exists(layout.failureKey("amyterm", later)));
+        assertThat(store.list(layout.backupFolder("amyterm", dump.backupId()))).isEmpty();
     }
 
     @Test
