@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
         description = "Back up, list, show and check the backups of Amy-Term's PostgreSQL databases.",
         subcommands = {BackupCommand.class, ListCommand.class, ShowCommand.class, StatusCommand.class,
                 RetentionCommand.class, VerifyCommand.class,
-                RestoreCommand.class})
+                RestoreCommand.class, AlertsCommand.class, StoreKeptCommand.class})
 public final class AmytermBackup {
 
     @Option(names = "--backup-url", description = "Backup service REST API (env AMYTERM_BACKUP_URL; default ${DEFAULT-VALUE}).",
@@ -26,6 +26,10 @@ public final class AmytermBackup {
             defaultValue = "${env:AMYTERM_VERIFIER_URL:-http://127.0.0.1:8083}", scope = CommandLine.ScopeType.INHERIT)
     URI verifierUrl;
 
+    @Option(names = "--notifier-url", description = "Notifier service (alerts) REST API (env AMYTERM_NOTIFIER_URL; default ${DEFAULT-VALUE}).",
+            defaultValue = "${env:AMYTERM_NOTIFIER_URL:-http://127.0.0.1:8084}", scope = CommandLine.ScopeType.INHERIT)
+    URI notifierUrl;
+
     @Option(names = "--allow-plain-http", description = "Send the API token and a restore target's password over "
             + "http:// to a host other than this one (anyone on the network path can read them); warns on stderr.",
             scope = CommandLine.ScopeType.INHERIT)
@@ -35,7 +39,7 @@ public final class AmytermBackup {
     picocli.CommandLine.Model.CommandSpec spec;
 
     ServiceClient client() {
-        return new ServiceClient(backupUrl, storageUrl, verifierUrl, ApiToken.from(System.getenv()),
+        return new ServiceClient(backupUrl, storageUrl, verifierUrl, notifierUrl, ApiToken.from(System.getenv()),
                 new PlainHttpGuard(allowPlainHttp, spec.commandLine().getErr()));
     }
 

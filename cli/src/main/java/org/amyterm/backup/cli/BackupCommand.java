@@ -75,23 +75,13 @@ final class BackupCommand implements Callable<Integer> {
         Instant started = Instant.now();
         String lastShown = "requested";
         Instant lastPrinted = started;
-        Duration retryIn = Duration.ZERO;
+        OutageRider rider = new OutageRider(deadline, spec.commandLine().getErr(), "backup " + request.backupId());
         while (Instant.now().isBefore(deadline)) {
-            Optional<BackupSummary> found;
-            try {
-                found = root.client().backup(database, request.backupId());
-                retryIn = Duration.ZERO;
-            } catch (CliException unavailable) {
-                if (unavailable.exitCode() != ExitCode.UNAVAILABLE) {
-                    throw unavailable;
-                }
-                // a service restarting, or the bucket away behind it: the backup goes on meanwhile
-                retryIn = Waiting.backoff(retryIn, Duration.between(Instant.now(), deadline));
-                spec.commandLine().getErr().println("amyterm-backup: still waiting for backup " + request.backupId() + ": "
-                        + unavailable.getMessage() + "; looking again in " + retryIn.toSeconds() + " s");
-                Waiting.pause(retryIn);
+            Optional<Optional<BackupSummary>> look = rider.look(() -> root.client().backup(database, request.backupId()));
+            if (look.isEmpty()) {
                 continue;
             }
+            Optional<BackupSummary> found = look.get();
             String progress = found.map(BackupCommand::progress).orElse("dumping");
             // a line when the stage changes, and one every half minute on long stages
             boolean heartbeat = Duration.between(lastPrinted, Instant.now()).compareTo(HEARTBEAT) >= 0;

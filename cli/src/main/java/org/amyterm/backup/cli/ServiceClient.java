@@ -22,16 +22,41 @@ final class ServiceClient {
     private final URI backupService;
     private final URI storageService;
     private final URI verifierService;
+    private final URI notifierService;
     private final Optional<ApiToken> token;
     private final PlainHttpGuard plainHttp;
 
-    ServiceClient(URI backupService, URI storageService, URI verifierService, Optional<ApiToken> token,
-            PlainHttpGuard plainHttp) {
+    ServiceClient(URI backupService, URI storageService, URI verifierService, URI notifierService,
+            Optional<ApiToken> token, PlainHttpGuard plainHttp) {
         this.token = token;
         this.plainHttp = plainHttp;
         this.backupService = backupService;
         this.storageService = storageService;
         this.verifierService = verifierService;
+        this.notifierService = notifierService;
+    }
+
+    /** Tries every dump the storage service kept on the spool again now; what became of each. */
+    JsonNode storeKept() {
+        HttpRequest request = authorised(HttpRequest.newBuilder(storageService.resolve("/kept/store")))
+                .timeout(Duration.ofHours(6)).POST(HttpRequest.BodyPublishers.noBody()).build();
+        return tree(send(request, "the storage service", storageService).orElseThrow(
+                () -> new CliException(ExitCode.UNAVAILABLE, "the storage service has no kept-dump API (404)")),
+                "the storage service");
+    }
+
+    /** The alerts open now, oldest first. */
+    JsonNode openAlerts() {
+        return tree(send(get(notifierService.resolve("/alerts")), "the notifier service", notifierService)
+                .orElseThrow(() -> new CliException(ExitCode.UNAVAILABLE, "the notifier service has no alert API (404)")),
+                "the notifier service");
+    }
+
+    /** Acknowledges ({@code acknowledgements}) or resolves ({@code resolutions}) an open alert; the change made. */
+    JsonNode actOnAlert(String action, String alertId, String why) {
+        HttpRequest request = postJson(notifierService.resolve("/alerts/" + action),
+                java.util.Map.of("alertId", alertId, "why", why));
+        return tree(send(request, "the notifier service", notifierService).orElseThrow(), "the notifier service");
     }
 
     /**
@@ -187,7 +212,8 @@ final class ServiceClient {
                     service + " refused the request (HTTP " + response.statusCode() + "): " + errorOf(response.body()));
         } catch (ConnectException e) {
             throw new CliException(ExitCode.UNAVAILABLE, "cannot reach " + service + " at " + base
-                    + ": is it running? (deploy/local/stack status; or set the URL with --backup-url / --storage-url)");
+                    + ": is it running? (deploy/local/stack status; or set the URL with --backup-url / --storage-url / "
+                    + "--verifier-url / --notifier-url)");
         } catch (IOException e) {
             throw new CliException(ExitCode.UNAVAILABLE, "talking to " + service + " at " + base + " failed: " + e);
         } catch (InterruptedException e) {

@@ -20,7 +20,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * {@code verify BACKUP_ID}: restore-test a stored backup again now and wait for the verdict. The
+ * {@code verify BACKUP_ID}: restore-test a stored backup again now and wait for the verdict (riding
+ * out services that cannot be reached for a while, as {@code backup --wait} does). The
  * catalogue's state and last known good follow the newest verification, so a backup that fails
  * here stops being the one a restore would use.
  */
@@ -64,12 +65,21 @@ final class VerifyCommand implements Callable<Integer> {
         }
         Instant deadline = requestedAt.plus(timeout);
         Instant lastPrinted = Instant.now();
+        OutageRider rider = new OutageRider(deadline, spec.commandLine().getErr(), "verification " + verificationId
+                + " of backup " + backupId);
         while (Instant.now().isBefore(deadline)) {
-            Optional<Verification> evidence = root.client().verification(backupId, verificationId);
-            if (evidence.isPresent()) {
-                return verdict(evidence.get(), out);
+            Optional<Optional<Verification>> look = rider.look(() -> root.client().verification(backupId, verificationId));
+            if (look.isEmpty()) {
+                continue;
             }
-            Optional<StageFailed> gaveUp = root.client().backup(null, backupId).map(BackupSummary::failure)
+            if (look.get().isPresent()) {
+                return verdict(look.get().get(), out);
+            }
+            Optional<Optional<BackupSummary>> backup = rider.look(() -> root.client().backup(null, backupId));
+            if (backup.isEmpty()) {
+                continue;
+            }
+            Optional<StageFailed> gaveUp = backup.get().map(BackupSummary::failure)
                     .filter(f -> f.stage() == org.amyterm.backup.contracts.Stage.VERIFY && !f.stillRetrying()
                             && f.failedAt().isAfter(requestedAt));
             if (gaveUp.isPresent()) {

@@ -43,7 +43,7 @@ class PlainHttpGuardTest {
     @Test
     void aTargetPasswordIsNotSentOverPlainHttpEvenWithoutAToken() {
         ServiceClient client = new ServiceClient(URI.create("http://127.0.0.1:1"), URI.create("http://127.0.0.1:1"),
-                URI.create("http://verifier.example.org:8083"), java.util.Optional.empty(),
+                URI.create("http://verifier.example.org:8083"), URI.create("http://127.0.0.1:1"), java.util.Optional.empty(),
                 new PlainHttpGuard(false, new PrintWriter(err, true)));
         assertThatThrownBy(() -> client.startRestore(Map.of("database", "amyterm", "targetPassword", "s3cret")))
                 .isInstanceOfSatisfying(CliException.class, e -> assertThat(e.getMessage())
@@ -52,6 +52,7 @@ class PlainHttpGuardTest {
 
     private ServiceClient client(String storageUrl, boolean allowPlainHttp) {
         return new ServiceClient(URI.create("http://127.0.0.1:1"), URI.create(storageUrl), URI.create("http://127.0.0.1:1"),
+                URI.create("http://127.0.0.1:1"),
                 ApiToken.from(Map.of(ApiToken.ENV, "header.payload.signature")),
                 new PlainHttpGuard(allowPlainHttp, new PrintWriter(err, true)));
     }

@@ -70,6 +70,36 @@ class WaitThroughOutageTest {
     }
 
     @Test
+    void verifyRidesOutAVerifierThatIsAwayAndEndsWithTheVerdict() throws Exception {
+        // Given a verifier that accepts the request, then answers 503 twice (restarting) before the evidence is there
+        String backupId = org.amyterm.backup.contracts.BackupId.of(Instant.now(), "v-1");
+        services = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        services.createContext("/verifications", exchange -> {
+            if (exchange.getRequestMethod().equals("POST")) {
+                answer(exchange, 202, "{\"request\":{\"verificationId\":\"ver-1\",\"requestedAt\":\"" + Instant.now()
+                        + "\"},\"evidenceKey\":\"amyterm/x/verification.json\"}");
+            } else if (looks.incrementAndGet() <= 2) {
+                answer(exchange, 503, "{\"status\":503,\"detail\":\"restarting\"}");
+            } else {
+                answer(exchange, 200, EventJson.write(verified(backupId).verification()));
+            }
+        });
+        services.start();
+        String url = "http://127.0.0.1:" + services.getAddress().getPort();
+
+        // When an operator asks for a restore test and waits for it
+        int exit = AmytermBackup.run(new String[] {"--verifier-url", url, "--storage-url", url, "verify", backupId,
+                "--timeout", "2m"}, new PrintWriter(out, true), new PrintWriter(err, true));
+
+        // Then the wait went on through the outage, saying so, and ended with the verdict
+        assertThat(exit).as(err.toString()).isZero();
+        assertThat(err.toString()).contains("still waiting for verification ver-1 of backup " + backupId, "HTTP 503",
+                "restarting", "looking again in 1 s", "looking again in 2 s");
+        assertThat(out.toString()).contains("PASSED", "ok   row-counts");
+        assertThat(looks.get()).isEqualTo(3);
+    }
+
+    @Test
     void waitStillEndsAtItsTimeoutWhenTheCatalogueNeverComesBack() throws Exception {
         // Given a catalogue that is always away
         BackupRequested request = BackupRequested.of("amyterm", BackupReason.MANUAL, "alice", "k-2", Instant.now());

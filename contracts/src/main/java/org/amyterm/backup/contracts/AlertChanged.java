@@ -18,7 +18,11 @@ import java.util.Map;
  * <p>{@code revision} counts the changes of the alert; {@code count} the occurrences of the
  * condition while open. {@code eventType}, {@code backupId} and {@code event} are those of the event
  * that caused this change (the failure, or the success that resolved it). {@code dedupKey} is stable
- * for the alert's lifetime (PagerDuty's {@code dedup_key}). Never holds a secret.
+ * for the alert's lifetime (PagerDuty's {@code dedup_key}). {@code acknowledged} (added) says who
+ * acknowledged the open alert, why and when: it stays on every later change until the alert
+ * resolves; the change that records it is an {@code updated} one that channels are told
+ * ({@link #delivered()}). {@code resolvedBy} (added) is set on a {@code resolved} change an operator
+ * made. Never holds a secret.
  */
 public record AlertChanged(
         String alertId,
@@ -36,7 +40,9 @@ public record AlertChanged(
         JsonNode event,
         String evidence,
         String dedupKey,
-        Map<String, String> details) implements BackupEvent {
+        Map<String, String> details,
+        OperatorAction acknowledged,
+        OperatorAction resolvedBy) implements BackupEvent {
 
     public static final String TYPE = "org.amyterm.backup.alert.v1";
 
@@ -49,6 +55,35 @@ public record AlertChanged(
         Require.present(changedAt, "changedAt");
         Require.text(dedupKey, "dedupKey");
         details = details == null ? Map.of() : Map.copyOf(details);
+    }
+
+    /** A change as written before operators could acknowledge or resolve alerts. */
+    public AlertChanged(String alertId, String database, String condition, Transition transition, Severity severity,
+            String summary, int count, long revision, Instant openedAt, Instant changedAt, String eventType,
+            String backupId, JsonNode event, String evidence, String dedupKey, Map<String, String> details) {
+        this(alertId, database, condition, transition, severity, summary, count, revision, openedAt, changedAt,
+                eventType, backupId, event, evidence, dedupKey, details, null, null);
+    }
+
+    /** What an operator did to an alert: who (the API token's principal), why, and when. */
+    public record OperatorAction(String by, String why, Instant at) {
+        public OperatorAction {
+            Require.text(by, "by");
+            Require.text(why, "why");
+            Require.present(at, "at");
+        }
+    }
+
+    /** Whether this change is the acknowledgement itself (not a later change of an acknowledged alert). */
+    @JsonIgnore
+    public boolean isAcknowledgement() {
+        return transition == Transition.UPDATED && acknowledged != null && acknowledged.at().equals(changedAt);
+    }
+
+    /** Whether channels are told of this change: repeats are only counted, an acknowledgement is told. */
+    @JsonIgnore
+    public boolean delivered() {
+        return transition.delivered() || isAcknowledgement();
     }
 
     /** Whether the alert is open after this change. */

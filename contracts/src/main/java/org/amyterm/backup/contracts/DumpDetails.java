@@ -1,5 +1,6 @@
 package org.amyterm.backup.contracts;
 
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -10,7 +11,9 @@ import java.util.List;
  * profile the restore test applies, the retention class of scheduled backups, the database's
  * recovery point objective (ISO-8601, e.g. {@code PT26H}: how old its newest backup may grow) and
  * recovery time objective ({@code rto}: how long a restore may take), and the {@link Inventory}
- * read in the dump's snapshot (absent from older backups).
+ * read in the dump's snapshot (absent from older backups), when the backup was requested
+ * ({@code requestedAt}) and when the dump's snapshot was taken ({@code snapshotAt}: every transaction
+ * committed before it is in the dump; never before {@code requestedAt}). Both absent from older backups.
  */
 public record DumpDetails(
         String server,
@@ -21,12 +24,32 @@ public record DumpDetails(
         String retentionClass,
         String rpo,
         String rto,
-        Inventory inventory) {
+        Inventory inventory,
+        Instant requestedAt,
+        Instant snapshotAt) {
 
     public DumpDetails {
         pgDumpOptions = pgDumpOptions == null ? List.of() : List.copyOf(pgDumpOptions);
         extensions = extensions == null ? List.of() : List.copyOf(extensions);
         roles = roles == null ? List.of() : List.copyOf(roles);
+    }
+
+    /** Details as recorded before {@code requestedAt} and {@code snapshotAt} existed. */
+    public DumpDetails(String server, List<String> pgDumpOptions, List<String> extensions, List<String> roles,
+            String checkProfile, String retentionClass, String rpo, String rto, Inventory inventory) {
+        this(server, pgDumpOptions, extensions, roles, checkProfile, retentionClass, rpo, rto, inventory, null, null);
+    }
+
+    /** The same dump, serving a request made at {@code requested} (a request that joined it). */
+    public DumpDetails requestedAt(Instant requested) {
+        return new DumpDetails(server, pgDumpOptions, extensions, roles, checkProfile, retentionClass, rpo, rto,
+                inventory, requested, snapshotAt);
+    }
+
+    /** The same details without the inventory (for lists that keep many). */
+    public DumpDetails withoutInventory() {
+        return new DumpDetails(server, pgDumpOptions, extensions, roles, checkProfile, retentionClass, rpo, rto,
+                null, requestedAt, snapshotAt);
     }
 
     /** Details as recorded before {@code rto} and {@code inventory} existed. */

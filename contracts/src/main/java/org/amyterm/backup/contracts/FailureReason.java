@@ -29,6 +29,8 @@ public enum FailureReason {
     SPOOL_LOW_SPACE("AT-STORE-007", true, "the spool is running out of space: dumps will fail when it is full"),
     SPOOL_REFUSED("AT-STORE-008", false,
             "the event names a spool file outside the storage service's spool: nothing was read or deleted"),
+    KEPT_DUMP_EXPIRED("AT-STORE-009", false,
+            "a dump kept on the spool after storing was given up was never stored and has been removed"),
     DECRYPTION_FAILED("AT-VERIFY-001", false, "the backup could not be decrypted or failed its integrity check"),
     RESTORE_FAILED("AT-VERIFY-002", false, "pg_restore could not restore the backup"),
     CHECK_FAILED("AT-VERIFY-003", false, "the restored database failed a smoke check"),

@@ -8,6 +8,7 @@ public final class SpoolFileNames {
     private static final String COMPLETE_SUFFIX = ".pgcustom.zst";
     private static final String PARTIAL_SUFFIX = ".partial";
     private static final String GLOBALS_SUFFIX = ".globals.sql";
+    private static final String KEPT_SUFFIX = ".kept.json";
 
     private SpoolFileNames() {
     }
@@ -29,6 +30,23 @@ public final class SpoolFileNames {
                 String id = fileName.substring(0, fileName.length() - suffix.length());
                 return BackupId.isValid(id) ? java.util.Optional.of(id) : java.util.Optional.empty();
             }
+        }
+        return java.util.Optional.empty();
+    }
+
+    /**
+     * Beside a dump the storage service kept after giving up storing it: its BackupCompleted, so it
+     * can be stored later as it would have been.
+     */
+    public static String kept(String backupId) {
+        return BackupId.requireValid(backupId) + KEPT_SUFFIX;
+    }
+
+    /** The backup a kept-dump record's file name is for, if it is one. */
+    public static java.util.Optional<String> backupIdOfKept(String fileName) {
+        if (fileName != null && fileName.endsWith(KEPT_SUFFIX)) {
+            String id = fileName.substring(0, fileName.length() - KEPT_SUFFIX.length());
+            return BackupId.isValid(id) ? java.util.Optional.of(id) : java.util.Optional.empty();
         }
         return java.util.Optional.empty();
     }

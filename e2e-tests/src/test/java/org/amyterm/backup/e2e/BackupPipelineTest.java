@@ -247,6 +247,18 @@ class BackupPipelineTest {
                         assertThat(failed.retryable()).isFalse();
                     }));
 
+            // and the CLI lists the alert, and an operator acknowledges it there
+            String alertId = "dump-failed/" + Pipeline.DATABASE;
+            await().pollInterval(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(60))
+                    .until(() -> pipeline.cli("alerts").out().contains(alertId));
+            Pipeline.CliRun ack = pipeline.cli("alerts", "ack", alertId, "--why", "rotating the backup role's password");
+            assertThat(ack.exit()).as(ack.err()).isZero();
+            assertThat(ack.out()).contains("alert " + alertId + " acknowledged");
+            assertThat(pipeline.cli("alerts").out()).contains("by alice.operator@example.org: rotating the backup role's password");
+            Pipeline.CliRun unknown = pipeline.cli("alerts", "resolve", "dump-failed/nothing-here", "--why", "test");
+            assertThat(unknown.exit()).isEqualTo(6);
+            assertThat(unknown.err()).contains("no alert dump-failed/nothing-here is open");
+
             // and neither a dump object nor a manifest was written, and the spool is clean
             try (S3Client s3 = pipeline.s3Client()) {
                 List<String> keys = s3.listObjectsV2Paginator(b -> b.bucket(Pipeline.BUCKET)

@@ -32,6 +32,8 @@ class LocalStackTest {
         env.put("AMYTERM_STACK_KAFKA_PORT", Integer.toString(FreePort.pair()));
         env.put("AMYTERM_BACKUP_URL", "http://127.0.0.1:" + env.get("AMYTERM_STACK_BACKUP_PORT"));
         env.put("AMYTERM_STORAGE_URL", "http://127.0.0.1:" + env.get("AMYTERM_STACK_STORAGE_PORT"));
+        env.put("AMYTERM_VERIFIER_URL", "http://127.0.0.1:" + env.get("AMYTERM_STACK_VERIFIER_PORT"));
+        env.put("AMYTERM_NOTIFIER_URL", "http://127.0.0.1:" + env.get("AMYTERM_STACK_NOTIFIER_PORT"));
         try {
             // When it is brought up
             Run up = run(env, "deploy/local/stack", "up", "--size-mb", "3");
@@ -46,6 +48,25 @@ class LocalStackTest {
             assertThat(again.output()).contains("already running");
             assertThat(pids(state)).isEqualTo(pids);
 
+            // When a service is killed, Then up starts it again, and only it
+            ProcessHandle notifier = ProcessHandle.of(Long.parseLong(pids.get("notifier-service"))).orElseThrow();
+            notifier.destroyForcibly();
+            notifier.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            Run status = run(env, "deploy/local/stack", "status");
+            assertThat(status.output()).containsPattern("notifier-service +stopped");
+            Run restarted = run(env, "deploy/local/stack", "up");
+            assertThat(restarted.exit()).as(restarted.output()).isZero();
+            assertThat(restarted.output()).contains("not running: notifier-service; starting them again");
+            Map<String, String> after = pids(state);
+            assertThat(after).hasSize(7).doesNotContainEntry("notifier-service", pids.get("notifier-service"));
+            for (Map.Entry<String, String> running : after.entrySet()) {
+                if (!running.getKey().equals("notifier-service")) {
+                    assertThat(running.getValue()).as(running.getKey()).isEqualTo(pids.get(running.getKey()));
+                }
+            }
+            Run alerts = run(env, "bin/amyterm-backup", "alerts");
+            assertThat(alerts.exit()).as(alerts.output()).isZero();
+
             // and the CLI takes a backup through to a passing restore test
             Run backup = run(env, "bin/amyterm-backup", "backup", "amyterm", "--wait", "verified");
             assertThat(backup.exit()).as(backup.output()).isZero();
@@ -54,7 +75,7 @@ class LocalStackTest {
             // When it is brought down, Then none of its processes is left
             Run down = run(env, "deploy/local/stack", "down");
             assertThat(down.exit()).as(down.output()).isZero();
-            assertThat(pids.values()).noneMatch(pid -> ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive).orElse(false));
+            assertThat(after.values()).noneMatch(pid -> ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive).orElse(false));
             assertThat(ProcessHandle.allProcesses().map(p -> p.info().commandLine().orElse(""))
                     .filter(cmd -> cmd.contains(state.toString()))).isEmpty();
         } finally {

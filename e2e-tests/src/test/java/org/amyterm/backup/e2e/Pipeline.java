@@ -183,6 +183,7 @@ final class Pipeline {
             builder.environment().put("AMYTERM_BACKUP_URL", backupUrl());
             builder.environment().put("AMYTERM_STORAGE_URL", storageUrl());
             builder.environment().put("AMYTERM_VERIFIER_URL", "http://127.0.0.1:" + verifierPort);
+            builder.environment().put("AMYTERM_NOTIFIER_URL", "http://127.0.0.1:" + notifierPort);
             builder.environment().remove("PGPASSWORD");
             builder.environment().put("AMYTERM_BACKUP_TOKEN_FILE", operatorTokenFile().toString());
             builder.environment().putAll(environment);

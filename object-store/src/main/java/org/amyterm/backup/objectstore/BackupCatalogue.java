@@ -320,9 +320,7 @@ public final class BackupCatalogue implements AutoCloseable {
                 m.pgDumpVersion(), m.schemaVersion(), m.tableRowCounts(), m.archive(), m.encryption(),
                 new Manifest.StoredObject(object.key(), object.bytes(), object.sha256(), object.chunkBytes(), null),
                 m.dumpStartedAt(), m.dumpFinishedAt(), m.storedAt(), details == null ? null
-                        : new org.amyterm.backup.contracts.DumpDetails(details.server(), details.pgDumpOptions(),
-                                details.extensions(), details.roles(), details.checkProfile(), details.retentionClass(),
-                                details.rpo(), details.rto(), null), m.globals());
+                        : details.withoutInventory(), m.globals());
     }
 
     /**

@@ -37,6 +37,29 @@ import software.amazon.awssdk.services.s3.S3Client;
  * month listed, and prints the times. It asserts what was listed, never how long it took.
  */
 class CatalogueBenchmark {
+    /**
+     * {@code -Dbench.rich=true}: manifests as a large schema makes them (200 tables with row counts,
+     * an inventory of 200 tables, 400 indexes, 300 constraints, 100 functions, 200 samples, and the
+     * 256 chunk hashes of a 1 GiB object: about 90 KB each), to measure what the catalogue keeps.
+     */
+    private static final boolean RICH = Boolean.getBoolean("bench.rich");
+    private static final Map<String, Long> RICH_COUNTS = names("public.table_", 200).stream()
+            .collect(java.util.stream.Collectors.toMap(n -> n, n -> 123456L));
+    private static final List<String> RICH_CHUNKS = java.util.stream.IntStream.range(0, 256)
+            .mapToObj(i -> String.format("%064x", i)).toList();
+    private static final org.amyterm.backup.contracts.DumpDetails RICH_DETAILS = new org.amyterm.backup.contracts.DumpDetails(
+            "default", List.of("--format=custom", "--no-owner", "--lock-wait-timeout=300000"), List.of("plpgsql 1.0"),
+            List.of("amyterm_owner"), "amyterm", "daily", "PT26H", "PT4H", new org.amyterm.backup.contracts.Inventory(
+                    names("\"public\".\"table_", 200), names("\"public\".\"view_", 20),
+                    names("\"public\".\"index_on_a_rather_long_column_name_", 400),
+                    names("\"public\".\"table_x\".\"constraint_", 300), Map.of("\"public\".\"seq\"", "12345"),
+                    names("\"public\".\"function_(text, integer)", 100), names("\"public\".\"t\".\"trigger_", 50),
+                    0, names("public.table_", 200).stream().map(t -> new org.amyterm.backup.contracts.Inventory.Sample(
+                            t, List.of("id"), 64, 1234, "c".repeat(64))).toList()), null, null);
+
+    private static List<String> names(String prefix, int count) {
+        return java.util.stream.IntStream.range(0, count).mapToObj(i -> prefix + i).toList();
+    }
 
     @Test
     void listTenThousandBackups() throws Exception {
@@ -70,6 +93,13 @@ class CatalogueBenchmark {
             System.out.printf("bench: listNow (every month listed): %d ms (best), %d ms (median); of which the bucket "
                     + "listing (months side by side) %d ms (median); one flat listing of the same keys %d ms%n",
                     everyMonth.get(0), everyMonth.get(2), listing.get(2), flat);
+            // what the catalogue keeps, with every backup listed: the heap left after a full GC, and the process
+            System.gc();
+            java.lang.management.MemoryUsage heap = java.lang.management.ManagementFactory.getMemoryMXBean()
+                    .getHeapMemoryUsage();
+            System.out.printf("bench: memory with %d %s manifests listed: heap used after GC %d MiB (max %d MiB); "
+                    + "process %s%n", count, RICH ? "rich" : "plain", heap.getUsed() >> 20, heap.getMax() >> 20,
+                    processMemory());
         }
     }
 
@@ -86,10 +116,13 @@ class CatalogueBenchmark {
                 writes.add(writers.submit(() -> {
                     SignedFiles.KEYS.manifest(store, layout.manifestKey("amyterm", id), (new Manifest(1, id, "amyterm",
                             BackupReason.SCHEDULED, NodeRole.CENTRAL, "15.18", "pg_dump (PostgreSQL) 15.18", "2.3.1",
-                            Map.of("public.concept", 123456L, "public.value_set", 789L, "public.atc_code", 6543L),
+                            RICH ? RICH_COUNTS : Map.of("public.concept", 123456L, "public.value_set", 789L,
+                                    "public.atc_code", 6543L),
                             new Manifest.Archive(Manifest.Archive.PG_DUMP_CUSTOM, "zstd", 123456789, "a".repeat(64)),
                             Manifest.Encryption.publicKey(Manifest.Encryption.AES256_SEIPD_MDC, List.of("F".repeat(40))),
-                            new Manifest.StoredObject(layout.dumpKey("amyterm", id), 12345678, "b".repeat(64)), at, at, at)));
+                            RICH ? new Manifest.StoredObject(layout.dumpKey("amyterm", id), 1L << 30, "b".repeat(64),
+                                    4 << 20, RICH_CHUNKS) : new Manifest.StoredObject(layout.dumpKey("amyterm", id),
+                                    12345678, "b".repeat(64)), at, at, at, RICH ? RICH_DETAILS : null)));
                     SignedFiles.KEYS.evidence(store, layout.verificationKey("amyterm", id), (new Verification(1, id,
                             "amyterm", true, "amyterm_verify_x", "pg_restore (PostgreSQL) 15.18", at, at, 61234, 512,
                             List.of(CheckResult.pass("row-counts", "3 tables"), CheckResult.pass("schema-version", "2.3.1")))
@@ -103,6 +136,13 @@ class CatalogueBenchmark {
         } finally {
             writers.shutdown();
         }
+    }
+
+    /** VmRSS and VmHWM (peak RSS) of this JVM, from /proc. */
+    private static String processMemory() throws java.io.IOException {
+        return java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status")).stream()
+                .filter(l -> l.startsWith("VmRSS") || l.startsWith("VmHWM")).map(l -> l.replaceAll("\\s+", " "))
+                .collect(java.util.stream.Collectors.joining(", "));
     }
 
     /** Five timings of the action, sorted: [0] the best, [2] the median. */

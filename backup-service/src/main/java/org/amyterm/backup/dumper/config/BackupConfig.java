@@ -228,8 +228,9 @@ public interface BackupConfig {
         Duration staleAfter();
 
         /**
-         * A request for a database whose dump started no earlier than this before the request was
-         * made joins that dump instead of dumping again (it still gets its own backup); 0 turns joining off.
+         * Requests are coalesced: one joins the running dump only if its snapshot is taken after the
+         * request was made, else it waits for the next dump, which begins when the running one ends
+         * or at most this long after it was queued; 0 turns coalescing off (every request dumps).
          */
         @WithDefault("5m")
         Duration joinWindow();

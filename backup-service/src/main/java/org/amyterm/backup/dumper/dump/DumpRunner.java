@@ -88,7 +88,7 @@ public class DumpRunner {
                 Stage.DUMP, FailureReason.REQUEST_REFUSED, "database '" + database + "' is not configured for backup"));
         SourceServer server = configured.server();
         DumpRuns.Entry entry = runs.enter(request, config.requests().joinWindow());
-        if (entry.joined() != null) {
+        if (entry.isJoined()) {
             Optional<BackupCompleted> joined = awaitJoined(entry, request);
             if (joined.isPresent()) {
                 return joined.get();
@@ -98,9 +98,10 @@ public class DumpRunner {
         DumpRuns.Run run = entry.run();
         Semaphore slots = serverSlots.computeIfAbsent(server.name(), name -> new Semaphore(server.maxConcurrentDumps()));
         try {
+            awaitTurn(entry, request);
             acquire(slots, server, request);
             try {
-                BackupCompleted completed = dumpOnce(request, configured, announce);
+                BackupCompleted completed = dumpOnce(request, configured, announce, () -> runs.snapshotting(run));
                 runs.finish(run, completed);
                 return completed;
             } finally {
@@ -112,9 +113,20 @@ public class DumpRunner {
         }
     }
 
+    private void awaitTurn(DumpRuns.Entry entry, BackupRequested request) {
+        try {
+            entry.awaitTurn();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StageException(request.backupId(), request.database(), Stage.DUMP, FailureReason.UNEXPECTED,
+                    "the backup service was stopped while the next dump of " + request.database() + " waited", e);
+        }
+    }
+
     private Optional<BackupCompleted> awaitJoined(DumpRuns.Entry entry, BackupRequested request) {
         try {
-            return entry.await(config.dump().timeout());
+            // a joiner of a queued dump waits for the running one too: at most the join window longer
+            return entry.await(config.dump().timeout().plus(config.requests().joinWindow()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StageException(request.backupId(), request.database(), Stage.DUMP, FailureReason.UNEXPECTED,
@@ -137,13 +149,16 @@ public class DumpRunner {
         }
     }
 
-    private BackupCompleted dumpOnce(BackupRequested request, SourceDatabase configured, Consumer<BackupStarted> announce) {
+    /** One pg_dump; {@code snapshotting} is called right before the source snapshot is taken and says when. */
+    private BackupCompleted dumpOnce(BackupRequested request, SourceDatabase configured, Consumer<BackupStarted> announce,
+            java.util.function.Supplier<Instant> snapshotting) {
         Instant startedAt = Instant.now();
         String database = request.database();
         String backupId = request.backupId();
         SourceServer server = configured.server();
         SpoolFile spool = createSpool(request);
         SpoolFile globalsSpool = null;
+        Instant snapshotAt = snapshotting.get();
         try (SourceSnapshot snapshot = SourceSnapshot.open(server, database, backupId, config.dump().connectTimeout(),
                 config.dump().lockWaitTimeout(), config.dump().timeout())) {
             PgDumpBinaries.Installed pgDump = pgDumpFor(snapshot.serverMajor(), server, request);
@@ -193,7 +208,7 @@ public class DumpRunner {
                         serverVersion, pgDump.version(), schemaVersion, counts, startedAt, Instant.now(),
                         new DumpDetails(server.name(), options, extensions, roles, configured.checkProfile(),
                                 configured.retentionClass(), configured.rpo().toString(), configured.rto().toString(),
-                                inventory), globals);
+                                inventory, request.requestedAt(), snapshotAt), globals);
             }
         } catch (StageException e) {
             discard(spool, globalsSpool);

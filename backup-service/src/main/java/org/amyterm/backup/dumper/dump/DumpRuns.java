@@ -20,26 +20,36 @@ import org.amyterm.backup.contracts.SpoolFileNames;
 import org.jboss.logging.Logger;
 
 /**
- * The dump in progress of each database, and the requests that joined it. A request for a
- * database whose dump started no earlier than the join window before the request was made does
- * not dump production again: when that dump completes, its files are hard-linked under the
- * joining backup's own names (no second copy on disk) and the joiner gets its own BackupCompleted,
- * with its own id and reason, so each requester still follows, and keeps, its own backup.
+ * The dumps of each database, and the requests they serve, coalesced as group commit does: a
+ * request joins a dump only if that dump's snapshot is taken after the request was made (so a
+ * backup never predates its request). One that arrives while a dump with an older snapshot runs
+ * waits for the database's <em>next</em> dump, which every request arriving meanwhile joins too,
+ * and which begins when the running one ends (or {@code window} after it was queued, at the
+ * latest). A joiner's backup is the dump's files hard-linked under its own names (no second copy on
+ * disk), with its own BackupCompleted, id and reason, so each requester follows, and keeps, its own.
  */
 final class DumpRuns {
     private static final Logger LOG = Logger.getLogger(DumpRuns.class);
 
-    private final Map<String, Run> running = new HashMap<>();
+    /** Per database: the dump running (or about to), and the one queued behind it. */
+    private final Map<String, Run> current = new HashMap<>();
+    private final Map<String, Run> next = new HashMap<>();
 
-    /** One database's dump in progress. */
+    /** One database's dump, running or queued. */
     final class Run {
         private final BackupRequested request;
-        private final Instant startedAt;
         private final List<Joiner> joiners = new ArrayList<>();
+        private final CompletableFuture<Void> ended = new CompletableFuture<>();
+        /** When its snapshot began to be taken: everything committed before is in the dump; null before. */
+        private Instant snapshotAt;
 
-        private Run(BackupRequested request, Instant startedAt) {
+        private Run(BackupRequested request) {
             this.request = request;
-            this.startedAt = startedAt;
+        }
+
+        /** Whether {@code other} may be served by this dump: its snapshot is not taken yet, or taken after it was made. */
+        private boolean serves(BackupRequested other) {
+            return snapshotAt == null || other.requestedAt().isBefore(snapshotAt);
         }
     }
 
@@ -47,28 +57,105 @@ final class DumpRuns {
     }
 
     /**
-     * Either joins the database's dump in progress (one begun no earlier than {@code window} before
-     * this request was made) or begins one for this request, in one step, so two requests arriving
-     * together always end with one dump.
+     * Decides, in one step, how {@code request} is served: by joining a dump that will hold what was
+     * committed before it, or by a dump of its own (which may first wait for the running one, see
+     * {@link Entry#awaitTurn}). {@code window} zero turns coalescing off: every request dumps by itself.
      */
     synchronized Entry enter(BackupRequested request, Duration window) {
-        Run run = running.get(request.database());
-        if (run != null && !run.startedAt.isBefore(request.requestedAt().minus(window))) {
-            CompletableFuture<BackupCompleted> result = new CompletableFuture<>();
-            run.joiners.add(new Joiner(request, result));
-            LOG.infof("backup %s of %s joins the dump of backup %s, begun at %s", request.backupId(),
-                    request.database(), run.request.backupId(), run.startedAt);
-            return new Entry(null, result);
+        String database = request.database();
+        Run running = current.get(database);
+        if (window.isZero() || window.isNegative()) {
+            return new Entry(new Run(request), null, null, Duration.ZERO);
         }
-        Run begun = new Run(request, Instant.now());
-        if (run == null) {
-            running.put(request.database(), begun); // a run too old to join stays the one others may join
+        if (running == null) {
+            Run begun = new Run(request);
+            current.put(database, begun);
+            return new Entry(begun, null, null, Duration.ZERO);
         }
-        return new Entry(begun, null);
+        if (running.serves(request)) {
+            return join(running, request);
+        }
+        Run queued = next.get(database);
+        if (queued != null) {
+            return join(queued, request);
+        }
+        Run begun = new Run(request);
+        next.put(database, begun);
+        LOG.infof("backup %s of %s waits for the dump of backup %s to end (its snapshot predates the request): "
+                + "the next dump serves it and every request that arrives meanwhile", request.backupId(), database,
+                running.request.backupId());
+        return new Entry(begun, running, this, window);
     }
 
-    /** What {@link #enter} decided: this request's own run, or the result of the run it joined. */
-    record Entry(Run run, CompletableFuture<BackupCompleted> joined) {
+    private Entry join(Run run, BackupRequested request) {
+        CompletableFuture<BackupCompleted> result = new CompletableFuture<>();
+        run.joiners.add(new Joiner(request, result));
+        LOG.infof("backup %s of %s joins the dump of backup %s", request.backupId(), request.database(),
+                run.request.backupId());
+        return new Entry(null, null, null, Duration.ZERO, result);
+    }
+
+    /** The queued run becomes the database's running one (the one it waited for ended, or waited long enough). */
+    private synchronized void promote(Run queued) {
+        String database = queued.request.database();
+        next.remove(database, queued);
+        current.put(database, queued);
+    }
+
+    /**
+     * The run is about to take its snapshot: from now on a request made after this instant is left
+     * for the next dump. Returns that instant, the dump's {@code snapshotAt}.
+     */
+    synchronized Instant snapshotting(Run run) {
+        run.snapshotAt = Instant.now();
+        return run.snapshotAt;
+    }
+
+    /** What {@link #enter} decided: this request's own run (perhaps queued behind another), or the result of the run it joined. */
+    static final class Entry {
+        private final Run run;
+        private final Run behind;
+        private final DumpRuns runs;
+        private final Duration window;
+        private final CompletableFuture<BackupCompleted> joined;
+
+        private Entry(Run run, Run behind, DumpRuns runs, Duration window) {
+            this(run, behind, runs, window, null);
+        }
+
+        private Entry(Run run, Run behind, DumpRuns runs, Duration window, CompletableFuture<BackupCompleted> joined) {
+            this.run = run;
+            this.behind = behind;
+            this.runs = runs;
+            this.window = window;
+            this.joined = joined;
+        }
+
+        Run run() {
+            return run;
+        }
+
+        boolean isJoined() {
+            return joined != null;
+        }
+
+        /**
+         * A queued run waits for the running dump of its database to end, {@code window} at most
+         * (a long dump delays the next one no longer than that), then becomes the running one.
+         */
+        void awaitTurn() throws InterruptedException {
+            if (behind == null) {
+                return;
+            }
+            try {
+                behind.ended.get(window.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                LOG.infof("the dump of backup %s still runs after %s: the next one begins beside it",
+                        behind.request.backupId(), window);
+            } finally {
+                runs.promote(run);
+            }
+        }
 
         /** The joined dump's result for this request, waiting up to {@code timeout}; empty if that dump failed. */
         Optional<BackupCompleted> await(Duration timeout) throws InterruptedException {
@@ -81,10 +168,16 @@ final class DumpRuns {
         }
     }
 
-    /** Requests waiting for the database's dump in progress. */
+    /** Requests waiting for the database's running dump. */
     synchronized int joinersOf(String database) {
-        Run run = running.get(database);
+        Run run = current.get(database);
         return run == null ? 0 : run.joiners.size();
+    }
+
+    /** Requests waiting for the database's next dump (its own request included), 0 if none is queued. */
+    synchronized int queuedFor(String database) {
+        Run run = next.get(database);
+        return run == null ? 0 : 1 + run.joiners.size();
     }
 
     /** The dump completed: each joiner gets its own names for the same files. */
@@ -104,7 +197,9 @@ final class DumpRuns {
     }
 
     private synchronized List<Joiner> close(Run run) {
-        running.remove(run.request.database(), run);
+        current.remove(run.request.database(), run);
+        next.remove(run.request.database(), run);
+        run.ended.complete(null);
         return List.copyOf(run.joiners);
     }
 
@@ -116,7 +211,8 @@ final class DumpRuns {
         return new BackupCompleted(joiner.backupId(), dump.database(), joiner.reason(), dump.nodeRole(), spool.toString(),
                 dump.archiveBytes(), dump.archiveSha256(), dump.spoolBytes(), dump.spoolSha256(), dump.compression(),
                 dump.pgServerVersion(), dump.pgDumpVersion(), dump.schemaVersion(), dump.tableRowCounts(),
-                dump.startedAt(), dump.finishedAt(), dump.dumpDetails(), globals);
+                dump.startedAt(), dump.finishedAt(), dump.dumpDetails() == null ? null
+                        : dump.dumpDetails().requestedAt(joiner.requestedAt()), globals);
     }
 
     private static Path link(Path existing, String name) throws IOException {

@@ -21,7 +21,7 @@ interface AlertChannel {
 
     /** Whether the change is this channel's to deliver (repeats never are). */
     default boolean takes(AlertChanged change) {
-        if (!change.transition().delivered() || !change.severity().atLeast(route().minSeverity())) {
+        if (!change.delivered() || !change.severity().atLeast(route().minSeverity())) {
             return false;
         }
         return change.database() == null || route().databases().map(dbs -> dbs.contains(change.database())).orElse(true);

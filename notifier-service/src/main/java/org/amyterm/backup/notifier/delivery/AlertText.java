@@ -15,7 +15,7 @@ final class AlertText {
     }
 
     static String title(AlertChanged change) {
-        String state = switch (change.transition()) {
+        String state = change.isAcknowledgement() ? "ACKNOWLEDGED" : switch (change.transition()) {
             case RESOLVED -> "RESOLVED";
             case NOTICE -> "INFO";
             default -> change.severity().code().toUpperCase(java.util.Locale.ROOT);
@@ -42,6 +42,14 @@ final class AlertText {
         if (change.transition() != Transition.NOTICE) {
             text.append("\nOccurrences: ").append(change.count()).append(" (open since ").append(change.openedAt())
                     .append(')');
+        }
+        if (change.acknowledged() != null) {
+            text.append("\nAcknowledged: by ").append(oneLine(change.acknowledged().by(), 200)).append(" at ")
+                    .append(change.acknowledged().at()).append(": ").append(oneLine(change.acknowledged().why(), 500));
+        }
+        if (change.resolvedBy() != null) {
+            text.append("\nResolved by hand: by ").append(oneLine(change.resolvedBy().by(), 200)).append(": ")
+                    .append(oneLine(change.resolvedBy().why(), 500));
         }
         evidence(change).ifPresent(e -> text.append("\nEvidence: ").append(e));
         link(change, catalogueUrl).ifPresent(l -> text.append("\nCatalogue: ").append(l));

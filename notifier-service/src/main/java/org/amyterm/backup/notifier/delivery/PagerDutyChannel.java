@@ -9,8 +9,8 @@ import org.amyterm.backup.contracts.EventJson;
 import org.amyterm.backup.notifier.config.NotifierConfig;
 
 /**
- * Triggers a PagerDuty incident when an alert opens or escalates and resolves it when the alert
- * does, always with the alert's {@code dedup_key}, so PagerDuty holds one incident per alert.
+ * Triggers a PagerDuty incident when an alert opens or escalates, acknowledges it when an
+ * operator acknowledges the alert, and resolves it when the alert does, always with the alert's {@code dedup_key}, so PagerDuty holds one incident per alert.
  * Notices are never pages.
  */
 @Singleton
@@ -41,6 +41,10 @@ class PagerDutyChannel extends HttpAlertChannel<PagerDutyApi> {
         event.put("dedup_key", change.dedupKey());
         if (change.transition() == Transition.RESOLVED) {
             event.put("event_action", "resolve");
+            return EventJson.write(event);
+        }
+        if (change.isAcknowledgement()) {
+            event.put("event_action", "acknowledge");
             return EventJson.write(event);
         }
         event.put("event_action", "trigger");

@@ -30,7 +30,7 @@ class SlackChannel extends HttpAlertChannel<SlackApi> {
     }
 
     static String message(AlertChanged change, Optional<URI> catalogueUrl) {
-        String icon = switch (change.transition()) {
+        String icon = change.isAcknowledgement() ? ":eyes:" : switch (change.transition()) {
             case RESOLVED -> ":white_check_mark:";
             case NOTICE -> ":information_source:";
             default -> change.severity() == AlertChanged.Severity.CRITICAL ? ":rotating_light:" : ":warning:";

@@ -75,9 +75,20 @@ public class EventOccurrences {
                 + expired.why(), Severity.INFO, expired.backupId(), null);
     }
 
+    /** A success, identified by its exact content: the same event delivered twice is told once. */
     private Occurrence success(BackupEvent event, String summary, Severity severity, String backupId, String evidence) {
+        String json = EventJson.write(event);
         return new Occurrence("success", event.database(), event.database(), severity, summary, event.cloudEventType(),
-                backupId, tree(event), evidence, Map.of(), null);
+                backupId, tree(event), evidence, Map.of(), event.cloudEventType() + "|" + sha256(json));
+    }
+
+    private static String sha256(String text) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
     }
 
     private String evidence(String database, String backupId, boolean verification) {

@@ -44,7 +44,8 @@ public class AlertBook {
         AlertChanged next;
         if (current.isEmpty()) {
             long revision = ledger.current(occurrence.alertId()).map(AlertChanged::revision).orElse(0L) + 1;
-            next = change(occurrence, Transition.OPENED, occurrence.severity(), occurrence.summary(), 1, revision, now, now);
+            next = change(occurrence, Transition.OPENED, occurrence.severity(), occurrence.summary(), 1, revision, now, now,
+                    null);
         } else {
             AlertChanged open = current.get();
             if (occurrence.identity() != null && occurrence.identity().equals(open.details().get(IDENTITY))) {
@@ -54,7 +55,7 @@ public class AlertBook {
             boolean worse = occurrence.severity().compareTo(open.severity()) > 0;
             next = change(occurrence, worse ? Transition.ESCALATED : Transition.UPDATED,
                     worse ? occurrence.severity() : open.severity(), occurrence.summary(), open.count() + 1,
-                    open.revision() + 1, open.openedAt(), now);
+                    open.revision() + 1, open.openedAt(), now, open.acknowledged());
         }
         publish(next);
         return next;
@@ -67,20 +68,68 @@ public class AlertBook {
             return Optional.empty();
         }
         AlertChanged was = open.get();
-        String summary = "RESOLVED: " + success.summary() + " (" + was.condition() + " of " + scope + " was open since "
-                + was.openedAt() + ", " + was.count() + (was.count() == 1 ? " occurrence" : " occurrences")
-                + "; last: " + was.summary() + ")";
+        String summary = "RESOLVED: " + success.summary() + " (" + history(was) + ")";
         AlertChanged resolved = new AlertChanged(was.alertId(), was.database(), was.condition(), Transition.RESOLVED,
                 was.severity(), summary, was.count(), was.revision() + 1, was.openedAt(), clock.instant(),
                 success.eventType(), success.backupId(), success.event(), success.evidence() != null ? success.evidence()
-                        : was.evidence(), was.dedupKey(), was.details());
+                        : was.evidence(), was.dedupKey(), was.details(), was.acknowledged(), null);
         publish(resolved);
         return Optional.of(resolved);
     }
 
-    /** News that is not an alert: told once to the channels that take its severity. */
-    public void notice(Occurrence news) {
-        publish(change(news, Transition.NOTICE, news.severity(), news.summary(), 1, 1, clock.instant(), clock.instant()));
+    /**
+     * An operator acknowledges the open alert: channels are told who and why (PagerDuty
+     * acknowledges its incident), later occurrences are counted as before, and it stays open until
+     * its condition ends or an operator resolves it. Empty if no such alert is open.
+     */
+    public synchronized Optional<AlertChanged> acknowledge(String alertId, String by, String why) {
+        return ledger.current(alertId).filter(AlertChanged::open).map(was -> {
+            Instant now = clock.instant();
+            AlertChanged acknowledged = new AlertChanged(was.alertId(), was.database(), was.condition(),
+                    Transition.UPDATED, was.severity(), "ACKNOWLEDGED by " + by + ": " + why + " (" + was.summary() + ")",
+                    was.count(), was.revision() + 1, was.openedAt(), now, was.eventType(), was.backupId(), was.event(),
+                    was.evidence(), was.dedupKey(), was.details(), new AlertChanged.OperatorAction(by, why, now), null);
+            publish(acknowledged);
+            return acknowledged;
+        });
+    }
+
+    /**
+     * An operator resolves the open alert (the cause is dealt with, or it is known and accepted):
+     * channels hear it; the next occurrence of the condition opens a new alert. Empty if no such alert is open.
+     */
+    public synchronized Optional<AlertChanged> resolveByHand(String alertId, String by, String why) {
+        return ledger.current(alertId).filter(AlertChanged::open).map(was -> {
+            Instant now = clock.instant();
+            AlertChanged resolved = new AlertChanged(was.alertId(), was.database(), was.condition(), Transition.RESOLVED,
+                    was.severity(), "RESOLVED by " + by + ": " + why + " (" + history(was) + ")", was.count(),
+                    was.revision() + 1, was.openedAt(), now, was.eventType(), was.backupId(), was.event(), was.evidence(),
+                    was.dedupKey(), was.details(), was.acknowledged(), new AlertChanged.OperatorAction(by, why, now));
+            publish(resolved);
+            return resolved;
+        });
+    }
+
+    /** What a resolution says of the alert it ends. */
+    private static String history(AlertChanged was) {
+        return was.alertId() + " was open since " + was.openedAt() + ", " + was.count()
+                + (was.count() == 1 ? " occurrence" : " occurrences") + "; last: " + was.summary();
+    }
+
+    /**
+     * News that is not an alert: told once to the channels that take its severity. The same event
+     * delivered again (a redelivery after a broker or notifier restart) is recognised by its identity
+     * against the last notice of its kind, kept on {@code backup.alerts}, and told to nobody again.
+     */
+    public synchronized void notice(Occurrence news) {
+        String id = noticeId(news);
+        if (news.identity() != null && ledger.lastNotice(id)
+                .map(last -> news.identity().equals(last.details().get(IDENTITY))).orElse(false)) {
+            LOG.debugf("already told: %s", news.summary());
+            return;
+        }
+        publish(change(news, Transition.NOTICE, news.severity(), news.summary(), 1, 1, clock.instant(), clock.instant(),
+                null));
     }
 
     /** The open alert of the condition in the scope, if there is one. */
@@ -99,14 +148,18 @@ public class AlertBook {
     private static final String IDENTITY = "eventIdentity";
 
     private static AlertChanged change(Occurrence o, Transition transition, AlertChanged.Severity severity, String summary,
-            int count, long revision, Instant openedAt, Instant now) {
+            int count, long revision, Instant openedAt, Instant now, AlertChanged.OperatorAction acknowledged) {
         Map<String, String> details = new HashMap<>(o.details() == null ? Map.of() : o.details());
         if (o.identity() != null) {
             details.put(IDENTITY, o.identity());
         }
-        String id = transition == Transition.NOTICE ? "notice/" + o.eventType() + "/" + o.scope() : o.alertId();
+        String id = transition == Transition.NOTICE ? noticeId(o) : o.alertId();
         return new AlertChanged(id, o.database(), o.condition(), transition, severity, summary, count, revision, openedAt,
-                now, o.eventType(), o.backupId(), o.event(), o.evidence(), dedupKey(id), details);
+                now, o.eventType(), o.backupId(), o.event(), o.evidence(), dedupKey(id), details, acknowledged, null);
+    }
+
+    private static String noticeId(Occurrence news) {
+        return "notice/" + news.eventType() + "/" + news.scope();
     }
 
     /** Stable for the alert's lifetime; PagerDuty takes at most 255 characters. */

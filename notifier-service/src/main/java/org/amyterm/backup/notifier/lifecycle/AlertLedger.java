@@ -49,6 +49,8 @@ public class AlertLedger {
 
     private final Map<String, Object> kafka;
     private final Map<String, AlertChanged> alerts = new ConcurrentHashMap<>();
+    /** The latest notice of each kind and scope ({@code notice/<event type>/<database>}): what was told last. */
+    private final Map<String, AlertChanged> notices = new ConcurrentHashMap<>();
     private final CountDownLatch caughtUp = new CountDownLatch(1);
     /** Counted down on shutdown: ends the wait between two attempts to read the topic at once. */
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -101,9 +103,16 @@ public class AlertLedger {
         return alerts.values().stream().filter(AlertChanged::open).count();
     }
 
+    /** The latest notice published under {@code noticeId}, waiting (bounded) until the topic has been read once. */
+    Optional<AlertChanged> lastNotice(String noticeId) {
+        awaitCaughtUp();
+        return Optional.ofNullable(notices.get(noticeId));
+    }
+
     /** Applies a change this replica published (the follower applies it too, later: no harm). */
     void apply(AlertChanged change) {
         if (change.transition() == AlertChanged.Transition.NOTICE) {
+            notices.merge(change.alertId(), change, (old, next) -> next.changedAt().isBefore(old.changedAt()) ? old : next);
             return;
         }
         alerts.merge(change.alertId(), change, (old, next) -> next.revision() >= old.revision() ? next : old);

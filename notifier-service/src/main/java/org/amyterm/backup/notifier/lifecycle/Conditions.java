@@ -6,6 +6,12 @@ import org.amyterm.backup.contracts.Stage;
 public final class Conditions {
     /** No stored backup within the database's RPO. */
     public static final String RPO_EXCEEDED = "rpo-exceeded";
+    /**
+     * The newest backup that passed its restore test was taken longer ago than the database's RPO:
+     * restoring the last known good now would lose more than the RPO allows, however recent the
+     * newest stored (untested or failing) backup is.
+     */
+    public static final String VERIFIED_RPO_EXCEEDED = "verified-rpo-exceeded";
     /** No backup taken within the database's verification window has passed its restore test. */
     public static final String VERIFICATION_OVERDUE = "verification-overdue";
     /** The latest measured restore took longer than the RTO target. */

@@ -27,8 +27,9 @@ import org.amyterm.backup.objectstore.BackupCatalogue;
 import org.jboss.logging.Logger;
 
 /**
- * Notices silence. For each database configured or with a folder in the bucket: no stored backup within its RPO, no passing restore
- * test within its verification window, or a measured restore slower than its RTO target is an
+ * Notices silence. For each database configured or with a folder in the bucket: no stored backup within its RPO,
+ * no backup taken within its RPO that passed its restore test, no passing restore test within its
+ * verification window, or a measured restore slower than its RTO target is an
  * alert, resolved once it is no longer true. It needs no other service alive: it reads the events
  * as they pass and, before it raises an alert and on start, the bucket itself. Dead-letter alerts
  * quiet for their quiet period resolve here too.
@@ -132,7 +133,7 @@ public class Watchdog {
             readBucket(database);
         }
         if (overdue(freshness.of(database).storedAt, limits(database).rpo(), now)
-                || overdue(freshness.of(database).passedAt, limits(database).verificationWindow(), now)) {
+                || overdue(freshness.of(database).passedAt, limits(database).rpo(), now)) {
             // the bucket is the source of truth: what the events missed is there
             if (freshness.bucketReadAt(database).map(at -> at.isBefore(now.minus(BUCKET_STALE))).orElse(true)) {
                 readBucket(database);
@@ -140,11 +141,20 @@ public class Watchdog {
         }
         Freshness.Known known = freshness.of(database);
         Limits limits = limits(database);
-        judge(database, Conditions.RPO_EXCEEDED, overdue(known.storedAt, limits.rpo(), now), Severity.CRITICAL,
+        Set<String> failing = failing(known, limits, now, watchingSince);
+        judge(database, Conditions.RPO_EXCEEDED, failing.contains(Conditions.RPO_EXCEEDED), Severity.CRITICAL,
                 "No backup of " + database + " stored " + since(known.storedAt) + ": older than its RPO of " + limits.rpo()
                         + " (is the backup service running and its schedule set?)",
                 "A backup of " + database + " was stored at " + known.storedAt + ", within its RPO of " + limits.rpo());
-        judge(database, Conditions.VERIFICATION_OVERDUE, overdue(known.passedAt, limits.verificationWindow(), now),
+        // the same objective, judged on what is known to restore: two conditions, two alerts
+        judge(database, Conditions.VERIFIED_RPO_EXCEEDED, failing.contains(Conditions.VERIFIED_RPO_EXCEEDED),
+                Severity.CRITICAL,
+                "The newest backup of " + database + " that passed its restore test was taken " + since(known.passedAt)
+                        + ": restoring the last known good now would lose more than its RPO of " + limits.rpo()
+                        + " (newer backups are untested or fail their restore test: see verify-failed)",
+                "A backup of " + database + " taken at " + known.passedAt + " passed its restore test, within its RPO of "
+                        + limits.rpo());
+        judge(database, Conditions.VERIFICATION_OVERDUE, failing.contains(Conditions.VERIFICATION_OVERDUE),
                 Severity.CRITICAL,
                 "No backup of " + database + " taken " + since(known.passedAt) + " has passed its restore test: longer than"
                         + " its verification"
@@ -153,7 +163,7 @@ public class Watchdog {
         if (known.restoreMillis >= 0) {
             Duration target = limits.rto();
             Duration measured = Duration.ofMillis(known.restoreMillis);
-            judge(database, Conditions.RTO_EXCEEDED, measured.compareTo(target) > 0, Severity.WARNING,
+            judge(database, Conditions.RTO_EXCEEDED, failing.contains(Conditions.RTO_EXCEEDED), Severity.WARNING,
                     "The latest restore test of " + database + " took " + measured + ", over its RTO target of " + target
                             + ": a restore in an incident would take as long",
                     "The latest restore test of " + database + " took " + measured + ", within its RTO target of " + target);
@@ -182,7 +192,34 @@ public class Watchdog {
         }
     }
 
+    /**
+     * The objectives a database misses at {@code now}, by what is known of it: the newest stored
+     * backup against the RPO; the newest backup that passed its restore test against the RPO and
+     * against the verification window; the latest measured restore against the RTO target. With
+     * nothing known, the clock runs from when the watchdog started.
+     */
+    static Set<String> failing(Freshness.Known known, Limits limits, Instant now, Instant watchingSince) {
+        Set<String> failing = new TreeSet<>();
+        if (overdue(known.storedAt, limits.rpo(), now, watchingSince)) {
+            failing.add(Conditions.RPO_EXCEEDED);
+        }
+        if (overdue(known.passedAt, limits.rpo(), now, watchingSince)) {
+            failing.add(Conditions.VERIFIED_RPO_EXCEEDED);
+        }
+        if (overdue(known.passedAt, limits.verificationWindow(), now, watchingSince)) {
+            failing.add(Conditions.VERIFICATION_OVERDUE);
+        }
+        if (known.restoreMillis >= 0 && Duration.ofMillis(known.restoreMillis).compareTo(limits.rto()) > 0) {
+            failing.add(Conditions.RTO_EXCEEDED);
+        }
+        return failing;
+    }
+
     private boolean overdue(Instant last, Duration allowed, Instant now) {
+        return overdue(last, allowed, now, watchingSince);
+    }
+
+    private static boolean overdue(Instant last, Duration allowed, Instant now, Instant watchingSince) {
         Instant since = last != null ? last : watchingSince;
         return Duration.between(since, now).compareTo(allowed) > 0;
     }

@@ -9,6 +9,9 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.mail.internet.MimeMessage;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,6 +27,7 @@ import org.amyterm.backup.notifier.Events;
 import org.amyterm.backup.notifier.NotifierResource;
 import org.amyterm.backup.notifier.OpenAlerts;
 import org.amyterm.backup.notifier.Received;
+import org.amyterm.backup.testsupport.ApiTokens;
 import org.amyterm.backup.testsupport.WebhookReceiver;
 import org.junit.jupiter.api.Test;
 
@@ -96,6 +100,80 @@ class AlertLifecycleTest {
     }
 
     @Test
+    void anOperatorAcknowledgesAndThenResolvesAnAlertOnEveryChannelAndInTheAuditTrail() throws Exception {
+        // Given an open alert
+        String database = "acked_" + UUID.randomUUID().toString().substring(0, 8);
+        String alertId = "dump-failed/" + database;
+        org.amyterm.backup.notifier.Topics.publish(Events.dumpFailed(database));
+        await().atMost(Duration.ofSeconds(60)).until(() -> OpenAlerts.find(alerts, alertId).isPresent()
+                && Received.pagerDuty("amyterm-backup/" + alertId).size() == 1);
+
+        // When a viewer tries to acknowledge it, and an operator asks without saying why, or for no open alert
+        assertThat(post("acknowledgements", ApiTokens.viewer(), alertId, "looking").statusCode()).isEqualTo(403);
+        assertThat(post("acknowledgements", ApiTokens.operator(), alertId, " ").statusCode()).isEqualTo(400);
+        HttpResponse<String> none = post("acknowledgements", ApiTokens.operator(), "dump-failed/nobody", "looking");
+        assertThat(none.statusCode()).isEqualTo(404);
+        assertThat(none.body()).contains("no alert dump-failed/nobody is open");
+        // Then nothing changed
+        assertThat(OpenAlerts.find(alerts, alertId).orElseThrow().path("acknowledged").isNull()).isTrue();
+
+        // When an operator acknowledges it, saying why
+        HttpResponse<String> acked = post("acknowledgements", ApiTokens.token("alice", List.of("operator")), alertId,
+                "restoring the credentials");
+        assertThat(acked.statusCode()).as(acked.body()).isEqualTo(200);
+
+        // Then every channel hears who and why (PagerDuty acknowledges its incident), and the alert stays open
+        await().atMost(Duration.ofSeconds(60)).until(() -> Received.pagerDuty("amyterm-backup/" + alertId).size() == 2
+                && Received.webhook(alertId).size() == 2 && Received.slack(database).size() == 2
+                && Received.mails(database).size() == 2);
+        assertThat(Received.pagerDuty("amyterm-backup/" + alertId).get(1).path("event_action").asText())
+                .isEqualTo("acknowledge");
+        JsonNode ack = Received.webhook(alertId).get(1);
+        assertThat(ack.path("transition").asText()).isEqualTo("updated");
+        assertThat(ack.path("acknowledged").path("by").asText()).isEqualTo("alice");
+        assertThat(ack.path("acknowledged").path("why").asText()).isEqualTo("restoring the credentials");
+        assertThat(Received.slack(database).get(1)).contains("ACKNOWLEDGED", "alice", "restoring the credentials");
+        assertThat(Received.mails(database).get(1).getSubject()).startsWith("[ACKNOWLEDGED]");
+        assertThat(OpenAlerts.find(alerts, alertId).orElseThrow().path("acknowledged").path("by").asText())
+                .isEqualTo("alice");
+        // and a repeat of the failure is counted, still acknowledged, and told to nobody
+        org.amyterm.backup.notifier.Topics.publish(Events.dumpFailed(database));
+        await().atMost(Duration.ofSeconds(30)).until(() -> OpenAlerts.find(alerts, alertId)
+                .map(a -> a.path("count").asInt()).orElse(0) == 2);
+        assertThat(OpenAlerts.find(alerts, alertId).orElseThrow().path("acknowledged").path("by").asText())
+                .isEqualTo("alice");
+
+        // When an operator resolves it by hand
+        HttpResponse<String> resolved = post("resolutions", ApiTokens.token("bob", List.of("operator")), alertId,
+                "credentials rotated; next backup due tonight");
+        assertThat(resolved.statusCode()).as(resolved.body()).isEqualTo(200);
+
+        // Then it is closed on every channel, saying by whom, and both actions are in the audit trail
+        await().atMost(Duration.ofSeconds(60)).until(() -> Received.pagerDuty("amyterm-backup/" + alertId).size() == 3
+                && Received.webhook(alertId).size() == 3);
+        assertThat(Received.pagerDuty("amyterm-backup/" + alertId).get(2).path("event_action").asText()).isEqualTo("resolve");
+        assertThat(Received.webhook(alertId).get(2).path("resolvedBy").path("by").asText()).isEqualTo("bob");
+        assertThat(Received.webhook(alertId).get(2).path("summary").asText()).contains("RESOLVED by bob",
+                "credentials rotated");
+        assertThat(OpenAlerts.find(alerts, alertId)).isEmpty();
+        await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(NotifierResource.audit)
+                && Files.readString(NotifierResource.audit).contains("credentials rotated; next backup due tonight"));
+        assertThat(Files.readAllLines(NotifierResource.audit)).anyMatch(l -> l.contains(AlertChanged.TYPE)
+                && l.contains("\"by\":\"alice\"") && l.contains("restoring the credentials"));
+        // and resolving it again finds nothing open
+        assertThat(post("resolutions", ApiTokens.operator(), alertId, "again").statusCode()).isEqualTo(404);
+    }
+
+    private HttpResponse<String> post(String action, String token, String alertId, String why) throws Exception {
+        String body = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode().put("alertId", alertId)
+                .put("why", why).toString();
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(alerts + "/" + action))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
     void failureStillBeingRetriedWarnsAndItsGiveUpEscalates() {
         // Given a store outage reported when it starts (still retrying)
         String database = "retrying_" + UUID.randomUUID().toString().substring(0, 8);
@@ -144,6 +222,23 @@ class AlertLifecycleTest {
                 .stream().filter(b -> b.contains(database)).count() == 2);
         // and notices are not pages
         assertThat(NotifierResource.pagerDuty.bodies()).noneMatch(b -> b.contains("notice/") && b.contains(database));
+    }
+
+    @Test
+    void aPassingRestoreTestDeliveredTwiceIsToldOnceAndTheNextOneIsToldToo() {
+        // Given a passing restore test, delivered twice (a redelivery after a broker restart), then another one
+        String database = "twice_" + UUID.randomUUID().toString().substring(0, 8);
+        org.amyterm.backup.contracts.RestoreVerified first = Events.verified(database, true, 1111);
+        org.amyterm.backup.notifier.Topics.publish(first);
+        org.amyterm.backup.notifier.Topics.publish(first);
+        org.amyterm.backup.notifier.Topics.publish(Events.verified(database, true, 2222));
+
+        // Then the webhook hears of each test once: the third event is told, so the second was handled before it
+        await().atMost(Duration.ofSeconds(60)).until(() -> NotifierResource.webhook.bodies().stream()
+                .anyMatch(b -> b.contains(database) && b.contains("2222 ms")));
+        assertThat(NotifierResource.webhook.bodies().stream().filter(b -> b.contains(database)).map(Received::json)
+                .map(n -> n.path("summary").asText())).hasSize(2).anyMatch(t -> t.contains("1111 ms"))
+                .anyMatch(t -> t.contains("2222 ms"));
     }
 
     @Test

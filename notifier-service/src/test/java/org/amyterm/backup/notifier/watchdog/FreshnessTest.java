@@ -11,6 +11,7 @@ import java.util.List;
 import org.amyterm.backup.contracts.BackupId;
 import org.amyterm.backup.contracts.BackupStored;
 import org.amyterm.backup.contracts.RestoreVerified;
+import org.amyterm.backup.notifier.lifecycle.Conditions;
 import org.junit.jupiter.api.Test;
 
 class FreshnessTest {
@@ -63,6 +64,69 @@ class FreshnessTest {
         freshness.verified(verified(newest, NOW, true));
         assertThat(freshness.of("amyterm").lastPassed).isTrue();
         assertThat(freshness.of("amyterm").passedAt).isEqualTo(BackupId.requestedAt(newest));
+    }
+
+    @Test
+    void threeWeeksOfFailingNewBackupsWhileTheOldOnePassesItsWeeklyReTestAreOverdueAndOverTheRpo() {
+        // Given the last known good taken three weeks ago, and a clock that follows the simulated days
+        Instant start = NOW.minus(Duration.ofDays(21));
+        Instant[] now = {start};
+        Freshness simulated = new Freshness(registry, new Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return now[0];
+            }
+        });
+        String good = BackupId.of(start, "good");
+        now[0] = start.plus(Duration.ofHours(1));
+        simulated.stored(stored(good, start.plus(Duration.ofMinutes(5))));
+        simulated.verified(verified(good, start.plus(Duration.ofMinutes(30)), true));
+        Watchdog.Limits limits = new Watchdog.Limits(Duration.ofHours(26), Duration.ofDays(8), Duration.ofHours(4));
+        assertThat(Watchdog.failing(simulated.of("amyterm"), limits, start.plus(Duration.ofHours(1)), start)).isEmpty();
+
+        // When every day's new backup is stored and fails its restore test, and the old one passes its weekly re-test
+        for (int day = 1; day <= 21; day++) {
+            Instant taken = start.plus(Duration.ofDays(day));
+            now[0] = taken.plus(Duration.ofHours(2));
+            String id = BackupId.of(taken, "day" + day);
+            simulated.stored(stored(id, taken.plus(Duration.ofMinutes(5))));
+            simulated.verified(verified(id, taken.plus(Duration.ofMinutes(30)), false));
+            if (day % 7 == 0) {
+                simulated.verified(verified(good, taken.plus(Duration.ofHours(1)), true));
+            }
+            java.util.Set<String> failing = Watchdog.failing(simulated.of("amyterm"), limits, now[0], start);
+
+            // Then stored backups are always within the RPO, but what passed falls behind it from the second day,
+            // and the verification window (8 days) is overdue from the eighth: the re-tests of the old backup move neither
+            assertThat(failing).as("day %d", day).doesNotContain(Conditions.RPO_EXCEEDED);
+            assertThat(failing.contains(Conditions.VERIFIED_RPO_EXCEEDED)).as("day %d", day).isEqualTo(day >= 2);
+            assertThat(failing.contains(Conditions.VERIFICATION_OVERDUE)).as("day %d", day).isEqualTo(day >= 8);
+            assertThat(simulated.of("amyterm").lastPassed).as("day %d", day).isFalse();
+            assertThat(simulated.of("amyterm").passedAt).isEqualTo(start);
+        }
+
+        // and the first new backup that passes clears both
+        Instant taken = start.plus(Duration.ofDays(22));
+        now[0] = taken.plus(Duration.ofHours(1));
+        String fixed = BackupId.of(taken, "fixed");
+        simulated.stored(stored(fixed, taken.plus(Duration.ofMinutes(5))));
+        simulated.verified(verified(fixed, taken.plus(Duration.ofMinutes(30)), true));
+        assertThat(Watchdog.failing(simulated.of("amyterm"), limits, now[0], start)).isEmpty();
+    }
+
+    private static BackupStored stored(String id, Instant at) {
+        return new BackupStored(id, "amyterm", "bucket", "amyterm/" + id + "/dump", null, "amyterm/" + id + "/manifest.json",
+                10, "a".repeat(64), "key", "openpgp", "daily", at.plus(Duration.ofDays(35)), at);
     }
 
     private static BackupStored stored(Instant at) {

@@ -53,6 +53,23 @@ class WatchdogTest {
     }
 
     @Test
+    void noBackupWithinTheRpoThatPassedItsRestoreTestIsAnAlertOfItsOwnThatANewPassResolves() {
+        String alertId = "verified-rpo-exceeded/" + NotifierResource.WATCHED;
+        // Given no backup of the watched database passed a restore test within its RPO (20 s)
+        // Then that is an alert of its own, besides the one about stored backups
+        await().atMost(Duration.ofSeconds(90)).until(() -> !Received.webhook(alertId).isEmpty());
+        JsonNode raised = Received.webhook(alertId).get(0);
+        assertThat(raised.path("severity").asText()).isEqualTo("critical");
+        assertThat(raised.path("summary").asText()).contains("passed its restore test",
+                "would lose more than its RPO of PT20S");
+
+        // When a new backup passes its restore test, Then it resolves
+        Topics.publish(Events.verified(NotifierResource.WATCHED, true, 1000));
+        await().atMost(Duration.ofSeconds(60)).until(() -> Received.webhook(alertId).stream()
+                .anyMatch(change -> change.path("transition").asText().equals("resolved")));
+    }
+
+    @Test
     void whatTheBucketHoldsCountsWhenNoEventSaidSo() {
         // Given backups no event announced: one stored 30 min ago, one 2 h ago (both RPO 1 h)
         // Then the older one alerts at once, naming when it was stored, and the newer one does not

@@ -45,6 +45,22 @@ public interface StorageConfig {
 
     Retry retry();
 
+    Kept kept();
+
+    /** Dumps kept on the spool after storing was given up (KeptDumps). */
+    interface Kept {
+        /** How often each kept dump is tried again (one attempt each; also on demand: amyterm-backup store-kept). */
+        @WithDefault("30m")
+        Duration retryEvery();
+
+        /**
+         * A kept dump not stored within this long is removed from the spool (plaintext must not stay
+         * for ever), with an alert (AT-STORE-009): take a new backup.
+         */
+        @WithDefault("7d")
+        Duration maxAge();
+    }
+
     Sweep sweep();
 
     /** The sweep that aborts multipart uploads no backup owns (OrphanUploadSweep). */

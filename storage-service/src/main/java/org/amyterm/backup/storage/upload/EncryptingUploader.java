@@ -23,6 +23,7 @@ import org.amyterm.backup.storage.retention.RetainUntil;
 import org.amyterm.backup.openpgp.DetachedSigner;
 import org.amyterm.backup.openpgp.SignatureCheck;
 import org.amyterm.backup.storage.sign.StoredManifestCheck;
+import org.amyterm.backup.storage.spool.KeptDumpRecords;
 import org.amyterm.backup.storage.spool.SpoolPaths;
 import org.jboss.logging.Logger;
 
@@ -50,11 +51,14 @@ public class EncryptingUploader {
     private final StorageMetrics metrics;
     private final RetainUntil retainUntil;
     private final StoredManifestCheck storedManifests;
+    private final KeptDumpRecords records;
 
     public EncryptingUploader(ObjectStore store, ObjectLayout layout, StorageConfig config, EncryptedObjectWriter writer,
             FollowedUploads followed, SpoolPaths spoolPaths, BackupLocks locks, DetachedSigner signer,
-            StorageMetrics metrics, RetainUntil retainUntil, StoredManifestCheck storedManifests) {
+            StorageMetrics metrics, RetainUntil retainUntil, StoredManifestCheck storedManifests,
+            KeptDumpRecords records) {
         this.storedManifests = storedManifests;
+        this.records = records;
         this.retainUntil = retainUntil;
         this.signer = signer;
         this.metrics = metrics;
@@ -293,8 +297,10 @@ public class EncryptingUploader {
         if (reason == FailureReason.MANIFEST_UNTRUSTED || reason != FailureReason.INTEGRITY_MISMATCH
                 && config.retry().keepSpoolOnGiveUp()) {
             // an untrusted manifest in the folder says nothing about the dump: it is never a reason to delete it
-            return "the spool file " + spool + " is kept: store it by hand (docs/runbook.md) or take a new backup, "
-                    + "then delete it";
+            records.keep(dump);
+            return "the spool file " + spool + " is kept and stored by itself once the cause is fixed (tried every "
+                    + "amyterm.storage.kept.retry-every, or now: amyterm-backup store-kept; removed after "
+                    + "amyterm.storage.kept.max-age)";
         }
         deleteSpool(spool, dump);
         return "the spool file was deleted (" + (reason == FailureReason.INTEGRITY_MISMATCH
@@ -305,6 +311,7 @@ public class EncryptingUploader {
     private void deleteSpool(Path spool, BackupCompleted dump) {
         try {
             Files.deleteIfExists(spool);
+            records.forget(dump.backupId());
             Optional<Path> globals = spoolPaths.globals(dump);
             if (globals.isPresent()) {
                 Files.deleteIfExists(globals.get());
