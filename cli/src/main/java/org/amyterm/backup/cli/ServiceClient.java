@@ -208,8 +208,13 @@ final class ServiceClient {
                 throw new CliException(ExitCode.NOT_AUTHORISED, service + " refused the request (HTTP 403): the token's "
                         + "roles do not allow it (backups, restore tests, restores and retention need the role operator)");
             }
-            throw new CliException(response.statusCode() / 100 == 4 ? ExitCode.USAGE : ExitCode.UNAVAILABLE,
-                    service + " refused the request (HTTP " + response.statusCode() + "): " + errorOf(response.body()));
+            if (response.statusCode() / 100 == 4) {
+                throw new CliException(ExitCode.USAGE, service + " refused the request (HTTP " + response.statusCode()
+                        + "): " + errorOf(response.body()));
+            }
+            // a server error is no refusal: the service, or what is behind it (the bucket, the broker), is away
+            throw new CliException(ExitCode.UNAVAILABLE, service + " cannot answer now (HTTP " + response.statusCode()
+                    + "): " + errorOf(response.body()));
         } catch (ConnectException e) {
             throw new CliException(ExitCode.UNAVAILABLE, "cannot reach " + service + " at " + base
                     + ": is it running? (deploy/local/stack status; or set the URL with --backup-url / --storage-url / "

@@ -63,7 +63,7 @@ class WaitThroughOutageTest {
 
         // Then the wait went on through the outage, saying so, and ended with the backup verified
         assertThat(exit).as(err.toString()).isZero();
-        assertThat(err.toString()).contains("still waiting for backup " + request.backupId(), "HTTP 503",
+        assertThat(err.toString()).contains("still waiting for backup " + request.backupId(), "cannot answer now (HTTP 503)",
                 "the bucket cannot be read now", "looking again in 1 s", "looking again in 2 s");
         assertThat(out.toString()).contains("VERIFIED");
         assertThat(looks.get()).isEqualTo(4);

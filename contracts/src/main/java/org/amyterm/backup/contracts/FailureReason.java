@@ -75,6 +75,16 @@ public enum FailureReason {
         return summary;
     }
 
+    /**
+     * Whether this reason means input was refused and nothing was attempted: a request for a
+     * database not configured or too old, an event that could not be read, or one naming a file
+     * the service may not read. Such a failure describes no backup (no failure.json) and its alert
+     * ends once no more arrive for a while.
+     */
+    public boolean isRefusal() {
+        return this == REQUEST_REFUSED || this == REQUEST_STALE || this == MALFORMED_EVENT || this == SPOOL_REFUSED;
+    }
+
     @JsonCreator
     public static FailureReason fromCode(String code) {
         return Arrays.stream(values())

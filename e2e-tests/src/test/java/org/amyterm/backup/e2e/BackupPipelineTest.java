@@ -520,6 +520,37 @@ class BackupPipelineTest {
                 assertThat(s3.listObjectsV2(b -> b.bucket(Pipeline.BUCKET)
                         .prefix(LAYOUT.backupFolder(Pipeline.LARGE_DATABASE, forged))).contents())
                         .noneMatch(o -> o.key().endsWith(ObjectLayout.DUMP_FILE) || o.key().endsWith(ObjectLayout.MANIFEST_FILE));
+
+                // When a stale replica's signature (the storage key's, but over another backup's manifest)
+                // overwrites the genuine backup's
+                String signatureKey = ObjectLayout.signatureKey(LAYOUT.manifestKey(Pipeline.LARGE_DATABASE, genuine));
+                String staleSignature = s3.listObjectsV2Paginator(b -> b.bucket(Pipeline.BUCKET)
+                        .prefix(LAYOUT.databasePrefix(Pipeline.LARGE_DATABASE))).contents().stream().map(o -> o.key())
+                        .filter(k -> k.endsWith(ObjectLayout.MANIFEST_SIGNATURE_FILE) && !k.contains(genuine)
+                                && !k.contains(copied)).findFirst().orElseThrow();
+                byte[] ownSignature = s3.getObjectAsBytes(b -> b.bucket(Pipeline.BUCKET).key(signatureKey)).asByteArray();
+                s3.copyObject(b -> b.sourceBucket(Pipeline.BUCKET).sourceKey(staleSignature)
+                        .destinationBucket(Pipeline.BUCKET).destinationKey(signatureKey));
+                try {
+                    // Then the genuine backup is untrusted, saying why, is no longer the last known good, and
+                    // retention keeps it
+                    Pipeline.CliRun stale = pipeline.cli("show", genuine, "--json");
+                    assertThat(stale.exit()).as(stale.err()).isZero();
+                    assertThat(EventJson.read(stale.out(), BackupSummary.class).untrusted())
+                            .anySatisfy(why -> assertThat(why).startsWith("manifest.json").contains("signature"));
+                    assertThat(lastKnownGood(Pipeline.LARGE_DATABASE)).isNotEqualTo(genuine);
+                    Pipeline.CliRun held = pipeline.cli("retention", "--dry-run", "--json");
+                    assertThat(held.exit()).as(held.err()).isZero();
+                    assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(held.out()).path("backups"))
+                            .filteredOn(entry -> entry.path("backupId").asText().equals(genuine))
+                            .singleElement().satisfies(entry -> assertThat(entry.path("rule").asText())
+                                    .isEqualTo("keep:untrusted"));
+                } finally {
+                    s3.putObject(b -> b.bucket(Pipeline.BUCKET).key(signatureKey),
+                            software.amazon.awssdk.core.sync.RequestBody.fromBytes(ownSignature));
+                }
+                // and with its own signature back (its twin), it is the last known good again, nothing was lost
+                assertThat(lastKnownGood(Pipeline.LARGE_DATABASE)).isEqualTo(genuine);
             } finally {
                 // what was planted goes, so the shared pipeline's other tests see the bucket as the services left it
                 for (String folder : List.of(LAYOUT.backupFolder(Pipeline.LARGE_DATABASE, copied),
@@ -608,8 +639,13 @@ class BackupPipelineTest {
     @Test
     @Order(11)
     void brokerDownForNinetySecondsMidBackupDelaysItButItCompletesOnceAndNothingIsDeadLettered() throws Exception {
-        // Given the dead-letter topics as they are, and an operator waiting for a backup of several parts
+        // Given the dead-letter topics and the services' logs as they are, and an operator waiting for a backup of several parts
         long deadLettersBefore = deadLetterRecords();
+        List<String> services = List.of("backup-service", "storage-service", "verifier-service", "notifier-service");
+        Map<String, Long> logSizes = new java.util.HashMap<>();
+        for (String service : services) {
+            logSizes.put(service, Files.size(pipeline.logs.resolve(service + ".log")));
+        }
         java.util.concurrent.CompletableFuture<Pipeline.CliRun> waiting = java.util.concurrent.CompletableFuture.supplyAsync(
                 () -> pipeline.cli("backup", Pipeline.LARGE_DATABASE, "--wait", "verified", "--timeout", "10m", "--json"));
 
@@ -634,6 +670,65 @@ class BackupPipelineTest {
         assertThat(records(org.amyterm.backup.contracts.Topics.STORED, backup.backupId())).hasSize(1);
         assertThat(deadLetterRecords()).isEqualTo(deadLettersBefore);
         assertThat(spoolFiles()).noneMatch(name -> name.startsWith(backup.backupId()));
+        // and the clients' warnings about the broker were logged once a minute per cause, with a count, not
+        // every second (a run before this measured 1,419 such lines in the notifier's log)
+        for (String service : services) {
+            byte[] log = Files.readAllBytes(pipeline.logs.resolve(service + ".log"));
+            int from = (int) (long) logSizes.get(service);
+            List<String> unreachable = new String(log, from, log.length - from, StandardCharsets.UTF_8).lines()
+                    .filter(line -> line.contains("could not be established")).toList();
+            assertThat(unreachable).as(service).anyMatch(line -> line.contains("more like it in the last"))
+                    .hasSizeLessThan(200);
+        }
+    }
+
+    @Test
+    @Order(13)
+    void bucketAwayForLongerThanAMinuteLeavesEveryServiceReadyAndRecordsTheFailuresOfMeanwhileAndAfter()
+            throws Exception {
+        String during = BackupId.of(Instant.now(), "bucket-away");
+        String after = BackupId.of(Instant.now().plusSeconds(1), "bucket-back");
+        try (S3Client s3 = pipeline.s3Client()) {
+            try {
+                // Given the bucket goes away for 70 s (longer than a record may wait unacknowledged by default),
+                // and a failure is reported meanwhile
+                pipeline.s3.stop();
+                try {
+                    produceEvent(Topics.FAILED, StageFailed.of(during, Pipeline.DATABASE, Stage.DUMP,
+                            FailureReason.DUMP_FAILED, "reported while the bucket was away", Instant.now()));
+                    await().pollDelay(Duration.ofSeconds(70)).atMost(Duration.ofSeconds(71)).until(() -> true);
+                } finally {
+                    pipeline.s3.startAgain();
+                }
+
+                // Then that failure is recorded once the bucket is back
+                await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(2))
+                        .until(() -> exists(s3, LAYOUT.failureKey(Pipeline.DATABASE, during)));
+                // and every service is ready again without a restart
+                for (int port : new int[] {pipeline.backupPort, pipeline.storagePort, pipeline.verifierPort,
+                        pipeline.notifierPort}) {
+                    await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(2)).until(() -> java.net.http.HttpClient
+                            .newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+                                    + port + "/q/health/ready")).timeout(Duration.ofSeconds(10)).build(),
+                                    java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+                }
+                // and a failure reported afterwards is recorded too: the channel that records them lives
+                produceEvent(Topics.FAILED, StageFailed.of(after, Pipeline.DATABASE, Stage.DUMP,
+                        FailureReason.DUMP_FAILED, "reported after the bucket came back", Instant.now()));
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
+                        .until(() -> exists(s3, LAYOUT.failureKey(Pipeline.DATABASE, after)));
+            } finally {
+                for (String id : List.of(during, after)) {
+                    s3.listObjectsV2Paginator(b -> b.bucket(Pipeline.BUCKET)
+                            .prefix(LAYOUT.backupFolder(Pipeline.DATABASE, id))).contents()
+                            .forEach(o -> s3.deleteObject(b -> b.bucket(Pipeline.BUCKET).key(o.key())));
+                }
+            }
+        }
+    }
+
+    private static boolean exists(S3Client s3, String key) {
+        return !s3.listObjectsV2(b -> b.bucket(Pipeline.BUCKET).prefix(key)).contents().isEmpty();
     }
 
     /** All records on the dead-letter topics ({@code *.dlq}) so far. */

@@ -126,6 +126,8 @@ public class NotifierResource implements QuarkusTestResourceLifecycleManager {
         config.put("amyterm.notifier.audit.output", audit.toString());
         // a new dead-letter topic is found within seconds, not the default half minute
         config.put("mp.messaging.incoming.dead-letters.metadata.max.age.ms", "3000");
+        config.put("amyterm.notifier.dead-letters.quiet-period", "30s");
+        config.put("amyterm.notifier.refusals.quiet-period", "30s");
         config.put("mp.messaging.incoming.audit.metadata.max.age.ms", "3000");
         return config;
     }

@@ -32,6 +32,8 @@ public interface NotifierConfig {
 
     DeadLetters deadLetters();
 
+    Refusals refusals();
+
     Audit audit();
 
     /** Base URL of the storage service's catalogue, for links in alerts ({@code <url>/backups/<id>}). */
@@ -147,6 +149,13 @@ public interface NotifierConfig {
 
     interface DeadLetters {
         /** A dead-letter alert resolves after this long without another dead letter on its topic. */
+        @WithDefault("1h")
+        Duration quietPeriod();
+    }
+
+    /** Alerts about refused input (request-refused). */
+    interface Refusals {
+        /** A request-refused alert resolves after this long without another refusal in its scope. */
         @WithDefault("1h")
         Duration quietPeriod();
     }

@@ -40,7 +40,8 @@ public class EventOccurrences {
                         : failed.retryable() ? " (retries were exhausted)" : "");
         String evidence = failed.backupId() == null ? null : failed.stage() == Stage.VERIFY
                 ? evidence(failed.database(), failed.backupId(), true) : evidence(failed.database(), failed.backupId(), false);
-        return new Occurrence(Conditions.failed(failed.stage()), failed.database(), failed.database(),
+        String condition = failed.reason().isRefusal() ? Conditions.REQUEST_REFUSED : Conditions.failed(failed.stage());
+        return new Occurrence(condition, failed.database(), failed.database(),
                 failed.stillRetrying() ? Severity.WARNING : Severity.CRITICAL, summary, StageFailed.TYPE,
                 failed.backupId(), tree(failed), evidence,
                 Map.of("stage", failed.stage().code(), "reason", failed.reason().code()),

@@ -21,6 +21,11 @@ public final class Conditions {
      * untrusted key, copied from another folder, oversized): someone other than the services wrote there.
      */
     public static final String BUCKET_UNTRUSTED = "bucket-untrusted";
+    /**
+     * Input refused before anything was attempted (an unconfigured database, a stale request, an
+     * unreadable event, a file outside the spool): resolved once none has come for a while.
+     */
+    public static final String REQUEST_REFUSED = "request-refused";
     /** Events set aside on a dead-letter topic (the scope is the topic). */
     public static final String DEAD_LETTER = "dead-letter";
 

@@ -31,8 +31,8 @@ import org.jboss.logging.Logger;
  * no backup taken within its RPO that passed its restore test, no passing restore test within its
  * verification window, or a measured restore slower than its RTO target is an
  * alert, resolved once it is no longer true. It needs no other service alive: it reads the events
- * as they pass and, before it raises an alert and on start, the bucket itself. Dead-letter alerts
- * quiet for their quiet period resolve here too.
+ * as they pass and, before it raises an alert and on start, the bucket itself. Dead-letter and
+ * refused-input alerts quiet for their quiet period resolve here too.
  */
 @ApplicationScoped
 public class Watchdog {
@@ -94,7 +94,7 @@ public class Watchdog {
                 LOG.warnf("the watchdog could not check %s this time: %s", database, e.getMessage());
             }
         }
-        quietDeadLetters();
+        quietAlerts();
     }
 
     /**
@@ -242,15 +242,22 @@ public class Watchdog {
         }
     }
 
-    private void quietDeadLetters() {
-        Instant quietSince = clock.instant().minus(config.deadLetters().quietPeriod());
+    /** Alerts whose cause is gone once it stops happening: dead letters and refused input, quiet for their period. */
+    private void quietAlerts() {
+        Instant now = clock.instant();
         for (AlertChanged open : book.open()) {
-            if (open.condition().equals(Conditions.DEAD_LETTER) && open.changedAt().isBefore(quietSince)) {
-                String topic = open.alertId().substring(Conditions.DEAD_LETTER.length() + 1);
-                book.resolve(Conditions.DEAD_LETTER, topic, new Occurrence(Conditions.DEAD_LETTER, topic, null,
-                        Severity.INFO, "No new dead letter on " + topic + " for " + config.deadLetters().quietPeriod()
+            String scope = open.alertId().substring(open.condition().length() + 1);
+            if (open.condition().equals(Conditions.DEAD_LETTER)
+                    && open.changedAt().isBefore(now.minus(config.deadLetters().quietPeriod()))) {
+                book.resolve(Conditions.DEAD_LETTER, scope, new Occurrence(Conditions.DEAD_LETTER, scope, null,
+                        Severity.INFO, "No new dead letter on " + scope + " for " + config.deadLetters().quietPeriod()
                                 + "; the events set aside stay on the topic until someone replays or deletes them",
                         "watchdog", null, null, null, Map.of(), null));
+            } else if (open.condition().equals(Conditions.REQUEST_REFUSED)
+                    && open.changedAt().isBefore(now.minus(config.refusals().quietPeriod()))) {
+                book.resolve(Conditions.REQUEST_REFUSED, scope, new Occurrence(Conditions.REQUEST_REFUSED, scope,
+                        open.database(), Severity.INFO, "No request for " + scope + " was refused for "
+                                + config.refusals().quietPeriod(), "watchdog", null, null, null, Map.of(), null));
             }
         }
     }

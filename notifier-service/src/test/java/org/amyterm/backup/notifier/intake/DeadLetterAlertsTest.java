@@ -52,6 +52,34 @@ class DeadLetterAlertsTest {
     }
 
     @Test
+    void refusedRequestsAndDeadLettersAreAlertedAndResolveOnceTheyStopForTheirQuietPeriod() {
+        // Given a request refused for a database nobody configured, and an unreadable event set aside
+        String ghost = "ghost_" + UUID.randomUUID().toString().substring(0, 8);
+        Topics.publish(org.amyterm.backup.contracts.StageFailed.of(Events.newBackupId(), ghost,
+                org.amyterm.backup.contracts.Stage.DUMP, org.amyterm.backup.contracts.FailureReason.REQUEST_REFUSED,
+                "database '" + ghost + "' is not configured for backup", java.time.Instant.now()));
+        Topics.sendRaw("backup.stored", "amyterm", "garbage that no one resolves by hand");
+        String refused = "request-refused/" + ghost;
+        String deadLetter = "dead-letter/backup.stored.notifier.dlq";
+
+        // Then each is an alert, the refusal under its own condition (not dump-failed, which a backup resolves)
+        await().atMost(Duration.ofSeconds(60)).until(() -> !Received.webhook(refused).isEmpty()
+                && !Received.webhook(deadLetter).isEmpty());
+        assertThat(Received.webhook(refused).get(0).path("summary").asText()).contains("AT-DUMP-006");
+        assertThat(Received.webhook("dump-failed/" + ghost)).isEmpty();
+
+        // and once nothing more comes for their quiet period (30 s here), both resolve by themselves
+        await().atMost(Duration.ofSeconds(90)).until(() -> resolved(refused) && resolved(deadLetter));
+        assertThat(OpenAlerts.find(alerts, refused)).isEmpty();
+        assertThat(Received.webhook(refused).get(Received.webhook(refused).size() - 1).path("summary").asText())
+                .contains("No request for " + ghost + " was refused for PT30S");
+    }
+
+    private static boolean resolved(String alertId) {
+        return Received.webhook(alertId).stream().anyMatch(c -> c.path("transition").asText().equals("resolved"));
+    }
+
+    @Test
     void repeatedDeadLettersOnOneTopicAreOneAlertWithACount() {
         // Given three unreadable events on one topic
         for (int i = 0; i < 3; i++) {

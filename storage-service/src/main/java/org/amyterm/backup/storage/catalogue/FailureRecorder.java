@@ -5,9 +5,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.Optional;
-import java.util.Set;
 import org.amyterm.backup.contracts.BackupId;
 import org.amyterm.backup.contracts.EventJson;
 import org.amyterm.backup.contracts.ObjectLayout;
@@ -31,13 +29,6 @@ import org.jboss.logging.Logger;
 public class FailureRecorder {
     private static final Logger LOG = Logger.getLogger(FailureRecorder.class);
 
-    /**
-     * Reasons that mean nothing was attempted: a refused or unreadable request, or an event naming a
-     * file this service may not read, has no backup to record (and anyone who can produce an event
-     * could otherwise plant a failed folder that holds retention).
-     */
-    private static final Set<FailureReason> REFUSALS = EnumSet.of(FailureReason.REQUEST_REFUSED,
-            FailureReason.REQUEST_STALE, FailureReason.MALFORMED_EVENT, FailureReason.SPOOL_REFUSED);
     /** How far ahead of this clock a backup id may be dated (clock skew between services). */
     static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
 
@@ -94,7 +85,9 @@ public class FailureRecorder {
         if (!BackupId.isValid(failure.backupId()) || !ObjectLayout.isDatabaseName(failure.database())) {
             return Optional.of("not tied to one database's backup");
         }
-        if (REFUSALS.contains(failure.reason())) {
+        // a refusal has no backup to record (and anyone who can produce an event could otherwise plant
+        // a failed folder that holds retention)
+        if (failure.reason().isRefusal()) {
             return Optional.of("a refused request (" + failure.reason().code() + "): nothing was attempted");
         }
         if (BackupId.requestedAt(failure.backupId()).isAfter(clock.instant().plus(CLOCK_SKEW))) {
