@@ -53,8 +53,9 @@ final class Printer {
                 }
                 text.append('\n');
             }
-            text.append("tables      ").append(m.tableRowCounts().size()).append(", ")
-                    .append(m.tableRowCounts().values().stream().mapToLong(Long::longValue).sum()).append(" rows\n");
+            // a catalogue older than the summary sends every table's count instead
+            BackupSummary.Tables tables = b.tables() != null ? b.tables() : BackupSummary.Tables.of(m.tableRowCounts());
+            text.append("tables      ").append(tables.count()).append(", ").append(tables.rows()).append(" rows\n");
         }
         Verification v = b.verification();
         if (v != null) {

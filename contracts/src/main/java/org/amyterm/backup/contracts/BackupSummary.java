@@ -5,7 +5,10 @@ package org.amyterm.backup.contracts;
  * and, once retention deleted it, the record of that, whichever exist. This is what the catalogue API returns and the CLI shows.
  * Only files that proved themselves count: {@code untrusted} names each file that did not (unsigned,
  * signed by an unknown key, changed, copied from another folder, oversized) and why; such a file is
- * left out of {@code manifest}, {@code verification} and {@code state}.
+ * left out of {@code manifest}, {@code verification} and {@code state}. {@code tables} (added) sums up
+ * the manifest's row counts (how many tables, how many rows): the catalogue's copy of the manifest
+ * leaves out the counts of each table, chunk hashes and the inventory, which only a restore reads
+ * (from {@code manifest.json} itself), so its memory does not grow with a database's schema.
  */
 public record BackupSummary(
         String backupId,
@@ -15,13 +18,27 @@ public record BackupSummary(
         Verification verification,
         StageFailed failure,
         BackupExpired expired,
-        java.util.List<String> untrusted) {
+        java.util.List<String> untrusted,
+        Tables tables) {
 
     public BackupSummary {
         BackupId.requireValid(backupId);
         Require.text(database, "database");
         Require.present(state, "state");
         untrusted = untrusted == null ? java.util.List.of() : java.util.List.copyOf(untrusted);
+    }
+
+    /** How many tables the dump holds and how many rows they had (from the manifest's row counts). */
+    public record Tables(int count, long rows) {
+        public static Tables of(java.util.Map<String, Long> rowCounts) {
+            return new Tables(rowCounts.size(), rowCounts.values().stream().mapToLong(Long::longValue).sum());
+        }
+    }
+
+    public BackupSummary(String backupId, String database, State state, Manifest manifest, Verification verification,
+            StageFailed failure, BackupExpired expired, java.util.List<String> untrusted) {
+        this(backupId, database, state, manifest, verification, failure, expired, untrusted,
+                manifest == null ? null : Tables.of(manifest.tableRowCounts()));
     }
 
     public BackupSummary(String backupId, String database, State state, Manifest manifest, Verification verification,

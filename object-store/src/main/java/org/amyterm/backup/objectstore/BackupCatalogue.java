@@ -262,7 +262,7 @@ public final class BackupCatalogue implements AutoCloseable {
                 ObjectStore.StoredObjectInfo signature = byKey.get(ObjectLayout.signatureKey(object.key()));
                 switch (l.file()) {
                     case ObjectLayout.MANIFEST_FILE -> files.manifest = read(object, signature, (text, sig) ->
-                            slim(trust.manifest(l, text, sig)));
+                            Slim.of(trust.manifest(l, text, sig)));
                     case ObjectLayout.VERIFICATION_FILE -> files.verification = read(object, signature, (text, sig) ->
                             trust.evidence(l, text, sig));
                     case ObjectLayout.FAILURE_FILE -> files.failure = read(object, signature, (text, sig) ->
@@ -276,7 +276,8 @@ public final class BackupCatalogue implements AutoCloseable {
         List<BackupSummary> result = new ArrayList<>();
         for (Files files : byBackup.values()) {
             List<String> untrusted = new ArrayList<>();
-            Manifest manifest = get(files.manifest, ObjectLayout.MANIFEST_FILE, untrusted);
+            Slim slim = get(files.manifest, ObjectLayout.MANIFEST_FILE, untrusted);
+            Manifest manifest = slim == null ? null : slim.manifest();
             StageFailed failure = get(files.failure, ObjectLayout.FAILURE_FILE, untrusted);
             BackupExpired expired = get(files.expired, ObjectLayout.EXPIRED_FILE, untrusted);
             Verification verification = get(files.verification, ObjectLayout.VERIFICATION_FILE, untrusted);
@@ -299,28 +300,28 @@ public final class BackupCatalogue implements AutoCloseable {
             }
             result.add(new BackupSummary(files.location.backupId(), files.location.database(),
                     BackupSummary.stateOf(manifest, verification, expired), manifest, verification, failure, expired,
-                    untrusted));
+                    untrusted, slim == null ? null : slim.tables()));
         }
         result.sort(Comparator.comparing(BackupSummary::backupId).reversed());
         return List.copyOf(result);
     }
 
     /**
-     * The manifest as the catalogue keeps it: without the chunk hashes and the dump's inventory
-     * (every table, index and sampled row key), which only a restore reads, from the manifest
-     * itself. A backup then costs the catalogue about the same whatever its size or schema.
+     * The manifest as the catalogue keeps it: without the row count of each table (summed up in
+     * {@code tables}), the chunk hashes and the dump's inventory (every table, index and sampled row
+     * key), which only a restore reads, from the manifest itself. A backup then costs the catalogue
+     * about the same whatever its size or schema.
      */
-    private static Manifest slim(Manifest m) {
-        Manifest.StoredObject object = m.object();
-        org.amyterm.backup.contracts.DumpDetails details = m.dumpDetails();
-        if (object.chunkSha256() == null && (details == null || details.inventory() == null)) {
-            return m;
+    private record Slim(Manifest manifest, BackupSummary.Tables tables) {
+        static Slim of(Manifest m) {
+            Manifest.StoredObject object = m.object();
+            org.amyterm.backup.contracts.DumpDetails details = m.dumpDetails();
+            return new Slim(new Manifest(m.formatVersion(), m.backupId(), m.database(), m.reason(), m.nodeRole(),
+                    m.pgServerVersion(), m.pgDumpVersion(), m.schemaVersion(), Map.of(), m.archive(), m.encryption(),
+                    new Manifest.StoredObject(object.key(), object.bytes(), object.sha256(), object.chunkBytes(), null),
+                    m.dumpStartedAt(), m.dumpFinishedAt(), m.storedAt(), details == null ? null
+                            : details.withoutInventory(), m.globals()), BackupSummary.Tables.of(m.tableRowCounts()));
         }
-        return new Manifest(m.formatVersion(), m.backupId(), m.database(), m.reason(), m.nodeRole(), m.pgServerVersion(),
-                m.pgDumpVersion(), m.schemaVersion(), m.tableRowCounts(), m.archive(), m.encryption(),
-                new Manifest.StoredObject(object.key(), object.bytes(), object.sha256(), object.chunkBytes(), null),
-                m.dumpStartedAt(), m.dumpFinishedAt(), m.storedAt(), details == null ? null
-                        : details.withoutInventory(), m.globals());
     }
 
     /**
@@ -353,7 +354,7 @@ public final class BackupCatalogue implements AutoCloseable {
     /** One backup's files, as futures: read from the cache at once, or from the bucket in parallel. */
     private static final class Files {
         final ObjectLayout.Location location;
-        CompletableFuture<Read<Manifest>> manifest;
+        CompletableFuture<Read<Slim>> manifest;
         CompletableFuture<Read<Verification>> verification;
         CompletableFuture<Read<StageFailed>> failure;
         CompletableFuture<Read<BackupExpired>> expired;

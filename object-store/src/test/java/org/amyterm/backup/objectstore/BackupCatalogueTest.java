@@ -294,12 +294,14 @@ class BackupCatalogueTest {
                         List.of(), List.of(), List.of(), "generic", "daily", "PT26H", "PT4H", inventory));
         SignedFiles.KEYS.manifest(store, layout.manifestKey("amyterm", id), rich);
 
-        // Then the catalogue's copy has neither, and everything a listing shows
-        Manifest kept = catalogue.find("amyterm", id).orElseThrow().manifest();
+        // Then the catalogue's copy has none of them (the row counts summed up), and everything a listing shows
+        BackupSummary summary = catalogue.find("amyterm", id).orElseThrow();
+        Manifest kept = summary.manifest();
         assertThat(kept.object().chunkSha256()).isNull();
         assertThat(kept.dumpDetails().inventory()).isNull();
         assertThat(kept.dumpDetails().rpo()).isEqualTo("PT26H");
-        assertThat(kept.tableRowCounts()).containsEntry("public.t0", 5L);
+        assertThat(kept.tableRowCounts()).isEmpty();
+        assertThat(summary.tables()).isEqualTo(new BackupSummary.Tables(1, 5));
         assertThat(kept.object().sha256()).isEqualTo(OBJECT_SHA256);
     }
 
