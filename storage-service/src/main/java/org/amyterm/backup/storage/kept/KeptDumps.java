@@ -4,7 +4,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -83,7 +82,7 @@ public class KeptDumps {
             return new Outcome(dump.backupId(), dump.database(), "deleted", "its spool file is gone (stored or removed)");
         }
         if (kept.keptAt().plus(maxAge).isBefore(clock.instant())) {
-            remove(dump);
+            uploader.discard(dump);
             StageException expired = new StageException(dump.backupId(), dump.database(), Stage.STORE,
                     FailureReason.KEPT_DUMP_EXPIRED, "the dump kept on the spool since " + kept.keptAt()
                             + " was not stored within amyterm.storage.kept.max-age (" + maxAge
@@ -95,7 +94,10 @@ public class KeptDumps {
             events.publish(uploader.store(dump));
             records.forget(dump.backupId());
             return new Outcome(dump.backupId(), dump.database(), "stored", "stored and announced");
-        } catch (StageException e) {
+        } catch (RuntimeException unexpected) {
+            StageException e = unexpected instanceof StageException stage ? stage : new StageException(dump.backupId(),
+                    dump.database(), Stage.STORE, FailureReason.UNEXPECTED, "storing failed unexpectedly: " + unexpected,
+                    unexpected);
             String fate = uploader.giveUp(dump, e.reason());
             if (!Files.exists(spool)) {
                 records.forget(dump.backupId());
@@ -106,19 +108,6 @@ public class KeptDumps {
             return new Outcome(dump.backupId(), dump.database(), "waiting", "[" + e.reason().code() + "] "
                     + e.getMessage() + "; tried again in amyterm.storage.kept.retry-every, removed after "
                     + kept.keptAt().plus(maxAge));
-        }
-    }
-
-    private void remove(org.amyterm.backup.contracts.BackupCompleted dump) {
-        try {
-            Files.deleteIfExists(paths.complete(dump));
-            if (paths.globals(dump).isPresent()) {
-                Files.deleteIfExists(paths.globals(dump).get());
-            }
-            records.forget(dump.backupId());
-        } catch (IOException e) {
-            LOG.errorf("the kept dump of backup %s could not be removed from the spool: %s", dump.backupId(),
-                    e.getMessage());
         }
     }
 }

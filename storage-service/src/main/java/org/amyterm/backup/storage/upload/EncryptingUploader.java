@@ -307,6 +307,11 @@ public class EncryptingUploader {
                 ? "it is not what the dump wrote" : "amyterm.storage.retry.keep-spool-on-give-up=false") + ")";
     }
 
+    /** Removes a kept dump from the spool: its file, the roles file beside it and its kept-dump record. */
+    public void discard(BackupCompleted dump) {
+        deleteSpool(spoolPaths.complete(dump), dump);
+    }
+
     /** Deletes the dump's spool file and the roles file beside it. */
     private void deleteSpool(Path spool, BackupCompleted dump) {
         try {
@@ -317,8 +322,8 @@ public class EncryptingUploader {
                 Files.deleteIfExists(globals.get());
             }
         } catch (IOException e) {
-            LOG.warnf("backup %s of %s is stored, but its spool file %s could not be deleted: %s", dump.backupId(),
-                    dump.database(), spool, e.getMessage());
+            LOG.warnf("the spool file %s of backup %s of %s could not be deleted: %s", spool, dump.backupId(),
+                    dump.database(), e.getMessage());
         }
     }
 
