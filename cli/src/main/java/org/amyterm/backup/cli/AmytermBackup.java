@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
         description = "Back up, list, show and check the backups of Amy-Term's PostgreSQL databases.",
         subcommands = {BackupCommand.class, ListCommand.class, ShowCommand.class, StatusCommand.class,
                 RetentionCommand.class, VerifyCommand.class,
-                RestoreCommand.class, AlertsCommand.class, StoreKeptCommand.class})
+                RestoreCommand.class, AlertsCommand.class, StoreKeptCommand.class, AuditCommand.class})
 public final class AmytermBackup {
 
     @Option(names = "--backup-url", description = "Backup service REST API (env AMYTERM_BACKUP_URL; default ${DEFAULT-VALUE}).",

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -113,8 +114,13 @@ final class RestoreCommand implements Callable<Integer> {
                 + target.user() + "@" + target.host() + ":" + target.port() + "/" + targetDb + " started");
         Instant deadline = Instant.now().plus(timeout);
         int shown = 0;
+        OutageRider rider = new OutageRider(deadline, spec.commandLine().getErr(), "restore " + id);
         while (Instant.now().isBefore(deadline)) {
-            JsonNode progress = root.client().restore(id);
+            Optional<JsonNode> look = rider.look(() -> root.client().restore(id));
+            if (look.isEmpty()) {
+                continue;
+            }
+            JsonNode progress = look.get();
             JsonNode steps = progress.path("steps");
             for (; shown < steps.size(); shown++) {
                 out.println("  " + steps.get(shown).asText());

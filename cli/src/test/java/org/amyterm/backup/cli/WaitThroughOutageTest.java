@@ -100,6 +100,35 @@ class WaitThroughOutageTest {
     }
 
     @Test
+    void restoreRidesOutAVerifierThatIsAwayAndEndsWhenTheTargetIsRestored() throws Exception {
+        // Given a verifier that starts the restore, then answers 503 twice (the bucket behind it away) before it is done
+        services = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        services.createContext("/restores", exchange -> {
+            if (exchange.getRequestMethod().equals("POST")) {
+                answer(exchange, 202, "{\"restoreId\":\"r-1\"}");
+            } else if (looks.incrementAndGet() <= 2) {
+                answer(exchange, 503, "{\"status\":503,\"detail\":\"the bucket cannot be read now\"}");
+            } else {
+                answer(exchange, 200, "{\"state\":\"restored\",\"steps\":[\"restored 12 tables\"]}");
+            }
+        });
+        services.start();
+        String url = "http://127.0.0.1:" + services.getAddress().getPort();
+
+        // When an operator restores the last known good and waits for it
+        int exit = AmytermBackup.run(new String[] {"--verifier-url", url, "restore", "amyterm", "--backup",
+                "last-known-good", "--target-url", "postgresql://restorer@127.0.0.1:5432", "--target-db", "amyterm_new",
+                "--node-role", "central", "--timeout", "2m"}, new PrintWriter(out, true), new PrintWriter(err, true));
+
+        // Then the wait went on through the outage, saying so, and ended with the target restored
+        assertThat(exit).as(err.toString()).isZero();
+        assertThat(err.toString()).contains("still waiting for restore r-1", "HTTP 503", "looking again in 1 s",
+                "looking again in 2 s");
+        assertThat(out.toString()).contains("restored 12 tables", "restored amyterm_new");
+        assertThat(looks.get()).isEqualTo(3);
+    }
+
+    @Test
     void waitStillEndsAtItsTimeoutWhenTheCatalogueNeverComesBack() throws Exception {
         // Given a catalogue that is always away
         BackupRequested request = BackupRequested.of("amyterm", BackupReason.MANUAL, "alice", "k-2", Instant.now());

@@ -1,6 +1,7 @@
 package org.amyterm.backup.contracts;
 
 import java.time.LocalDate;
+import org.amyterm.backup.contracts.audit.AuditCheckpoint;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -97,6 +98,24 @@ public record ObjectLayout(String prefix) {
 
     public String failureKey(String database, String backupId) {
         return backupFolder(database, backupId) + FAILURE_FILE;
+    }
+
+    /**
+     * Where the notifier keeps the checkpoints of its audit trail {@code trail}: beside the
+     * databases, in a folder no database name can take.
+     */
+    public String auditCheckpointsPrefix(String trail) {
+        return root() + ".audit/" + AuditCheckpoint.requireTrailName(trail) + "/checkpoints/";
+    }
+
+    /** The checkpoint of the trail's first {@code lines} lines. */
+    public String auditCheckpointKey(String trail, long lines) {
+        return auditCheckpointsPrefix(trail) + auditCheckpointFileName(lines);
+    }
+
+    /** A checkpoint's file name: its line count, zero-padded so names sort as counts do. */
+    public static String auditCheckpointFileName(long lines) {
+        return String.format("%012d.json", lines);
     }
 
     /** Everything under the layout; list it to rebuild the catalogue. */

@@ -78,6 +78,14 @@ class LocalStackTest {
             assertThat(after.values()).noneMatch(pid -> ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive).orElse(false));
             assertThat(ProcessHandle.allProcesses().map(p -> p.info().commandLine().orElse(""))
                     .filter(cmd -> cmd.contains(state.toString()))).isEmpty();
+
+            // and its audit trail, across the notifier's kill and restart and checkpointed at its stop,
+            // proves itself with the stack's key against the checkpoints in the bucket
+            Path checkpoints = state.resolve("s3/data/amyterm-backups/amyterm/.audit/notifier/checkpoints");
+            Run audit = run(env, "bin/amyterm-backup", "audit", "verify", state.resolve("audit.jsonl").toString(),
+                    "--key-file", state.resolve("keys/audit.key").toString(), "--checkpoints", checkpoints.toString());
+            assertThat(audit.exit()).as(audit.output()).isZero();
+            assertThat(audit.output()).contains("audit trail intact", "checkpoints match");
         } finally {
             run(env, "deploy/local/stack", "down");
             copyLogs(state.resolve("logs"), TestDirs.server("local-stack-logs"));

@@ -298,12 +298,21 @@ final class Pipeline {
         start("verifier-service", verifier, verifierPort);
 
         notifierPort = FreePort.next();
+        Path auditKey = logs.resolve("audit.key");
+        try {
+            if (!Files.exists(auditKey)) { // kept: an earlier run's trail in this folder was sealed with it
+                Files.writeString(auditKey, UUID.randomUUID() + "-" + UUID.randomUUID());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         Map<String, String> notifier = new HashMap<>(kafkaEnv);
         notifier.putAll(storeEnv);
         notifier.putAll(Map.of(
                 "QUARKUS_HTTP_PORT", Integer.toString(notifierPort),
                 "AMYTERM_NOTIFIER_WEBHOOK_URL", webhook.url(),
                 "AMYTERM_NOTIFIER_AUDIT_OUTPUT", logs.resolve("audit.jsonl").toString(),
+                "AMYTERM_NOTIFIER_AUDIT_KEY_FILE", auditKey.toString(),
                 // a killed notifier's partitions move on to its restart within seconds
                 "KAFKA_SESSION_TIMEOUT_MS", "10000"));
         start("notifier-service", notifier, notifierPort);

@@ -3,7 +3,10 @@ package org.amyterm.backup.notifier;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -59,6 +62,10 @@ public class NotifierResource implements QuarkusTestResourceLifecycleManager {
     public static WebhookReceiver pagerDuty;
     public static GreenMail mail;
     public static Path audit;
+    /** The secret sealing the audit trail (what an auditor holds). */
+    public static Path auditKey;
+    /** This run's trail name: checkpoints of earlier runs (other keys) stay apart in the bucket. */
+    public static final String AUDIT_TRAIL = "unit-" + UUID.randomUUID().toString().substring(0, 8);
     public static Path log;
     public static KafkaBroker broker;
     public static CuttingRelay relay;
@@ -124,6 +131,15 @@ public class NotifierResource implements QuarkusTestResourceLifecycleManager {
         storeBackup(BUCKET_PLANTED, Instant.now().minus(Duration.ofMinutes(10)), false);
         storeBackup(BUCKET_ONLY, Instant.now().minus(Duration.ofHours(2)), true, "PT1H");
         config.put("amyterm.notifier.audit.output", audit.toString());
+        auditKey = dir.resolve("audit.key");
+        try {
+            Files.writeString(auditKey, UUID.randomUUID() + "-" + UUID.randomUUID() + "\n");
+            Files.deleteIfExists(audit); // an earlier run's lines were sealed with its own key
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        config.put("amyterm.notifier.audit.key-file", auditKey.toString());
+        config.put("amyterm.notifier.audit.trail", AUDIT_TRAIL);
         // a new dead-letter topic is found within seconds, not the default half minute
         config.put("mp.messaging.incoming.dead-letters.metadata.max.age.ms", "3000");
         config.put("amyterm.notifier.dead-letters.quiet-period", "30s");
@@ -176,8 +192,8 @@ public class NotifierResource implements QuarkusTestResourceLifecycleManager {
         broker = null;
         try {
             relay.close();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         webhook.close();
         slack.close();

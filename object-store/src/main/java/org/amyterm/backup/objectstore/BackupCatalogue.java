@@ -44,10 +44,6 @@ import org.jboss.logging.Logger;
  */
 public final class BackupCatalogue implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(BackupCatalogue.class);
-    /** Parsed files kept; beyond this the least recently used go (about 1 KiB each). */
-    private static final int CACHED_FILES = 30_000;
-    /** Folder listings kept (a database's months over 20 years is 240); beyond this the oldest go. */
-    private static final int CACHED_LISTINGS = 5_000;
     private static final int PARALLEL_READS = 8;
 
     private final ObjectStore store;
@@ -55,11 +51,12 @@ public final class BackupCatalogue implements AutoCloseable {
     private final CatalogueTrust trust;
     private final Duration settledRelistAfter;
     private final Duration settledMaxAge;
+    private final Limits limits;
     private final Clock clock;
     private final Map<String, Parsed> cache = new LinkedHashMap<>(1024, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Parsed> eldest) {
-            return size() > CACHED_FILES;
+            return size() > limits.cachedFiles();
         }
     };
     /** Month folder prefix to its backups as last listed; a year folder prefix to its month folders. */
@@ -73,13 +70,29 @@ public final class BackupCatalogue implements AutoCloseable {
     /** One thread for background relisting, which waits on the listers and readers like a caller. */
     private final ExecutorService relister;
 
+    /**
+     * What bounds the catalogue's memory, whatever the bucket holds: parsed files kept (the least
+     * recently used go beyond it; about 1 KiB each, a manifest's inventory is not kept) and folder
+     * listings kept (the oldest go; a database's months over 20 years are 240).
+     */
+    public record Limits(int cachedFiles, int cachedListings) {
+        public static final Limits DEFAULT = new Limits(30_000, 5_000);
+
+        public Limits {
+            if (cachedFiles < 1 || cachedListings < 1) {
+                throw new IllegalArgumentException("amyterm.store.catalogue.cached-files and cached-listings must be"
+                        + " positive (were " + cachedFiles + ", " + cachedListings + ")");
+            }
+        }
+    }
+
     public BackupCatalogue(ObjectStore store, ObjectLayout layout, CatalogueTrust trust, Duration settledRelistAfter,
-            Duration settledMaxAge) {
-        this(store, layout, trust, settledRelistAfter, settledMaxAge, Clock.systemUTC());
+            Duration settledMaxAge, Limits limits) {
+        this(store, layout, trust, settledRelistAfter, settledMaxAge, limits, Clock.systemUTC());
     }
 
     BackupCatalogue(ObjectStore store, ObjectLayout layout, CatalogueTrust trust, Duration settledRelistAfter,
-            Duration settledMaxAge, Clock clock) {
+            Duration settledMaxAge, Limits limits, Clock clock) {
         if (settledMaxAge.compareTo(settledRelistAfter) < 0) {
             throw new IllegalArgumentException("amyterm.store.catalogue.settled-max-age (" + settledMaxAge
                     + ") must not be shorter than settled-relist-after (" + settledRelistAfter + ")");
@@ -89,6 +102,7 @@ public final class BackupCatalogue implements AutoCloseable {
         this.trust = trust;
         this.settledRelistAfter = settledRelistAfter;
         this.settledMaxAge = settledMaxAge;
+        this.limits = limits;
         this.clock = clock;
         AtomicInteger threads = new AtomicInteger();
         this.readers = Executors.newFixedThreadPool(PARALLEL_READS, task -> daemon(task, "catalogue-reader-"
@@ -96,6 +110,18 @@ public final class BackupCatalogue implements AutoCloseable {
         this.listers = Executors.newFixedThreadPool(PARALLEL_READS, task -> daemon(task, "catalogue-lister-"
                 + threads.incrementAndGet()));
         this.relister = Executors.newSingleThreadExecutor(task -> daemon(task, "catalogue-relister"));
+    }
+
+    /** Parsed files held now (test seam: bounded by {@link Limits#cachedFiles()}). */
+    int filesHeld() {
+        synchronized (cache) {
+            return cache.size();
+        }
+    }
+
+    /** Month and year listings held now, each bounded by {@link Limits#cachedListings()} (test seam). */
+    int listingsHeld() {
+        return Math.max(months.size(), years.size());
     }
 
     private static Thread daemon(Runnable task, String name) {
@@ -202,7 +228,7 @@ public final class BackupCatalogue implements AutoCloseable {
 
     private <T> void keep(ConcurrentHashMap<String, Listed<T>> views, String folder, Listed<T> known, Listed<T> fresh) {
         boolean kept = known == null ? views.putIfAbsent(folder, fresh) == null : views.replace(folder, known, fresh);
-        if (kept && views.size() > CACHED_LISTINGS) {
+        if (kept && views.size() > limits.cachedListings()) {
             views.entrySet().stream().min(Comparator.comparing(e -> e.getValue().listedAt()))
                     .ifPresent(oldest -> views.remove(oldest.getKey(), oldest.getValue()));
         }

@@ -79,6 +79,18 @@ public interface ObjectStoreConfig {
         /** A settled month's listing older than this is listed again before answering. */
         @WithDefault("15m")
         java.time.Duration settledMaxAge();
+
+        /** Parsed manifests, evidence and records kept in memory (about 1 KiB each); the least recently used go beyond it. */
+        @WithDefault("30000")
+        int cachedFiles();
+
+        /** Folder listings kept in memory; the oldest go beyond it. */
+        @WithDefault("5000")
+        int cachedListings();
+
+        default BackupCatalogue.Limits limits() {
+            return new BackupCatalogue.Limits(cachedFiles(), cachedListings());
+        }
     }
 
     Retry retry();

@@ -38,7 +38,7 @@ public class ObjectStoreProducer {
                 TrustedKeys.load(config.trust().manifestKeyFiles(), "amyterm.store.trust.manifest-key-files"),
                 TrustedKeys.load(config.trust().evidenceKeyFiles(), "amyterm.store.trust.evidence-key-files"), layout);
         return new BackupCatalogue(store, layout, trust, config.catalogue().settledRelistAfter(),
-                config.catalogue().settledMaxAge());
+                config.catalogue().settledMaxAge(), config.catalogue().limits());
     }
 
     void close(@Disposes BackupCatalogue catalogue) {

@@ -41,7 +41,7 @@ class BackupCatalogueTest {
     private static S3ObjectStore store;
     private final ObjectLayout layout = new ObjectLayout("cat-" + UUID.randomUUID());
     private final SettableClock clock = new SettableClock(Instant.parse("2026-11-28T09:00:00Z"));
-    private final BackupCatalogue catalogue = new BackupCatalogue(store, layout, SignedFiles.KEYS.trust(layout), RELIST_AFTER, MAX_AGE, clock);
+    private final BackupCatalogue catalogue = new BackupCatalogue(store, layout, SignedFiles.KEYS.trust(layout), RELIST_AFTER, MAX_AGE, BackupCatalogue.Limits.DEFAULT, clock);
     private static final Duration RELIST_AFTER = Duration.ofMinutes(1);
     private static final Duration MAX_AGE = Duration.ofMinutes(15);
     private static final String OBJECT_SHA256 = "b".repeat(64);
@@ -79,6 +79,28 @@ class BackupCatalogueTest {
         assertThat(catalogue.find(stored)).map(BackupSummary::database).contains("amyterm");
         store.putText(layout.root() + ".retention/last-run", "not a database");
         assertThat(catalogue.databases()).containsExactly("amyterm");
+    }
+
+    @Test
+    void memoryStaysWithinTheConfiguredLimitsWhateverTheBucketHolds() {
+        // Given a catalogue allowed 3 parsed files and 2 listings, and backups in five months of two years
+        List<String> ids = new java.util.ArrayList<>();
+        for (String day : List.of("2025-11-01", "2025-12-01", "2026-08-01", "2026-09-01", "2026-10-01")) {
+            ids.add(backup(day + "T01:30:00Z", true));
+        }
+        try (BackupCatalogue small = new BackupCatalogue(store, layout, SignedFiles.KEYS.trust(layout), RELIST_AFTER,
+                MAX_AGE, new BackupCatalogue.Limits(3, 2), clock)) {
+            // When it lists them all, twice
+            assertThat(small.list("amyterm")).hasSize(5).allMatch(b -> b.state() == BackupSummary.State.VERIFIED);
+            assertThat(small.list("amyterm")).extracting(BackupSummary::backupId).containsExactlyInAnyOrderElementsOf(ids);
+
+            // Then it still answers right, holding no more than it was allowed
+            assertThat(small.filesHeld()).isPositive().isLessThanOrEqualTo(3);
+            assertThat(small.listingsHeld()).isPositive().isLessThanOrEqualTo(2);
+        }
+        // (the default limits hold all of it)
+        catalogue.list("amyterm");
+        assertThat(catalogue.filesHeld()).isGreaterThan(3);
     }
 
     @Test
@@ -166,7 +188,7 @@ class BackupCatalogueTest {
 
         // Then the same catalogue sees each change, and one made afresh agrees with it
         assertThat(catalogue.list("amyterm").get(0).state()).isEqualTo(BackupSummary.State.VERIFICATION_FAILED);
-        try (BackupCatalogue fresh = new BackupCatalogue(store, layout, SignedFiles.KEYS.trust(layout), RELIST_AFTER, MAX_AGE, clock)) {
+        try (BackupCatalogue fresh = new BackupCatalogue(store, layout, SignedFiles.KEYS.trust(layout), RELIST_AFTER, MAX_AGE, BackupCatalogue.Limits.DEFAULT, clock)) {
             assertThat(fresh.list("amyterm")).isEqualTo(catalogue.list("amyterm"));
         }
     }

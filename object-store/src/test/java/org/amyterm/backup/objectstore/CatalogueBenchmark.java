@@ -81,7 +81,7 @@ class CatalogueBenchmark {
                 Duration.between(filling, Instant.now()).toMillis());
 
         try (BackupCatalogue fresh = new BackupCatalogue(store, layout, SignedFiles.KEYS.trust(layout), Duration.ofMinutes(1),
-                Duration.ofMinutes(15))) {
+                Duration.ofMinutes(15), BackupCatalogue.Limits.DEFAULT)) {
             long cold = time(() -> assertThat(fresh.list("amyterm")).hasSize(count)
                     .allMatch(b -> b.state() == BackupSummary.State.VERIFIED));
             List<Long> warm = median(() -> assertThat(fresh.list("amyterm")).hasSize(count));

@@ -3,6 +3,11 @@ package org.amyterm.backup.dumper.request;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.amyterm.backup.contracts.BackupCompleted;
 import org.amyterm.backup.contracts.BackupRequested;
@@ -20,7 +25,8 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 /**
- * Takes backup requests off {@code backup.requests}: dump, then announce the dump. A request that
+ * Takes backup requests off {@code backup.requests}: dump (announcing it as started without waiting
+ * for the broker), then announce the finished dump. A request that
  * cannot be read is rejected to the dead-letter topic; one that may not run (see
  * {@link RequestAdmission}) becomes a StageFailed. A dump that fails for a reason that may pass (the
  * server restarting, a lock held) is tried again with backoff for {@code amyterm.backup.retry.window},
@@ -29,6 +35,7 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class BackupRequestConsumer {
     private static final Logger LOG = Logger.getLogger(BackupRequestConsumer.class);
+    private static final int WAITING_ANNOUNCEMENTS = 64;
 
     private final DumpRunner dumps;
     private final EventPublisher events;
@@ -36,6 +43,12 @@ public class BackupRequestConsumer {
     private final RequestAdmission admission;
     private final RetryWindow retries;
     private final DumpMetrics metrics;
+    private final ExecutorService announcer = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+            new ArrayBlockingQueue<>(WAITING_ANNOUNCEMENTS), task -> {
+                Thread thread = new Thread(task, "dump-announcer");
+                thread.setDaemon(true);
+                return thread;
+            });
 
     public BackupRequestConsumer(DumpRunner dumps, EventPublisher events, BackupConfig config,
             SourceDatabases databases, DumpMetrics metrics) {
@@ -99,13 +112,25 @@ public class BackupRequestConsumer {
         return true;
     }
 
-    /** Best effort: without it the storage service stores from the finished spool file instead. */
+    /**
+     * Handed off, never waited for: a broker that is away must not hold the dump, and with it the
+     * snapshot on the source. Best effort: without it the storage service stores from the finished
+     * spool file instead, and one that arrives after the dump ended starts nothing there. At most
+     * {@link #WAITING_ANNOUNCEMENTS} wait behind one the broker holds up; more are dropped, logged.
+     */
     private void announce(BackupStarted started) {
         try {
-            events.publish(started);
-        } catch (RuntimeException e) {
-            LOG.warnf("could not announce the dump of %s (backup %s) as started; it is stored once complete: %s",
-                    started.database(), started.backupId(), e.getMessage());
+            announcer.execute(() -> {
+                try {
+                    events.publish(started);
+                } catch (RuntimeException e) {
+                    LOG.warnf("could not announce the dump of %s (backup %s) as started; it is stored once complete: %s",
+                            started.database(), started.backupId(), e.getMessage());
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            LOG.warnf("%d dump announcements wait for the broker already; the dump of %s (backup %s) is stored once"
+                    + " complete", WAITING_ANNOUNCEMENTS, started.database(), started.backupId());
         }
     }
 }

@@ -1,37 +1,41 @@
 package org.amyterm.backup.notifier.audit;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
+import org.amyterm.backup.contracts.audit.AuditLine;
 
 /**
  * Appends lines, each holding the sha256 (hex) of the line before it, so removing or changing a
  * line breaks the chain at the next one. A file continues its chain after a restart (its last line
- * is read back); the first line of a file, or of stdout, follows 64 zeros.
+ * is read back, its lines counted); the first line of a file, or of stdout, follows 64 zeros. A line
+ * appended to a file is on disk (fsync) before {@link #append} returns.
  */
 final class HashChain implements AutoCloseable {
-    static final String GENESIS = "0".repeat(64);
     /** How much of a file's end is read back at start: its last line, and the ids of recent lines. */
     private static final int TAIL_BYTES = 1 << 20;
 
+    private final FileChannel file;
     private final OutputStream out;
-    private final boolean closeOut;
     private String previous;
+    private long lines;
     private final List<String> tail;
 
-    private HashChain(OutputStream out, boolean closeOut, String previous, List<String> tail) {
+    private HashChain(FileChannel file, OutputStream out, String previous, long lines, List<String> tail) {
+        this.file = file;
         this.out = out;
-        this.closeOut = closeOut;
         this.previous = previous;
+        this.lines = lines;
         this.tail = tail;
     }
 
@@ -40,13 +44,18 @@ final class HashChain implements AutoCloseable {
             Files.createDirectories(file.getParent());
         }
         List<String> tail = tail(file);
-        String previous = tail.isEmpty() ? GENESIS : sha256(tail.get(tail.size() - 1));
-        return new HashChain(Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND), true,
-                previous, tail);
+        String previous = tail.isEmpty() ? AuditLine.GENESIS : AuditLine.sha256(tail.get(tail.size() - 1));
+        return new HashChain(FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND), null, previous, countLines(file), tail);
     }
 
     static HashChain to(OutputStream out) {
-        return new HashChain(out, false, GENESIS, List.of());
+        return new HashChain(null, out, AuditLine.GENESIS, 0, List.of());
+    }
+
+    /** Whether the chain is a file (whose lines are counted and can be checkpointed). */
+    boolean isFile() {
+        return file != null;
     }
 
     /** The complete lines at the end of the file, oldest first (what a restart may have written already). */
@@ -59,19 +68,45 @@ final class HashChain implements AutoCloseable {
         return previous;
     }
 
-    /** Writes the line (which must carry {@link #previous()}) and moves the chain on. */
-    synchronized void append(String line) throws IOException {
-        out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
-        out.flush();
-        previous = sha256(line);
+    /** How many lines the chain holds, and the sha256 of the last: what a checkpoint vouches for. */
+    synchronized Head head() {
+        return new Head(lines, previous);
     }
 
-    static String sha256(String line) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(line.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    record Head(long lines, String sha256) {
+    }
+
+    /** Writes the line (which must carry {@link #previous()}), forces it to disk, and moves the chain on. */
+    synchronized void append(String line) throws IOException {
+        byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
+        if (file != null) {
+            ByteBuffer buffer = ByteBuffer.wrap(bytes);
+            while (buffer.hasRemaining()) {
+                file.write(buffer);
+            }
+            // on disk before the event is acknowledged: a crash cannot lose a line whose offset was committed
+            file.force(false);
+        } else {
+            out.write(bytes);
+            out.flush();
         }
+        previous = AuditLine.sha256(line);
+        lines++;
+    }
+
+    private static long countLines(Path file) throws IOException {
+        long count = 0;
+        byte[] buffer = new byte[1 << 16];
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                for (int i = 0; i < n; i++) {
+                    if (buffer[i] == '\n') {
+                        count++;
+                    }
+                }
+            }
+        }
+        return count;
     }
 
     private static List<String> tail(Path file) throws IOException {
@@ -92,7 +127,7 @@ final class HashChain implements AutoCloseable {
             }
             if (!text.isEmpty() && !text.endsWith("\n")) {
                 throw new IOException(file + " ends in an incomplete line (a crash while writing?): move it aside,"
-                        + " keeping it as evidence, and start a new file");
+                        + " keeping it as evidence, and start a new file under a new amyterm.notifier.audit.trail");
             }
             return lines;
         }
@@ -100,8 +135,8 @@ final class HashChain implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        if (closeOut) {
-            out.close();
+        if (file != null) {
+            file.close();
         } else {
             out.flush();
         }

@@ -164,5 +164,23 @@ public interface NotifierConfig {
         /** {@code none}, {@code stdout}, or the path of a file the trail is appended to. */
         @WithDefault("none")
         String output();
+
+        /**
+         * The file holding the secret (at least 32 bytes) that seals each line and checkpoint
+         * (HMAC-SHA256); required unless output is none. Auditors check the trail with it.
+         */
+        Optional<java.nio.file.Path> keyFile();
+
+        /** The trail's name in its checkpoints' keys ({@code .audit/<trail>/checkpoints/}); a new file takes a new name. */
+        @WithDefault("notifier")
+        String trail();
+
+        /** How often a checkpoint (line count and chain head) of a file trail is written to the bucket, if lines were added; and at shutdown. */
+        @WithDefault("10m")
+        Duration checkpointEvery();
+
+        /** How long Object Lock keeps each checkpoint, where the bucket locks objects (amyterm.store.object-lock). */
+        @WithDefault("400d")
+        Duration checkpointLock();
     }
 }
