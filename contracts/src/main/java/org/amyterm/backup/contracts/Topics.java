@@ -14,6 +14,11 @@ public final class Topics {
     public static final String EXPIRED = "backup.expired";
     /** The notifier's alerts (AlertChanged), compacted: the latest record of each alert is its state. */
     public static final String ALERTS = "backup.alerts";
+    /**
+     * Nothing is written here: the notifier replica holding its partition 0 in the consumer group
+     * {@code notifier-active} is the active one (watchdog, audit trail).
+     */
+    public static final String NOTIFIER_ACTIVE = "backup.notifier.active";
     /** Suffix of the dead-letter topic of each consumed topic, e.g. {@code backup.completed.dlq}. */
     public static final String DLQ_SUFFIX = ".dlq";
 

@@ -659,6 +659,9 @@ class BackupPipelineTest {
                         java.util.Optional::isPresent).orElseThrow();
         pipeline.kafka.stop();
         Instant stopped = Instant.now();
+        String backupLog = Files.readString(pipeline.logs.resolve("backup-service.log"));
+        System.out.printf("the dump was announced %s the broker stopped%n",
+                backupLog.contains("to " + pipeline.spool.resolve(partial)) ? "before" : "after");
         // Then the dump does not wait for the broker: it ends (its spool file complete, its snapshot on
         // the source released) while the broker is still away (main as of 7adb6c6 held it for the outage)
         await().atMost(Duration.ofSeconds(80)).pollInterval(Duration.ofMillis(100))

@@ -302,6 +302,7 @@ final class Pipeline {
         try {
             if (!Files.exists(auditKey)) { // kept: an earlier run's trail in this folder was sealed with it
                 Files.writeString(auditKey, UUID.randomUUID() + "-" + UUID.randomUUID());
+                Files.deleteIfExists(logs.resolve("audit.jsonl")); // sealed with another key, or none
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

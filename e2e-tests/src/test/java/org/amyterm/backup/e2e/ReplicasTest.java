@@ -24,6 +24,9 @@ import org.amyterm.backup.testsupport.TestServers;
 import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -33,6 +36,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * being killed (SIGKILL: no shutdown hook, no goodbye to its consumer group) in the middle of its
  * stage: every backup ends stored and verified exactly once, and nothing is left behind.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReplicasTest {
     private static final List<String> SERVICES = List.of("backup-service", "storage-service", "verifier-service",
             "notifier-service");
@@ -93,6 +97,7 @@ class ReplicasTest {
     }
 
     @Test
+    @Order(1)
     void everyBackupIsStoredAndVerifiedOnceThoughOneReplicaOfEachServiceIsKilledMidStage() throws Exception {
         // Given two replicas of each service and databases whose requests spread over every partition
         Map<String, String> requested = new java.util.concurrent.ConcurrentHashMap<>();
@@ -179,6 +184,109 @@ class ReplicasTest {
             }
         });
         assertThat(openings.values()).allMatch(count -> count == 1);
+    }
+
+    @Test
+    @Order(2)
+    void activeNotifierKilledDuringABurstOfFiftyFailuresHandsOverWithEachAlertOpenedOnceAndTheAuditChainIntact()
+            throws Exception {
+        // Given two notifier replicas alive (a third is started: the first may have been killed already), one active
+        ServerProcess third = pipeline.startReplica("notifier-service", "notifier-service-3.log");
+        Map<ServerProcess, Integer> notifiers = new HashMap<>();
+        if (pipeline.first("notifier-service").isAlive()) {
+            notifiers.put(pipeline.first("notifier-service"), pipeline.notifierPort);
+        }
+        notifiers.put(seconds.get("notifier-service"), pipeline.portOf(seconds.get("notifier-service")));
+        notifiers.put(third, pipeline.portOf(third));
+        ServerProcess active = await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> activeNotifiers(notifiers), list -> list.size() == 1).get(0);
+
+        // When 50 databases fail their dump in a burst, and the active replica is killed (SIGKILL) a fifth of the way in
+        String run = java.util.UUID.randomUUID().toString().substring(0, 6);
+        List<String> alerts = new ArrayList<>();
+        List<String> eventIds = new ArrayList<>();
+        java.util.Properties producerConfig = new java.util.Properties();
+        producerConfig.put(org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(producerConfig,
+                new org.apache.kafka.common.serialization.StringSerializer(),
+                new org.apache.kafka.common.serialization.StringSerializer())) {
+            for (int i = 0; i < 50; i++) {
+                String database = "failover_" + run + "_" + i;
+                org.amyterm.backup.contracts.StageFailed failed = org.amyterm.backup.contracts.StageFailed.of(
+                        org.amyterm.backup.contracts.BackupId.of(java.time.Instant.now(), database), database,
+                        org.amyterm.backup.contracts.Stage.DUMP, org.amyterm.backup.contracts.FailureReason.SOURCE_UNREACHABLE,
+                        "the source server did not answer", java.time.Instant.now());
+                String eventId = java.util.UUID.randomUUID().toString();
+                var record = new org.apache.kafka.clients.producer.ProducerRecord<>(
+                        org.amyterm.backup.contracts.Topics.FAILED, database,
+                        org.amyterm.backup.contracts.EventJson.write(failed));
+                record.headers().add("ce_specversion", "1.0".getBytes(StandardCharsets.UTF_8));
+                record.headers().add("ce_id", eventId.getBytes(StandardCharsets.UTF_8));
+                record.headers().add("ce_source", "urn:amyterm-backup:e2e-burst".getBytes(StandardCharsets.UTF_8));
+                record.headers().add("ce_type", failed.cloudEventType().getBytes(StandardCharsets.UTF_8));
+                record.headers().add("ce_subject", database.getBytes(StandardCharsets.UTF_8));
+                producer.send(record).get();
+                alerts.add("dump-failed/" + database);
+                eventIds.add(eventId);
+                if (i == 9) {
+                    active.stop("KILL");
+                }
+            }
+        }
+        notifiers.remove(active);
+
+        // Then another replica becomes the active one (the session timeout is 10 s here)
+        await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> activeNotifiers(notifiers), list -> list.size() == 1);
+        // and every alert reaches the webhook, each opened once: one notice per alert (a delivery the killed
+        // replica made but had not committed may come again with the same ce-id, which receivers drop), none reopened
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            Map<String, Set<String>> opened = new HashMap<>();
+            for (var request : pipeline.webhook.requests()) {
+                Matcher alert = Pattern.compile("\"alertId\":\"([^\"]+)\"").matcher(request.body());
+                if (alert.find() && alerts.contains(alert.group(1))) {
+                    assertThat(request.body()).as(alert.group(1)).contains("\"transition\":\"opened\"")
+                            .contains("\"revision\":1");
+                    opened.computeIfAbsent(alert.group(1), k -> new HashSet<>()).add(request.headers().get("ce-id"));
+                }
+            }
+            assertThat(opened.keySet()).containsExactlyInAnyOrderElementsOf(alerts);
+            assertThat(opened.values()).allMatch(ids -> ids.size() == 1);
+        });
+        // and the audit trail holds each of the 50 events once, its chain unbroken across the takeover
+        java.nio.file.Path trail = pipeline.logs.resolve("audit.jsonl");
+        org.amyterm.backup.contracts.audit.AuditKey key = org.amyterm.backup.contracts.audit.AuditKey.fromFile(
+                pipeline.logs.resolve("audit.key"));
+        await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            List<String> lines = Files.readAllLines(trail);
+            for (String eventId : eventIds) {
+                assertThat(lines).as(eventId).filteredOn(line -> line.contains("\"id\":\"" + eventId + "\"")).hasSize(1);
+            }
+        });
+        try (java.io.BufferedReader lines = Files.newBufferedReader(trail)) {
+            var report = new org.amyterm.backup.contracts.audit.AuditTrailCheck(key, "notifier").check(lines, Map.of());
+            assertThat(report.intact()).as(report.findings().toString()).isTrue();
+        }
+    }
+
+    /** The notifier replicas that say they are active ({@code amyterm_notifier_active 1.0}). */
+    private static List<ServerProcess> activeNotifiers(Map<ServerProcess, Integer> notifiers) {
+        List<ServerProcess> active = new ArrayList<>();
+        for (Map.Entry<ServerProcess, Integer> notifier : notifiers.entrySet()) {
+            try {
+                String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + notifier.getValue() + "/q/metrics")).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+                if (metrics.lines().anyMatch(line -> line.matches("amyterm_notifier_active(\\{[^}]*})? 1\\.0"))) {
+                    active.add(notifier.getKey());
+                }
+            } catch (IOException e) {
+                // not answering: not active
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return active;
     }
 
     /** Whether the replica's log shows work on one of these backups begun and not ended. */

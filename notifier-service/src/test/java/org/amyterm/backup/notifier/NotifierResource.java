@@ -144,7 +144,8 @@ public class NotifierResource implements QuarkusTestResourceLifecycleManager {
         config.put("mp.messaging.incoming.dead-letters.metadata.max.age.ms", "3000");
         config.put("amyterm.notifier.dead-letters.quiet-period", "30s");
         config.put("amyterm.notifier.refusals.quiet-period", "30s");
-        config.put("mp.messaging.incoming.audit.metadata.max.age.ms", "3000");
+        // a new topic is read by the audit trail within seconds
+        config.put("kafka.metadata.max.age.ms", "3000");
         return config;
     }
 

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.amyterm.backup.contracts.audit.AuditLine;
@@ -39,14 +40,41 @@ final class HashChain implements AutoCloseable {
         this.tail = tail;
     }
 
-    static HashChain toFile(Path file) throws IOException {
+    /**
+     * The chain of {@code file}, holding the file's lock until {@link #close()}: another notifier
+     * replica writing the same file (a shared volume) waits for it, up to {@code lockWait}, and then
+     * reads the end this one wrote.
+     */
+    static HashChain toFile(Path file, Duration lockWait) throws IOException {
         if (file.getParent() != null) {
             Files.createDirectories(file.getParent());
         }
-        List<String> tail = tail(file);
-        String previous = tail.isEmpty() ? AuditLine.GENESIS : AuditLine.sha256(tail.get(tail.size() - 1));
-        return new HashChain(FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND), null, previous, countLines(file), tail);
+        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND);
+        try {
+            lock(channel, file, lockWait);
+            List<String> tail = tail(file);
+            String previous = tail.isEmpty() ? AuditLine.GENESIS : AuditLine.sha256(tail.get(tail.size() - 1));
+            return new HashChain(channel, null, previous, countLines(file), tail);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    private static void lock(FileChannel channel, Path file, Duration wait) throws IOException {
+        long until = System.nanoTime() + wait.toNanos();
+        while (channel.tryLock() == null) {
+            if (System.nanoTime() > until) {
+                throw new IOException(file + " is locked by another process (another notifier replica) for longer than " + wait);
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for the lock of " + file, e);
+            }
+        }
     }
 
     static HashChain to(OutputStream out) {

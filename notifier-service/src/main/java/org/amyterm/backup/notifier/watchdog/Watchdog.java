@@ -17,6 +17,7 @@ import org.amyterm.backup.contracts.AlertChanged;
 import org.amyterm.backup.contracts.AlertChanged.Severity;
 import org.amyterm.backup.contracts.ObjectLayout;
 import org.amyterm.backup.contracts.RecoveryObjectives;
+import org.amyterm.backup.notifier.active.ActiveReplica;
 import org.amyterm.backup.notifier.config.NotifierConfig;
 import org.amyterm.backup.notifier.config.NotifierConfig.Watchdog.Watched;
 import org.amyterm.backup.notifier.lifecycle.AlertBook;
@@ -50,13 +51,15 @@ public class Watchdog {
     private final BackupCatalogue catalogue;
     private final AlertBook book;
     private final MeterRegistry registry;
+    private final ActiveReplica replica;
     private final Clock clock;
     private final Instant watchingSince;
     private final Set<String> gauged = ConcurrentHashMap.newKeySet();
 
     public Watchdog(NotifierConfig config, Freshness freshness, BackupCatalogue catalogue, AlertBook book,
-            MeterRegistry registry) {
+            MeterRegistry registry, ActiveReplica replica) {
         this.config = config;
+        this.replica = replica;
         this.freshness = freshness;
         this.catalogue = catalogue;
         this.book = book;
@@ -87,6 +90,9 @@ public class Watchdog {
 
     @Scheduled(every = "${amyterm.notifier.watchdog.every:1m}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void tick() {
+        if (!replica.isActive()) {
+            return; // the active replica watches; two would open each alert twice
+        }
         for (String database : watched()) {
             try {
                 check(database);

@@ -92,6 +92,8 @@ class WatchdogTest {
         String text = HttpClient.newHttpClient().send(HttpRequest.newBuilder(metrics).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         assertThat(text).contains("amyterm_backup_rpo_seconds{database=\"" + NotifierResource.BUCKET_ONLY + "\"} 3600.0");
+        // (the watchdog runs on the active replica: this one, alone in its group)
+        assertThat(text).containsPattern("(?m)^amyterm_notifier_active(\\{[^}]*})? 1\\.0$");
     }
 
     @Test
