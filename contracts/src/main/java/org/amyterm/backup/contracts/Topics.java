@@ -12,6 +12,8 @@ public final class Topics {
     public static final String RESTORED = "backup.restored";
     public static final String FAILED = "backup.failed";
     public static final String EXPIRED = "backup.expired";
+    /** Which databases each backup service is configured for (ScheduleDeclared), compacted: key = the service. */
+    public static final String SCHEDULES = "backup.schedules";
     /** The notifier's alerts (AlertChanged), compacted: the latest record of each alert is its state. */
     public static final String ALERTS = "backup.alerts";
     /**

@@ -31,6 +31,19 @@ class EventJsonTest {
         assertThat(read.kafkaKey()).isEqualTo("amyterm");
     }
 
+    @Test
+    void scheduleDeclarationIsKeyedByItsServiceAndRefusesAHostileDatabaseName() {
+        ScheduleDeclared declared = new ScheduleDeclared("backup-service", List.of("amyterm", "regional_1"),
+                java.time.Instant.parse("2026-12-06T10:00:00Z"));
+        ScheduleDeclared read = EventJson.read(EventJson.write(declared), ScheduleDeclared.class);
+        assertThat(read).isEqualTo(declared);
+        assertThat(EventJson.write(declared)).doesNotContain("\"database\"");
+        assertThat(read.kafkaKey()).isEqualTo("backup-service");
+        assertThat(read.topic()).isEqualTo(Topics.SCHEDULES);
+        assertThatThrownBy(() -> EventJson.read(EventJson.write(declared).replace("regional_1", "../x"),
+                ScheduleDeclared.class)).isInstanceOf(MalformedEventException.class);
+    }
+
     @ParameterizedTest
     @MethodSource("events")
     void eventFromANewerProducerWithUnknownFieldsIsStillRead(BackupEvent event) throws Exception {

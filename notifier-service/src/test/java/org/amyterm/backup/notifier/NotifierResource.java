@@ -54,6 +54,8 @@ public class NotifierResource implements QuarkusTestResourceLifecycleManager {
     public static final String BUCKET_PLANTED = "bucket_planted";
     /** Not configured here at all; the bucket holds its backup stored 2 h ago, whose manifest records an RPO of 1 h. */
     public static final String BUCKET_ONLY = "bucket_only";
+    /** Like BUCKET_ONLY; the test of declared schedules leaves it out of the backup service's declaration. */
+    public static final String BUCKET_DROPPED = "bucket_dropped";
     public static final String HMAC_SECRET = "hmac-" + UUID.randomUUID();
     public static final String ROUTING_KEY = "R" + UUID.randomUUID().toString().replace("-", "");
     public static final String SLACK_TOKEN = "XoxSecret" + UUID.randomUUID().toString().replace("-", "");
@@ -130,6 +132,7 @@ public class NotifierResource implements QuarkusTestResourceLifecycleManager {
         storeBackup(BUCKET_STALE, staleStoredAt);
         storeBackup(BUCKET_PLANTED, Instant.now().minus(Duration.ofMinutes(10)), false);
         storeBackup(BUCKET_ONLY, Instant.now().minus(Duration.ofHours(2)), true, "PT1H");
+        storeBackup(BUCKET_DROPPED, Instant.now().minus(Duration.ofHours(2)), true, "PT1H");
         config.put("amyterm.notifier.audit.output", audit.toString());
         auditKey = dir.resolve("audit.key");
         try {

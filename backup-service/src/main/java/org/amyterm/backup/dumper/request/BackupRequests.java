@@ -1,5 +1,6 @@
 package org.amyterm.backup.dumper.request;
 
+import io.quarkus.runtime.Startup;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,6 +22,7 @@ import org.amyterm.backup.messaging.EventPublisher;
  * {@link RequestKeys}): a repeat answers with the first request.
  */
 @ApplicationScoped
+@Startup // the idempotency keys' topic is made and read at start-up, not on the first request
 public class BackupRequests {
     /** How long a request waits for the idempotency keys to be read at start-up before it is refused. */
     private static final Duration KEYS_WAIT = Duration.ofSeconds(30);

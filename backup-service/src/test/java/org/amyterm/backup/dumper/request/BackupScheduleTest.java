@@ -20,6 +20,7 @@ import java.util.Map;
 import org.amyterm.backup.contracts.BackupReason;
 import org.amyterm.backup.contracts.BackupRequested;
 import org.amyterm.backup.contracts.EventJson;
+import org.amyterm.backup.contracts.ScheduleDeclared;
 import org.amyterm.backup.messaging.RecordedEvents;
 import org.amyterm.backup.testsupport.PostgresServer;
 import org.amyterm.backup.testsupport.TestDirs;
@@ -71,6 +72,20 @@ class BackupScheduleTest {
         // and a second start requests it no more
         schedule.catchUp("sched_daily", DAILY, Instant.now());
         assertThat(requestsOf(events, "sched_daily")).hasSize(1);
+    }
+
+    @Test
+    void theServiceDeclaresEveryDatabaseItIsConfiguredForScheduledOrNot() {
+        RecordedEvents events = new RecordedEvents(connector.sink("events"));
+
+        // Given four databases configured, one with its schedule off
+        // When the service has started, Then it declares all four (the notifier alerts one that goes missing)
+        ScheduleDeclared declared = events.await(ScheduleDeclared.class, ScheduleDeclared.TYPE);
+        assertThat(declared.databases()).contains("sched_a", "sched_b", "sched_off", "sched_daily");
+        assertThat(declared.service()).isEqualTo("backup-service");
+        assertThat(events.awaitMessage(ScheduleDeclared.TYPE).getMetadata(
+                io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata.class))
+                .hasValueSatisfying(kafka -> assertThat(kafka.getKey()).isEqualTo("backup-service"));
     }
 
     @Inject

@@ -137,6 +137,11 @@ public class AlertBook {
         return ledger.current(Occurrence.alertId(condition, scope)).filter(AlertChanged::open);
     }
 
+    /** The alert's latest state, open or not (an operator's resolution is kept in it). */
+    public Optional<AlertChanged> last(String condition, String scope) {
+        return ledger.current(Occurrence.alertId(condition, scope));
+    }
+
     public boolean isOpen(String condition, String scope) {
         return ledger.current(Occurrence.alertId(condition, scope)).filter(AlertChanged::open).isPresent();
     }

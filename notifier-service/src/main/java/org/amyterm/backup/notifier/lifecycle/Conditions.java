@@ -26,6 +26,11 @@ public final class Conditions {
      * unreadable event, a file outside the spool): resolved once none has come for a while.
      */
     public static final String REQUEST_REFUSED = "request-refused";
+    /**
+     * The database has backups in the bucket but no backup service declares it any more
+     * (ScheduleDeclared): raised once; its RPO alerts are resolved and no longer judged.
+     */
+    public static final String NO_LONGER_BACKED_UP = "no-longer-backed-up";
     /** Events set aside on a dead-letter topic (the scope is the topic). */
     public static final String DEAD_LETTER = "dead-letter";
 

@@ -55,10 +55,14 @@ public class Watchdog {
     private final Clock clock;
     private final Instant watchingSince;
     private final Set<String> gauged = ConcurrentHashMap.newKeySet();
+    /** Databases no longer backed up: their objective gauges read NaN, so Prometheus's rules judge them no more. */
+    private final Set<String> retired = ConcurrentHashMap.newKeySet();
+    private final DeclaredSchedules schedules;
 
     public Watchdog(NotifierConfig config, Freshness freshness, BackupCatalogue catalogue, AlertBook book,
-            MeterRegistry registry, ActiveReplica replica) {
+            MeterRegistry registry, ActiveReplica replica, DeclaredSchedules schedules) {
         this.config = config;
+        this.schedules = schedules;
         this.replica = replica;
         this.freshness = freshness;
         this.catalogue = catalogue;
@@ -93,9 +97,16 @@ public class Watchdog {
         if (!replica.isActive()) {
             return; // the active replica watches; two would open each alert twice
         }
-        for (String database : watched()) {
+        Set<String> inBucket = bucketDatabases();
+        Optional<Set<String>> declared = schedules.declared();
+        for (String database : watched(inBucket)) {
             try {
-                check(database);
+                if (declared.isPresent() && inBucket.contains(database) && !declared.get().contains(database)) {
+                    noLongerBackedUp(database);
+                } else {
+                    backedUpAgain(database);
+                    check(database);
+                }
             } catch (RuntimeException e) {
                 LOG.warnf("the watchdog could not check %s this time: %s", database, e.getMessage());
             }
@@ -103,19 +114,57 @@ public class Watchdog {
         quietAlerts();
     }
 
+    private Set<String> bucketDatabases() {
+        try {
+            return new TreeSet<>(catalogue.databases());
+        } catch (RuntimeException e) {
+            LOG.warnf("the watchdog could not list the databases in the bucket (%s); watching those it knows", e.getMessage());
+            return Set.of();
+        }
+    }
+
     /**
      * The configured databases and every database with a folder in the bucket: a database the
      * backup service was newly given is watched from its first backup without telling the notifier.
      */
-    private Set<String> watched() {
+    private Set<String> watched(Set<String> inBucket) {
         Set<String> databases = new TreeSet<>(config.watchdog().databases().keySet());
-        try {
-            databases.addAll(catalogue.databases());
-        } catch (RuntimeException e) {
-            LOG.warnf("the watchdog could not list the databases in the bucket (%s); watching those it knows", e.getMessage());
-        }
+        databases.addAll(inBucket);
         databases.addAll(gauged);
         return databases;
+    }
+
+    /**
+     * A database with backups in the bucket that no backup service declares any more: one alert
+     * (an operator who resolves it is not told again), and its objectives are no longer judged, so
+     * its RPO alerts end instead of standing for a removal nobody announced.
+     */
+    private void noLongerBackedUp(String database) {
+        retired.add(database);
+        String why = database + " is no longer backed up (" + Conditions.NO_LONGER_BACKED_UP + "/" + database + ")";
+        for (String condition : List.of(Conditions.RPO_EXCEEDED, Conditions.VERIFIED_RPO_EXCEEDED,
+                Conditions.VERIFICATION_OVERDUE)) {
+            book.resolve(condition, database, new Occurrence(condition, database, database, Severity.INFO, why,
+                    "watchdog", null, null, null, Map.of(), null));
+        }
+        if (book.isOpen(Conditions.NO_LONGER_BACKED_UP, database)
+                || book.last(Conditions.NO_LONGER_BACKED_UP, database).map(a -> a.resolvedBy() != null).orElse(false)) {
+            return;
+        }
+        book.raise(new Occurrence(Conditions.NO_LONGER_BACKED_UP, database, database, Severity.WARNING,
+                database + " has backups in the bucket but no backup service is configured for it any more (declared: "
+                        + schedules.declaredBy() + "): no new backup of it will be taken. If it was removed on purpose,"
+                        + " resolve this alert (its backups stay under retention); if not, add it back to"
+                        + " amyterm.backup.databases",
+                "watchdog", null, null, null, Map.of(), null));
+    }
+
+    private void backedUpAgain(String database) {
+        if (retired.remove(database) || book.isOpen(Conditions.NO_LONGER_BACKED_UP, database)) {
+            book.resolve(Conditions.NO_LONGER_BACKED_UP, database, new Occurrence(Conditions.NO_LONGER_BACKED_UP,
+                    database, database, Severity.INFO, database + " is declared by a backup service again ("
+                            + schedules.declaredBy() + ")", "watchdog", null, null, null, Map.of(), null));
+        }
     }
 
     /** The objective gauges of a database, registered the first time it is judged. */
@@ -123,7 +172,8 @@ public class Watchdog {
         if (!gauged.add(database)) {
             return;
         }
-        Gauge.builder("amyterm.backup.rpo.seconds", database, db -> limits(db).rpo().toSeconds()).tag("database", database)
+        Gauge.builder("amyterm.backup.rpo.seconds", database, db -> retired.contains(db) ? Double.NaN
+                : limits(db).rpo().toSeconds()).tag("database", database)
                 .description("the database's RPO: the longest allowed age of its newest stored backup").register(registry);
         Gauge.builder("amyterm.backup.verification.window.seconds", database, db -> limits(db).verificationWindow()
                 .toSeconds()).tag("database", database)

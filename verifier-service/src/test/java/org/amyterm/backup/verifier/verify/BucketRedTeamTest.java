@@ -184,7 +184,11 @@ class BucketRedTeamTest {
         }
 
         // When the verifier is told the newer folder holds a backup
-        BackupStored planted = EventJson.read(EventJson.write(original).replace(genuine.backupId, newer), BackupStored.class);
+        // (the newer folder's keys: an hour ahead may be tomorrow's folder)
+        BackupStored planted = EventJson.read(EventJson.write(original)
+                .replace(layout.backupFolder(StagingResource.SOURCE, genuine.backupId),
+                        layout.backupFolder(StagingResource.SOURCE, newer))
+                .replace(genuine.backupId, newer), BackupStored.class);
         connector.source("backup-stored").send(EventJson.write(planted));
 
         // Then it refuses the manifest as not this folder's, restoring nothing
