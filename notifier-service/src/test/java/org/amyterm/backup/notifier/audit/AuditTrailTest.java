@@ -54,6 +54,7 @@ class AuditTrailTest {
         Topics.publish(Events.stored(database));
         await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(NotifierResource.audit)
                 && Files.readAllLines(NotifierResource.audit).stream().filter(l -> l.contains(database)).count() >= 2);
+        long before = Files.readAllLines(NotifierResource.audit).size();
         trail.checkpoint();
         List<String> lines = Files.readAllLines(NotifierResource.audit);
         AuditKey key = AuditKey.fromFile(NotifierResource.auditKey);
@@ -66,7 +67,8 @@ class AuditTrailTest {
         assertThat(checkpoints).isNotEmpty();
         AuditCheckpoint newest = AuditCheckpoint.parse(checkpoints.get(checkpoints.keySet().stream().max(String::compareTo).orElseThrow()));
         assertThat(newest.isAuthentic(key)).isTrue();
-        assertThat(newest.lines()).isGreaterThanOrEqualTo(lines.stream().filter(l -> l.contains(database)).count());
+        // (it vouches for every line written before it was asked for; more may have come since)
+        assertThat(newest.lines()).isGreaterThanOrEqualTo(before).isLessThanOrEqualTo(lines.size());
 
         // When the trail is read as written, it is intact and the checkpoint matches
         AuditTrailCheck check = new AuditTrailCheck(key, NotifierResource.AUDIT_TRAIL);
