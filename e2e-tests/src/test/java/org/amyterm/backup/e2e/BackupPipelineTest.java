@@ -650,18 +650,34 @@ class BackupPipelineTest {
         for (String service : services) {
             logSizes.put(service, Files.size(pipeline.logs.resolve(service + ".log")));
         }
+        // and a session holding pg_authid, which every login to the source reads: the dump, once its spool
+        // file is made, waits at its login until the broker is away, so it is announced during the outage
+        org.amyterm.backup.testsupport.PostgresServer source = pipeline.postgres;
+        Path held = pipeline.logs.resolve("login-holder.out");
+        ProcessBuilder holderCommand = new ProcessBuilder(source.binDir().resolve("psql").toString(), "-X", "-q", "-At",
+                "-h", source.host(), "-p", Integer.toString(source.port()), "-U",
+                org.amyterm.backup.testsupport.PostgresServer.SUPERUSER, "-d", "postgres")
+                .redirectErrorStream(true).redirectOutput(held.toFile());
+        holderCommand.environment().put("PGPASSWORD", source.password());
+        Process holder = holderCommand.start();
+        java.io.Writer holding = new java.io.OutputStreamWriter(holder.getOutputStream(), StandardCharsets.UTF_8);
+        holding.write("BEGIN;\nLOCK TABLE pg_catalog.pg_authid IN ACCESS EXCLUSIVE MODE;\nSELECT 'logins held';\n");
+        holding.flush();
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.readString(held).contains("logins held"));
         java.util.concurrent.CompletableFuture<Pipeline.CliRun> waiting = java.util.concurrent.CompletableFuture.supplyAsync(
                 () -> pipeline.cli("backup", Pipeline.LARGE_DATABASE, "--wait", "verified", "--timeout", "10m", "--json"));
 
-        // When the broker stops as soon as the dump is under way, for 90 s, and starts again
+        // When the broker stops while the dump waits at its login, for 90 s, and starts again
         String partial = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
                 .until(() -> spoolFiles().stream().filter(name -> name.endsWith(".partial")).findFirst(),
                         java.util.Optional::isPresent).orElseThrow();
         pipeline.kafka.stop();
         Instant stopped = Instant.now();
-        String backupLog = Files.readString(pipeline.logs.resolve("backup-service.log"));
-        System.out.printf("the dump was announced %s the broker stopped%n",
-                backupLog.contains("to " + pipeline.spool.resolve(partial)) ? "before" : "after");
+        assertThat(Files.readString(pipeline.logs.resolve("backup-service.log")))
+                .as("pg_dump had not started when the broker stopped").doesNotContain("to " + pipeline.spool.resolve(partial));
+        holding.write("ROLLBACK;\n\\q\n");
+        holding.close();
+        assertThat(holder.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         // Then the dump does not wait for the broker: it ends (its spool file complete, its snapshot on
         // the source released) while the broker is still away (main as of 7adb6c6 held it for the outage)
         await().atMost(Duration.ofSeconds(80)).pollInterval(Duration.ofMillis(100))

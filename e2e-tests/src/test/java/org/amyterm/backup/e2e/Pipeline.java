@@ -257,6 +257,8 @@ final class Pipeline {
                 "KAFKA_SESSION_TIMEOUT_MS", "10000"));
         // the sample databases are Amy-Term's: their restore tests add Amy-Term's own checks
         backup.put("AMYTERM_BACKUP_SOURCE_CHECK_PROFILE", "amyterm");
+        // a login held back on purpose (the broker-outage test) waits rather than fails
+        backup.put("AMYTERM_BACKUP_DUMP_CONNECT_TIMEOUT", "60s");
         start("backup-service", backup, backupPort);
 
         storagePort = FreePort.next();

@@ -54,10 +54,12 @@ class NoLongerBackedUpTest {
                             "resolve this alert");
             // and its RPO alert ends, naming why
             await().atMost(Duration.ofSeconds(30)).until(() -> !book.isOpen(Conditions.RPO_EXCEEDED, dropped));
-            assertThat(Received.webhook(Conditions.RPO_EXCEEDED + "/" + dropped)).last()
-                    .satisfies(last -> assertThat(last.path("summary").asText()).contains("is no longer backed up"));
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+                    Received.webhook(Conditions.RPO_EXCEEDED + "/" + dropped)).last().satisfies(last -> assertThat(
+                            last.path("summary").asText()).contains("is no longer backed up")));
             // while a database still declared keeps its own (the twin)
-            assertThat(book.isOpen(Conditions.RPO_EXCEEDED, NotifierResource.BUCKET_ONLY)).isTrue();
+            await().atMost(Duration.ofSeconds(30)).until(() -> book.isOpen(Conditions.RPO_EXCEEDED,
+                    NotifierResource.BUCKET_ONLY));
 
             // and once an operator resolves it, tick after tick nobody is told again
             book.resolveByHand(alertId, "alice", "decommissioned on purpose");
