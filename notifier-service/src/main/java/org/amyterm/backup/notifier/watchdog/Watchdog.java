@@ -99,7 +99,7 @@ public class Watchdog {
         }
         Set<String> inBucket = bucketDatabases();
         Optional<Set<String>> declared = schedules.declared();
-        for (String database : watched(inBucket)) {
+        for (String database : watched(inBucket, declared.orElse(Set.of()))) {
             try {
                 if (declared.isPresent() && inBucket.contains(database) && !declared.get().contains(database)) {
                     noLongerBackedUp(database);
@@ -124,12 +124,14 @@ public class Watchdog {
     }
 
     /**
-     * The configured databases and every database with a folder in the bucket: a database the
-     * backup service was newly given is watched from its first backup without telling the notifier.
+     * The databases configured here, those a backup service declares, and every database with a
+     * folder in the bucket: a database the backup service was newly given is watched from its
+     * declaration (its RPO counted from then, or from the watchdog's start) without telling the notifier.
      */
-    private Set<String> watched(Set<String> inBucket) {
+    private Set<String> watched(Set<String> inBucket, Set<String> declared) {
         Set<String> databases = new TreeSet<>(config.watchdog().databases().keySet());
         databases.addAll(inBucket);
+        databases.addAll(declared);
         databases.addAll(gauged);
         return databases;
     }

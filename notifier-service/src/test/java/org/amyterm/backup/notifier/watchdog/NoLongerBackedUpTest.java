@@ -35,6 +35,9 @@ class NoLongerBackedUpTest {
     @Inject
     BackupCatalogue catalogue;
 
+    @io.quarkus.test.common.http.TestHTTPResource("/q/metrics")
+    java.net.URI metrics;
+
     @Test
     void aDatabaseNoBackupServiceDeclaresAnyMoreIsAlertedOnceAndItsRpoAlertEnds() {
         // Given a database whose newest backup in the bucket is 2 h old, with an RPO of 1 h: its RPO alert is open
@@ -44,6 +47,9 @@ class NoLongerBackedUpTest {
         // When the backup service declares every database in the bucket but that one
         Set<String> declared = new TreeSet<>(catalogue.databases());
         declared.remove(dropped);
+        // (and one it was newly given, with no backup yet)
+        String added = "declared_only";
+        declared.add(added);
         Topics.publish(new ScheduleDeclared(SERVICE, List.copyOf(declared), Instant.now()));
         try {
             // Then it is alerted once as no longer backed up, saying who declared what and what to do
@@ -57,6 +63,11 @@ class NoLongerBackedUpTest {
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
                     Received.webhook(Conditions.RPO_EXCEEDED + "/" + dropped)).last().satisfies(last -> assertThat(
                             last.path("summary").asText()).contains("is no longer backed up")));
+            // and a database only declared is watched (its RPO series is exported), without waiting for a first backup
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(java.net.http.HttpClient.newHttpClient()
+                    .send(java.net.http.HttpRequest.newBuilder(metrics).build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString()).body())
+                    .contains("amyterm_backup_rpo_seconds{database=\"" + added + "\"}"));
             // while a database still declared keeps its own (the twin)
             await().atMost(Duration.ofSeconds(30)).until(() -> book.isOpen(Conditions.RPO_EXCEEDED,
                     NotifierResource.BUCKET_ONLY));
