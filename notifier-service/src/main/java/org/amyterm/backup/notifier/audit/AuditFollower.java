@@ -84,6 +84,7 @@ public class AuditFollower {
             f.start();
         } else if (!active && following) {
             following = false;
+            notifyAll(); // a backoff under way ends now
             KafkaConsumer<String, String> c = consumer;
             if (c != null) {
                 c.wakeup();
@@ -140,9 +141,13 @@ public class AuditFollower {
         }
     }
 
-    private void pause(Duration wait) {
+    /** Waits out a backoff, cut short when this replica stops being active (or stops). */
+    private synchronized void pause(Duration wait) {
+        long until = System.nanoTime() + wait.toNanos();
         try {
-            Thread.sleep(wait.toMillis());
+            for (long left = wait.toMillis(); following && left > 0; left = (until - System.nanoTime()) / 1_000_000) {
+                wait(left);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
