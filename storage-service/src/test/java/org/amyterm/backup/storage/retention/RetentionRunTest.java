@@ -149,41 +149,7 @@ class RetentionRunTest {
         return Backups.verified(now.minus(Duration.ofDays(daysAgo)), BackupReason.SCHEDULED);
     }
 
-    /** Writes a backup's folder as the services leave it: object, manifest, signature, evidence or failure. */
     private BackupSummary put(String database, BackupSummary backup) {
-        BackupSummary placed = new BackupSummary(backup.backupId(), database, backup.state(),
-                backup.manifest() == null ? null : rename(backup.manifest(), database),
-                backup.verification(), backup.failure());
-        String id = placed.backupId();
-        if (placed.manifest() != null) {
-            store.putText(layout.dumpKey(database, id), "ciphertext");
-            String manifest = EventJson.writeForPeople(placed.manifest());
-            store.putText(layout.manifestKey(database, id), manifest);
-            store.putText(layout.manifestSignatureKey(database, id), StoreResource.signingKey.sign(manifest));
-        }
-        if (placed.verification() != null) {
-            String evidence = EventJson.writeForPeople(new org.amyterm.backup.contracts
-                    .Verification(placed.verification().formatVersion(), id, database, placed.verification().passed(),
-                    "staging", "pg_restore", placed.verification().startedAt(), placed.verification().finishedAt(), 1, 1,
-                    placed.verification().checks()).naming(placed.manifest().object().sha256()));
-            store.putText(layout.verificationKey(database, id), evidence);
-            store.putText(ObjectLayout.signatureKey(layout.verificationKey(database, id)),
-                    StoreResource.evidenceKey.sign(evidence));
-        }
-        if (placed.failure() != null) {
-            String failure = EventJson.writeForPeople(org.amyterm.backup.contracts.StageFailed.of(id, database,
-                    placed.failure().stage(), placed.failure().reason(), "failed", placed.failure().failedAt()));
-            store.putText(layout.failureKey(database, id), failure);
-            store.putText(ObjectLayout.signatureKey(layout.failureKey(database, id)), StoreResource.signingKey.sign(failure));
-        }
-        return placed;
-    }
-
-    /** The manifest as the storage service writes it into {@code database}'s folder of this layout. */
-    private org.amyterm.backup.contracts.Manifest rename(org.amyterm.backup.contracts.Manifest m, String database) {
-        return new org.amyterm.backup.contracts.Manifest(m.formatVersion(), m.backupId(), database, m.reason(), m.nodeRole(),
-                m.pgServerVersion(), m.pgDumpVersion(), m.schemaVersion(), m.tableRowCounts(), m.archive(), m.encryption(),
-                new org.amyterm.backup.contracts.Manifest.StoredObject(layout.dumpKey(database, m.backupId()),
-                        m.object().bytes(), m.object().sha256()), m.dumpStartedAt(), m.dumpFinishedAt(), m.storedAt());
+        return new BucketFolders(store, layout).put(database, backup);
     }
 }
