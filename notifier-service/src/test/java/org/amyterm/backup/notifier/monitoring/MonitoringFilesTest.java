@@ -29,7 +29,7 @@ class MonitoringFilesTest {
 
     @Test
     void promtoolAcceptsTheRules() throws Exception {
-        assertThat(promtool("check", "rules", RULES.toString())).contains("SUCCESS: 12 rules found");
+        assertThat(promtool("check", "rules", RULES.toString())).contains("SUCCESS: 13 rules found");
     }
 
     @Test
