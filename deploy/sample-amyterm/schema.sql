@@ -29,6 +29,14 @@ CREATE TABLE concept (
 );
 CREATE INDEX concept_display_trgm ON concept USING gin (display gin_trgm_ops);
 
+-- images and attachments of concepts (bytea; filled only by the realistic sample)
+CREATE TABLE concept_media (
+    id         bigserial PRIMARY KEY,
+    concept_id bigint NOT NULL REFERENCES concept(id),
+    media_type text NOT NULL,
+    content    bytea NOT NULL
+);
+
 CREATE TABLE value_set (
     id      bigserial PRIMARY KEY,
     url     text NOT NULL UNIQUE,
