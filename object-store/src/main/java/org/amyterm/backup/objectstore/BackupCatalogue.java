@@ -228,7 +228,9 @@ public final class BackupCatalogue implements AutoCloseable {
 
     private <T> void keep(ConcurrentHashMap<String, Listed<T>> views, String folder, Listed<T> known, Listed<T> fresh) {
         boolean kept = known == null ? views.putIfAbsent(folder, fresh) == null : views.replace(folder, known, fresh);
-        if (kept && views.size() > limits.cachedListings()) {
+        // a loop, not one removal: listers keep their listings in parallel, and two that pick the same
+        // oldest entry remove it once between them
+        while (kept && views.size() > limits.cachedListings()) {
             views.entrySet().stream().min(Comparator.comparing(e -> e.getValue().listedAt()))
                     .ifPresent(oldest -> views.remove(oldest.getKey(), oldest.getValue()));
         }
