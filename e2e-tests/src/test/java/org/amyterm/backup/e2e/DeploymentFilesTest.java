@@ -27,7 +27,7 @@ import org.yaml.snakeyaml.Yaml;
  */
 class DeploymentFilesTest {
     private static final List<String> SERVICES = List.of("backup-service", "storage-service", "verifier-service",
-            "notifier-service");
+            "notifier-service", "console");
     private static final Path COMPOSE = Pipeline.module("deploy").resolve("compose");
 
     @Test
@@ -96,6 +96,20 @@ class DeploymentFilesTest {
         }
     }
 
+
+    @Test
+    void theConsoleIsGivenNoWayToWrite() throws IOException {
+        // no Kafka ACL at all (it uses no Kafka), no secret key, and bucket credentials documented as read-only
+        assertThat(Files.readAllLines(Pipeline.module("deploy").resolve("kafka/acls.tsv")))
+                .noneMatch(line -> line.startsWith("console"));
+        Map<?, ?> console = (Map<?, ?>) ((Map<?, ?>) yaml(COMPOSE.resolve("compose.yaml")).get(0).get("services")).get("console");
+        assertThat(String.valueOf(console.get("environment"))).doesNotContain("SECRET_KEY_FILE", "SIGNING_KEY_FILE",
+                "PRIVATE_KEY_FILE", "KAFKA");
+        assertThat(String.valueOf(console.get("volumes"))).contains(":ro");
+        String deployment = Files.readString(Pipeline.module("docs").resolve("deployment.md"));
+        assertThat(deployment).contains("| console | none (it uses no Kafka) | `s3:GetObject`, `s3:ListBucket` only |");
+        assertThat(String.valueOf(deployment("console"))).doesNotContain("PersistentVolumeClaim", "claimName");
+    }
 
     /** Every back-quoted name in docs/configuration.md, as the environment variable it is or would be (SmallRye's rule). */
     private static Set<String> documentedVariables() throws IOException {

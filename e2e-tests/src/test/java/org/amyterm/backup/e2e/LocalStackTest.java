@@ -26,7 +26,7 @@ class LocalStackTest {
         state.toFile().setReadable(true, false);
         Map<String, String> env = new HashMap<>();
         env.put("AMYTERM_STACK_DIR", state.toString());
-        for (String port : List.of("PG", "S3", "BACKUP", "STORAGE", "VERIFIER", "NOTIFIER")) {
+        for (String port : List.of("PG", "S3", "BACKUP", "STORAGE", "VERIFIER", "NOTIFIER", "CONSOLE")) {
             env.put("AMYTERM_STACK_" + port + "_PORT", Integer.toString(FreePort.next()));
         }
         env.put("AMYTERM_STACK_KAFKA_PORT", Integer.toString(FreePort.pair()));
@@ -40,7 +40,8 @@ class LocalStackTest {
             assertThat(up.exit()).as(up.output()).isZero();
             assertThat(up.output()).contains("up. Databases backed up: amyterm");
             Map<String, String> pids = pids(state);
-            assertThat(pids).hasSize(7);
+            assertThat(pids).hasSize(8);
+            assertThat(up.output()).contains("console: http://127.0.0.1:" + env.get("AMYTERM_STACK_CONSOLE_PORT") + "/");
 
             // Then a second up starts nothing
             Run again = run(env, "deploy/local/stack", "up");
@@ -58,7 +59,7 @@ class LocalStackTest {
             assertThat(restarted.exit()).as(restarted.output()).isZero();
             assertThat(restarted.output()).contains("not running: notifier-service; starting them again");
             Map<String, String> after = pids(state);
-            assertThat(after).hasSize(7).doesNotContainEntry("notifier-service", pids.get("notifier-service"));
+            assertThat(after).hasSize(8).doesNotContainEntry("notifier-service", pids.get("notifier-service"));
             for (Map.Entry<String, String> running : after.entrySet()) {
                 if (!running.getKey().equals("notifier-service")) {
                     assertThat(running.getValue()).as(running.getKey()).isEqualTo(pids.get(running.getKey()));
@@ -71,6 +72,16 @@ class LocalStackTest {
             Run backup = run(env, "bin/amyterm-backup", "backup", "amyterm", "--wait", "verified");
             assertThat(backup.exit()).as(backup.output()).isZero();
             assertThat(backup.output()).contains("state       VERIFIED", "ok   row-counts");
+
+            // and the console, asked as a script would with the viewer's token, names the database and its state
+            java.net.http.HttpResponse<String> console = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+                            + env.get("AMYTERM_STACK_CONSOLE_PORT") + "/")).header("Authorization", "Bearer "
+                            + Files.readString(state.resolve("tokens/viewer.jwt")).strip())
+                            .timeout(java.time.Duration.ofSeconds(30)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(console.statusCode()).as(console.body()).isEqualTo(200);
+            assertThat(console.body()).contains(">amyterm<", "Recoverable", "1 of 1</strong> databases can be restored");
 
             // When it is brought down, Then none of its processes is left
             Run down = run(env, "deploy/local/stack", "down");

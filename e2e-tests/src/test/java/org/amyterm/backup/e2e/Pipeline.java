@@ -36,6 +36,8 @@ final class Pipeline {
     static final String DATABASE = "amyterm";
     /** The sample schema plus incompressible attachments: a dump of several multipart parts. */
     static final String LARGE_DATABASE = "amyterm_large";
+    /** Configured for backups and never backed up by any test: what a newly added database looks like. */
+    static final String UNTOUCHED_DATABASE = "amyterm_untouched";
     static final int ATTACHMENTS = 12_000;
     static final int PART_SIZE = 5 * 1024 * 1024;
     static final String BUCKET = "amyterm-backups";
@@ -67,6 +69,10 @@ final class Pipeline {
     int storagePort;
     int verifierPort;
     int notifierPort;
+    /** The bucket, its credentials and the trusted keys, as every service that reads the bucket is given them. */
+    private Map<String, String> storeEnv;
+    /** The API tokens' key and issuer, as every API is given them. */
+    private Map<String, String> tokenEnv;
     /** This pipeline's bucket: each pipeline of the test JVM has its own. */
     final String bucket;
     /** Each service's Kafka client settings beyond the bootstrap servers (its principal on a secured broker). */
@@ -109,6 +115,7 @@ final class Pipeline {
         postgres.psql(LARGE_DATABASE, "CREATE TABLE attachment (id int PRIMARY KEY, payload bytea NOT NULL);"
                 + " INSERT INTO attachment SELECT g, decode(string_agg(md5(random()::text || g || i), ''), 'hex')"
                 + " FROM generate_series(1, " + ATTACHMENTS + ") g, generate_series(1, 100) i GROUP BY g");
+        postgres.psql("postgres", "CREATE DATABASE " + UNTOUCHED_DATABASE);
         postgres.psql("postgres", "CREATE ROLE " + BACKUP_ROLE + " LOGIN IN ROLE pg_read_all_data");
         // restore tests run as a role that may create databases and roles, not as a superuser
         postgres.psql("postgres", "CREATE ROLE " + STAGING_ROLE + " LOGIN CREATEDB CREATEROLE PASSWORD '" + STAGING_PASSWORD
@@ -226,10 +233,11 @@ final class Pipeline {
 
     private void startServices() {
         // every service: the broker, and the key and issuer its API tokens are verified against
-        Map<String, String> kafkaEnv = Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
-                "MP_JWT_VERIFY_PUBLICKEY_LOCATION", ApiTokens.publicKeyFile(logs).toString(),
+        tokenEnv = Map.of("MP_JWT_VERIFY_PUBLICKEY_LOCATION", ApiTokens.publicKeyFile(logs).toString(),
                 "MP_JWT_VERIFY_ISSUER", ApiTokens.ISSUER);
-        Map<String, String> storeEnv = Map.of(
+        Map<String, String> kafkaEnv = new HashMap<>(tokenEnv);
+        kafkaEnv.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        storeEnv = Map.of(
                 "AMYTERM_STORE_ENDPOINT", s3.endpoint(),
                 "AMYTERM_STORE_BUCKET", bucket,
                 "AMYTERM_STORE_PATH_STYLE", "true",
@@ -248,7 +256,7 @@ final class Pipeline {
                 "AMYTERM_BACKUP_SOURCE_HOST", postgres.host(),
                 "AMYTERM_BACKUP_SOURCE_PORT", Integer.toString(postgres.port()),
                 "AMYTERM_BACKUP_SOURCE_USER", BACKUP_ROLE,
-                "AMYTERM_BACKUP_SOURCE_DATABASES", DATABASE + "," + LARGE_DATABASE,
+                "AMYTERM_BACKUP_SOURCE_DATABASES", DATABASE + "," + LARGE_DATABASE + "," + UNTOUCHED_DATABASE,
                 "PGPASSWORD", backupPassword,
                 "AMYTERM_BACKUP_SPOOL_DIR", spool.toString(),
                 "AMYTERM_BACKUP_SCHEDULE_CRON", "off",
@@ -320,6 +328,30 @@ final class Pipeline {
                 "KAFKA_SESSION_TIMEOUT_MS", "10000"));
         start("notifier-service", notifier, notifierPort);
     }
+
+    /**
+     * The console, reading this pipeline's bucket and asking its services (plain HTTP on this host);
+     * its port once it listens. Stopped with the pipeline.
+     */
+    synchronized int startConsole() {
+        if (consolePort == 0) {
+            int port = FreePort.next();
+            Map<String, String> console = new HashMap<>(tokenEnv);
+            console.putAll(storeEnv);
+            console.putAll(Map.of(
+                    "QUARKUS_HTTP_PORT", Integer.toString(port),
+                    "QUARKUS_REST_CLIENT_BACKUP_URL", backupUrl(),
+                    "QUARKUS_REST_CLIENT_STORAGE_URL", storageUrl(),
+                    "QUARKUS_REST_CLIENT_VERIFIER_URL", "http://127.0.0.1:" + verifierPort,
+                    "QUARKUS_REST_CLIENT_NOTIFIER_URL", "http://127.0.0.1:" + notifierPort,
+                    "AMYTERM_CONSOLE_SESSION_SECURE_COOKIE", "false"));
+            start("console", console, port);
+            consolePort = port;
+        }
+        return consolePort;
+    }
+
+    private int consolePort;
 
     private void start(String service, Map<String, String> pipelineEnv, int port) {
         Map<String, String> serviceEnv = new HashMap<>(pipelineEnv);

@@ -74,6 +74,19 @@ public final class CatalogueTrust {
         return evidence;
     }
 
+    /**
+     * Whose trusted key signed the file at {@code location}: the evidence keys for a verification,
+     * the storage keys for anything else; {@link Untrusted} saying why no trusted key did.
+     */
+    public String signer(ObjectLayout.Location location, String text, Optional<String> signature) {
+        SignatureCheck check = location.file().startsWith("verification") ? evidence : manifests;
+        try {
+            return check.signer(text, signature, location.file());
+        } catch (SignatureCheck.Untrusted e) {
+            throw new Untrusted(e.getMessage());
+        }
+    }
+
     private static void check(SignatureCheck check, String text, Optional<String> signature, String file) {
         try {
             check.signer(text, signature, file);

@@ -31,12 +31,18 @@ public class ObjectStoreProducer {
         return new ObjectLayout(config.prefix());
     }
 
+    /** Whose signatures a file read from the bucket must carry: the catalogue's rule, for anyone who reads one. */
     @Produces
     @Singleton
-    BackupCatalogue catalogue(S3ObjectStore store, ObjectLayout layout, ObjectStoreConfig config) {
-        CatalogueTrust trust = new CatalogueTrust(
+    CatalogueTrust trust(ObjectLayout layout, ObjectStoreConfig config) {
+        return new CatalogueTrust(
                 TrustedKeys.load(config.trust().manifestKeyFiles(), "amyterm.store.trust.manifest-key-files"),
                 TrustedKeys.load(config.trust().evidenceKeyFiles(), "amyterm.store.trust.evidence-key-files"), layout);
+    }
+
+    @Produces
+    @Singleton
+    BackupCatalogue catalogue(S3ObjectStore store, ObjectLayout layout, CatalogueTrust trust, ObjectStoreConfig config) {
         return new BackupCatalogue(store, layout, trust, config.catalogue().settledRelistAfter(),
                 config.catalogue().settledMaxAge(), config.catalogue().limits());
     }

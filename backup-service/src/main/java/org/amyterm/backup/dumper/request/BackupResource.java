@@ -29,10 +29,12 @@ import org.amyterm.backup.contracts.RequestLimits;
 public class BackupResource {
     private final BackupRequests requests;
     private final SourceDatabases databases;
+    private final BackupSchedule schedule;
 
-    public BackupResource(BackupRequests requests, SourceDatabases databases) {
+    public BackupResource(BackupRequests requests, SourceDatabases databases, BackupSchedule schedule) {
         this.requests = requests;
         this.databases = databases;
+        this.schedule = schedule;
     }
 
     /**
@@ -71,6 +73,14 @@ public class BackupResource {
     @RolesAllowed({ApiRoles.VIEWER, ApiRoles.OPERATOR})
     public List<String> databases() {
         return databases.names();
+    }
+
+    /** {@code GET /backups/schedule}: each configured database's cron and when its next scheduled backup is requested. */
+    @GET
+    @Path("/schedule")
+    @RolesAllowed({ApiRoles.VIEWER, ApiRoles.OPERATOR})
+    public List<BackupSchedule.NextBackup> schedule() {
+        return schedule.next(java.time.Instant.now());
     }
 
     /** The framework's own refusals as problems too: a body that is not JSON is a 400 saying so. */

@@ -15,6 +15,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.time.temporal.ChronoUnit;
 import java.util.concurrent.Executors;
@@ -117,6 +119,22 @@ public class BackupSchedule {
         } catch (RuntimeException e) {
             LOG.errorf("the scheduled backup of %s for %s could not be requested: %s", database, time, e.getMessage());
         }
+    }
+
+    /** A configured database's next scheduled backup: its cron, and when it will be requested (null: schedule off). */
+    public record NextBackup(String database, String cron, Instant nextAt) {
+    }
+
+    /** Each configured database's next scheduled request after {@code now}: its cron's next time plus its offset. */
+    public List<NextBackup> next(Instant now) {
+        List<NextBackup> next = new ArrayList<>();
+        for (SourceDatabase database : databases.all()) {
+            Instant at = database.cron().flatMap(cron -> ExecutionTime.forCron(CRON.parse(cron))
+                    .nextExecution(now.minus(offset(database.name())).atZone(ZoneId.systemDefault())))
+                    .map(time -> time.toInstant().plus(offset(database.name()))).orElse(null);
+            next.add(new NextBackup(database.name(), database.cron().orElse(null), at));
+        }
+        return next;
     }
 
     /** The database's fixed place in the jitter window: the same on every replica, different per database. */

@@ -88,6 +88,22 @@ class BackupScheduleTest {
                 .hasValueSatisfying(kafka -> assertThat(kafka.getKey()).isEqualTo("backup-service"));
     }
 
+    @Test
+    void theNextScheduledBackupOfEachDatabaseIsItsCronsNextTimeAtItsOffsetAndNoneWhenOff() {
+        // Given a daily schedule at 03:00, two-second ones, one that is off; When asked at 02:00
+        Instant now = java.time.ZonedDateTime.of(2026, 12, 7, 2, 0, 0, 0, java.time.ZoneId.systemDefault()).toInstant();
+        Map<String, BackupSchedule.NextBackup> next = new HashMap<>();
+        schedule.next(now).forEach(n -> next.put(n.database(), n));
+
+        // Then the daily one is next requested at 03:00 plus its place in the jitter window, the others soon
+        Instant threeOClock = now.plus(Duration.ofHours(1));
+        assertThat(next.get("sched_daily").nextAt()).isEqualTo(threeOClock.plus(schedule.offset("sched_daily")));
+        assertThat(next.get("sched_daily").cron()).isEqualTo(DAILY);
+        assertThat(next.get("sched_a").nextAt()).isAfter(now).isBefore(now.plusSeconds(4));
+        assertThat(next.get("sched_off").nextAt()).isNull();
+        assertThat(next.get("sched_off").cron()).isNull();
+    }
+
     @Inject
     BackupSchedule schedule;
 

@@ -64,6 +64,14 @@ public class RetentionRun {
     public record Report(boolean dryRun, Instant asOf, int deleted, int kept, int failed, List<Entry> backups) {
     }
 
+    /** One database's backups, each with what the next run would do with it and why: a dry run of one database. */
+    public List<Entry> forecast(String database, Instant now) {
+        return policy.decide(catalogue.listNow(database), now).stream()
+                .map(d -> new Entry(database, d.backup().backupId(), d.backup().state().name(),
+                        d.delete() ? "would-delete" : "kept", d.rule(), d.why()))
+                .toList();
+    }
+
     public Report run(Instant now, boolean dryRun) {
         List<Entry> entries = new ArrayList<>();
         int deleted = 0;

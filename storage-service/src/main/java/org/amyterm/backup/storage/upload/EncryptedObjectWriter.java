@@ -62,7 +62,11 @@ public class EncryptedObjectWriter {
             ChunkHashingOutputStream chunks = new ChunkHashingOutputStream(upload.stream(), chunkBytes(expectedBytes));
             HashingOutputStream ciphertext = new HashingOutputStream(chunks);
             try (OutputStream plaintext = session.encryptingStream(ciphertext, fileName)) {
-                spooled.transferTo(plaintext);
+                // as large as the OpenPGP packets the encryption writes (transferTo's 8 KiB takes 8 calls per packet)
+                byte[] buffer = new byte[1 << 16];
+                for (int n; (n = spooled.read(buffer)) >= 0;) {
+                    plaintext.write(buffer, 0, n);
+                }
             }
             upload.finishParts();
             return new PreparedObject(upload, spooled.bytes(), spooled.sha256(), ciphertext.bytes(), ciphertext.sha256(),

@@ -86,6 +86,17 @@ class RetentionRunTest {
         assertThat(store.list(layout.backupFolder(database, old1.backupId()))).hasSize(5);
         assertThat(events.ofType(BackupExpired.TYPE)).isEmpty();
 
+        // and a viewer asking for that database's forecast (as the console does) is told the same
+        HttpResponse<String> forecast = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(retentionApi + "/forecast/" + database)).header("Authorization", "Bearer " + ApiTokens.viewer())
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(forecast.statusCode()).isEqualTo(200);
+        List<RetentionRun.Entry> entries = List.of(EventJson.read(forecast.body(), RetentionRun.Entry[].class));
+        assertThat(entries).hasSize(7).allSatisfy(e -> assertThat(e.database()).isEqualTo(database));
+        assertThat(entries).filteredOn(e -> e.action().equals("would-delete")).extracting(RetentionRun.Entry::backupId)
+                .containsExactlyInAnyOrder(old1.backupId(), old2.backupId());
+        assertThat(store.list(layout.backupFolder(database, old1.backupId()))).hasSize(5);
+
         // When retention runs for real
         retention.run(now, false);
 

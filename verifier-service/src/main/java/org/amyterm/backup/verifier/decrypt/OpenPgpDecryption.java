@@ -15,6 +15,7 @@ import org.bouncycastle.openpgp.PGPPrivateKey;
 import org.bouncycastle.openpgp.PGPPublicKeyEncryptedData;
 import org.bouncycastle.openpgp.PGPUtil;
 import org.bouncycastle.openpgp.jcajce.JcaPGPObjectFactory;
+import org.bouncycastle.openpgp.operator.PGPDigestCalculatorProvider;
 import org.bouncycastle.openpgp.operator.jcajce.JcaPGPDigestCalculatorProviderBuilder;
 import org.bouncycastle.openpgp.operator.jcajce.JcePBEDataDecryptorFactoryBuilder;
 import org.bouncycastle.openpgp.operator.jcajce.JcePublicKeyDataDecryptorFactoryBuilder;
@@ -55,13 +56,13 @@ public final class OpenPgpDecryption {
                     continue;
                 }
                 requireIntegrityProtected(encrypted);
-                clear = encrypted.getDataStream(new JcePublicKeyDataDecryptorFactoryBuilder()
-                        .setProvider(BC).setContentProvider("SunJCE").build(privateKey.get()));
+                clear = encrypted.getDataStream(BatchedCfbDecryptors.publicKey(new JcePublicKeyDataDecryptorFactoryBuilder()
+                        .setProvider(BC).setContentProvider("SunJCE").build(privateKey.get())));
             } else if (candidate instanceof PGPPBEEncryptedData encrypted && passphrase != null) {
                 requireIntegrityProtected(encrypted);
-                clear = encrypted.getDataStream(new JcePBEDataDecryptorFactoryBuilder(
-                        new JcaPGPDigestCalculatorProviderBuilder().setProvider(BC).build())
-                        .setProvider(BC).build(passphrase));
+                PGPDigestCalculatorProvider digests = new JcaPGPDigestCalculatorProviderBuilder().setProvider(BC).build();
+                clear = encrypted.getDataStream(BatchedCfbDecryptors.passphrase(passphrase, digests,
+                        new JcePBEDataDecryptorFactoryBuilder(digests).setProvider(BC).build(passphrase)));
             } else {
                 continue;
             }

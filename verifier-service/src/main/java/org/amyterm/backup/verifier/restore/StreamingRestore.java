@@ -29,14 +29,15 @@ import org.bouncycastle.openpgp.PGPException;
 
 /**
  * Restores a stored backup into an empty database: object → proof of each chunk against the signed
- * manifest → hash of the ciphertext → OpenPGP decryption (MDC checked at the end) → zstd → hash of
- * the pg_dump archive → {@code pg_restore}, while the object downloads. In {@code pipe} mode the
- * archive streams into pg_restore and no plaintext touches a disk; no byte reaches the decryption,
- * let alone pg_restore, before the chunk holding it matched its recorded sha256, so a replaced
- * object (anyone may encrypt to public recipients) runs none of its SQL. In {@code file} mode the
- * archive goes to a private file that is checked before {@code pg_restore --jobs} reads it, then
- * deleted; a manifest that records no chunks (written before they were) is always restored so.
- * Only when both hashes match the manifest and the MDC holds is the restore trusted.
+ * manifest (or, for an object recorded without chunks, its whole hash) → OpenPGP decryption (MDC
+ * checked at the end) → zstd → hash of the pg_dump archive → {@code pg_restore}, while the object
+ * downloads. In {@code pipe} mode the archive streams into pg_restore and no plaintext touches a
+ * disk; no byte reaches the decryption, let alone pg_restore, before the chunk holding it matched
+ * its recorded sha256, so a replaced object (anyone may encrypt to public recipients) runs none of
+ * its SQL. In {@code file} mode the archive goes to a private file that is checked before
+ * {@code pg_restore --jobs} reads it, then deleted; a manifest that records no chunks (written
+ * before they were) is always restored so. Only when the object's proof and the archive's hash
+ * match the manifest and the MDC holds is the restore trusted.
  */
 // created at start-up: a missing or unusable key stops the service with its reason, not the first backup
 @Startup
@@ -109,9 +110,12 @@ public class StreamingRestore {
                 ? kms.passphrase(manifest, stage) : null;
         Manifest.StoredObject stored = manifest.object();
         try (InputStream download = new ObjectDownload(source.open())) {
-            HashingInputStream ciphertext = new HashingInputStream(proven(stored, download));
+            // each chunk proven against the signed manifest covers every byte of the object: hashing it
+            // whole as well would prove nothing more, so the whole-object sha256 is checked only without chunks
+            InputStream proven = proven(stored, download);
+            HashingInputStream ciphertext = stored.hasChunks() ? null : new HashingInputStream(proven);
             HashingInputStream archive = new HashingInputStream(new ZstdInputStream(
-                    decryption.decryptingStream(ciphertext, passphrase)));
+                    decryption.decryptingStream(ciphertext == null ? proven : ciphertext, passphrase)));
             boolean provenWhileStreaming = stored.hasChunks() || stored.sha256() == null;
             String stderr = config.restore().mode() == VerifierConfig.Mode.file || !provenWhileStreaming
                     ? restoreThroughFile(manifest, target, stage, ciphertext, archive)
@@ -358,12 +362,13 @@ public class StreamingRestore {
         }
     }
 
+    /** {@code ciphertext} is null where the object's chunks were each proven while it streamed. */
     private static void checkIntegrity(Manifest manifest, HashingInputStream ciphertext, HashingInputStream archive,
             Stage stage) {
         if (manifest.object().sha256() == null) {
             return; // nothing recorded to compare with: the MDC, checked at the end of decryption, is what vouches
         }
-        if (!ciphertext.sha256().equals(manifest.object().sha256())) {
+        if (ciphertext != null && !ciphertext.sha256().equals(manifest.object().sha256())) {
             throw new StageException(manifest.backupId(), manifest.database(), stage, FailureReason.INTEGRITY_MISMATCH,
                     "the stored object's sha256 is " + ciphertext.sha256() + ", the manifest says "
                             + manifest.object().sha256() + ": the object was altered or replaced");

@@ -1,0 +1,105 @@
+package org.amyterm.backup.console;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.amyterm.backup.contracts.BackupId;
+import org.amyterm.backup.contracts.BackupReason;
+import org.amyterm.backup.contracts.CheckResult;
+import org.amyterm.backup.contracts.DumpDetails;
+import org.amyterm.backup.contracts.EventJson;
+import org.amyterm.backup.contracts.Manifest;
+import org.amyterm.backup.contracts.NodeRole;
+import org.amyterm.backup.contracts.ObjectLayout;
+import org.amyterm.backup.contracts.Verification;
+import org.amyterm.backup.objectstore.ObjectStore;
+import org.amyterm.backup.objectstore.S3ObjectStore;
+import org.amyterm.backup.objectstore.S3Settings;
+import org.amyterm.backup.objectstore.UploadSettings;
+import org.amyterm.backup.testsupport.FreePort;
+import org.amyterm.backup.testsupport.GpgKey;
+import org.amyterm.backup.testsupport.S3ProxyServer;
+import org.amyterm.backup.testsupport.TestDirs;
+import org.amyterm.backup.testsupport.TestServers;
+
+/**
+ * A real bucket (S3Proxy) holding backups as the services leave them, each file signed by the keys
+ * the console trusts: {@code healthy} (two verified backups), {@code failing} (verified, then a
+ * backup whose restore test failed), {@code tampered} (verified, but its evidence edited after it
+ * was signed). The services the console asks are away (a closed port): the pages must say so.
+ */
+public class BucketWithBackups implements QuarkusTestResourceLifecycleManager {
+    static final String BUCKET = "console-unit";
+    static final ObjectLayout LAYOUT = new ObjectLayout("amyterm");
+    static GpgKey signingKey;
+    static GpgKey evidenceKey;
+    static final Map<String, List<String>> BACKUPS = new HashMap<>();
+
+    @Override
+    public Map<String, String> start() {
+        S3ProxyServer s3 = TestServers.s3();
+        signingKey = GpgKey.generateSigning(TestDirs.server("console-signing-key"));
+        evidenceKey = GpgKey.generateSigning(TestDirs.server("console-evidence-key"));
+        Map<String, String> config = new HashMap<>();
+        config.putAll(s3.storeConfig(BUCKET));
+        // the console never makes the bucket: this resource does, as the storage service would
+        config.put("amyterm.store.create-bucket", "false");
+        config.put("amyterm.store.trust.manifest-key-files", signingKey.publicKey().toString());
+        config.put("amyterm.store.trust.evidence-key-files", evidenceKey.publicKey().toString());
+        String away = "http://127.0.0.1:" + FreePort.next();
+        config.put("quarkus.rest-client.backup.url", away);
+        config.put("quarkus.rest-client.storage.url", away);
+        config.put("quarkus.rest-client.verifier.url", away);
+        config.put("quarkus.rest-client.notifier.url", away);
+        config.put("amyterm.console.session.secure-cookie", "false");
+        try (S3ObjectStore store = S3ObjectStore.connect(new S3Settings(Optional.of(URI.create(s3.endpoint())), "us-east-1",
+                BUCKET, true, new UploadSettings(S3Settings.MIN_PART_SIZE, 1, 2L * S3Settings.MIN_PART_SIZE, Duration.ofMinutes(1))))) {
+            store.createBucketIfMissing();
+            Instant now = Instant.now();
+            BACKUPS.put("healthy", List.of(put(store, "healthy", now.minus(Duration.ofHours(30)), true, 41_000),
+                    put(store, "healthy", now.minus(Duration.ofHours(6)), true, 43_000)));
+            BACKUPS.put("failing", List.of(put(store, "failing", now.minus(Duration.ofHours(20)), true, 40_000),
+                    put(store, "failing", now.minus(Duration.ofHours(2)), false, 12_000)));
+            String tampered = put(store, "tampered", now.minus(Duration.ofHours(3)), true, 39_000);
+            String key = LAYOUT.verificationKey("tampered", tampered);
+            store.putText(key, store.getText(key).orElseThrow().replace("\"passed\" : true", "\"passed\" : false "));
+            BACKUPS.put("tampered", List.of(tampered));
+        }
+        return config;
+    }
+
+    @Override
+    public void stop() {
+    }
+
+    /** One backup's folder: the object, its signed manifest and, when tested, its signed evidence. */
+    static String put(ObjectStore store, String database, Instant at, boolean passed, long restoreMillis) {
+        String id = BackupId.of(at, database + at);
+        Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, id, database, BackupReason.SCHEDULED, NodeRole.CENTRAL,
+                "15.18", "pg_dump (PostgreSQL) 15.18", null, Map.of("public.concept", 1200L),
+                new Manifest.Archive(Manifest.Archive.PG_DUMP_CUSTOM, "zstd", 2_244_000_000L, "a".repeat(64)),
+                Manifest.Encryption.publicKey(Manifest.Encryption.AES256_SEIPD_MDC, List.of("F".repeat(40))),
+                new Manifest.StoredObject(LAYOUT.dumpKey(database, id), 689_000_000L, "b".repeat(64)), at,
+                at.plusSeconds(36), at.plusSeconds(37), new DumpDetails("default", List.of("--format=custom"), List.of(),
+                        List.of(), "generic", "daily", "PT26H", "PT1M", null, at, at), null);
+        store.putText(LAYOUT.dumpKey(database, id), "ciphertext");
+        String manifestText = EventJson.writeForPeople(manifest);
+        store.putText(LAYOUT.manifestKey(database, id), manifestText);
+        store.putText(LAYOUT.manifestSignatureKey(database, id), signingKey.sign(manifestText));
+        Verification evidence = new Verification(Verification.FORMAT_VERSION, id, database, passed, "staging_" + id,
+                "pg_restore (PostgreSQL) 15.18", at.plusSeconds(40), at.plusSeconds(100), restoreMillis, 7_000,
+                List.of(CheckResult.pass("row-counts", "1 table, row counts equal to the dump's"),
+                        passed ? CheckResult.pass("sampled-rows", "content equal to the dump's")
+                                : CheckResult.fail("sampled-rows", "3 rows differ from the dump's")))
+                .naming(manifest.object().sha256());
+        String evidenceText = EventJson.writeForPeople(evidence);
+        store.putText(LAYOUT.verificationKey(database, id), evidenceText);
+        store.putText(ObjectLayout.signatureKey(LAYOUT.verificationKey(database, id)), evidenceKey.sign(evidenceText));
+        return id;
+    }
+}
