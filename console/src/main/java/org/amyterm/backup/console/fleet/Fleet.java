@@ -25,11 +25,35 @@ public class Fleet {
     private final BackupCatalogue catalogue;
     private final ServiceApis.Backups backups;
     private final ServiceApis.Alerts alerts;
+    private final java.time.Duration maxAge;
+    private final java.util.concurrent.atomic.AtomicReference<Snapshot> snapshot = new java.util.concurrent.atomic.AtomicReference<>();
 
-    public Fleet(BackupCatalogue catalogue, @RestClient ServiceApis.Backups backups, @RestClient ServiceApis.Alerts alerts) {
+    public Fleet(BackupCatalogue catalogue, @RestClient ServiceApis.Backups backups, @RestClient ServiceApis.Alerts alerts,
+            org.amyterm.backup.console.access.ConsoleConfig config) {
         this.catalogue = catalogue;
         this.backups = backups;
         this.alerts = alerts;
+        this.maxAge = config.catalogue().maxAge();
+    }
+
+    /** Every database's backups as the bucket held them at {@code at}. */
+    private record Snapshot(Instant at, java.util.Map<String, List<org.amyterm.backup.contracts.BackupSummary>> backups) {
+    }
+
+    /** The bucket's picture, listed again when older than {@code amyterm.console.catalogue.max-age}. */
+    private Snapshot snapshot() {
+        Snapshot known = snapshot.get();
+        Instant now = Instant.now();
+        if (known != null && !known.at().isBefore(now.minus(maxAge))) {
+            return known;
+        }
+        java.util.Map<String, List<org.amyterm.backup.contracts.BackupSummary>> all = new java.util.TreeMap<>();
+        for (String database : catalogue.databases()) {
+            all.put(database, catalogue.list(database));
+        }
+        Snapshot fresh = new Snapshot(now, all);
+        snapshot.set(fresh);
+        return fresh;
     }
 
     /** What the overview shows, and what could not be found out (each a sentence for people). */
@@ -55,13 +79,15 @@ public class Fleet {
                     + "): only databases with backups in the bucket are listed.");
         }
         List<JsonNode> open = openAlerts(bearer, problems);
-        Set<String> names = new TreeSet<>(catalogue.databases());
+        Snapshot bucket = snapshot();
+        Set<String> names = new TreeSet<>(bucket.backups().keySet());
         names.addAll(configured);
         List<DatabaseState> states = names.stream()
-                .map(name -> DatabaseState.of(name, configured.contains(name), catalogue.list(name), alertsOf(open, name), now))
+                .map(name -> DatabaseState.of(name, configured.contains(name), bucket.backups().getOrDefault(name, List.of()),
+                        alertsOf(open, name), now))
                 .sorted(Comparator.comparing(DatabaseState::verdict).thenComparing(DatabaseState::database))
                 .toList();
-        return new View(states, problems, now);
+        return new View(states, problems, bucket.at());
     }
 
     /** One database as the overview sees it (its row), with every backup the catalogue lists. */

@@ -59,12 +59,22 @@ public final class ServiceApis {
         JsonNode request(@HeaderParam("Authorization") String bearer, Map<String, String> request);
     }
 
-    /** notifier-service: the open alerts. */
+    /** notifier-service: the open alerts, the recent ones, each channel's deliveries. */
     @RegisterRestClient(configKey = "notifier")
     @Path("/alerts")
     @Produces(MediaType.APPLICATION_JSON)
     public interface Alerts {
         @GET
         List<JsonNode> open(@HeaderParam("Authorization") String bearer);
+
+        /** The alerts changed last, resolved ones too. */
+        @GET
+        @Path("/recent")
+        List<JsonNode> recent(@HeaderParam("Authorization") String bearer, @jakarta.ws.rs.QueryParam("limit") int limit);
+
+        /** Each channel's last delivery. */
+        @GET
+        @Path("/deliveries")
+        List<JsonNode> deliveries(@HeaderParam("Authorization") String bearer);
     }
 }

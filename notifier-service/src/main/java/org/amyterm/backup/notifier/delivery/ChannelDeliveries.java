@@ -5,7 +5,10 @@ import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.amyterm.backup.contracts.AlertChanged;
 import org.amyterm.backup.contracts.EventJson;
 import org.amyterm.backup.messaging.RetryWindow;
@@ -33,6 +36,15 @@ public class ChannelDeliveries {
     private final Duration maxAge;
     private final MeterRegistry registry;
     private final Clock clock = Clock.systemUTC();
+    private final Map<String, ChannelState> states = new ConcurrentHashMap<>();
+
+    /**
+     * What a channel did last on this replica (the active channel consumers may be on another): the
+     * alert and transition it last tried, how that ended, and when.
+     */
+    public record ChannelState(String channel, boolean configured, String alertId, String transition, String outcome,
+            Instant at, String problem) {
+    }
 
     ChannelDeliveries(WebhookChannel webhook, SlackChannel slack, EmailChannel email, PagerDutyChannel pagerDuty,
             NotifierConfig config, MeterRegistry registry) {
@@ -44,6 +56,8 @@ public class ChannelDeliveries {
         this.maxAge = config.delivery().window();
         this.registry = registry;
         for (AlertChannel channel : List.of(webhook, slack, email, pagerDuty)) {
+            states.put(channel.name(), new ChannelState(channel.name(), channel.configured(), null, null,
+                    channel.configured() ? "nothing sent yet" : "not configured", null, null));
             LOG.infof("alert channel %s: %s", channel.name(), channel.configured()
                     ? "on, from severity " + channel.route().minSeverity().code() : "not configured");
         }
@@ -95,9 +109,11 @@ public class ChannelDeliveries {
         } catch (DeliveryFailed e) {
             LOG.errorf("%s did not take %s of %s: %s; it goes to the channel's dead-letter topic", channel.name(),
                     change.transition().code(), change.alertId(), e.getMessage());
+            remember(channel, change, "dead-lettered", e.getMessage());
             throw e;
         }
         count(channel, "delivered");
+        remember(channel, change, "delivered", null);
         LOG.infof("%s: sent %s of %s", channel.name(), change.transition().code(), change.alertId());
     }
 
@@ -107,10 +123,21 @@ public class ChannelDeliveries {
             return Boolean.TRUE;
         } catch (DeliveryFailed e) {
             count(channel, e.fault() ? "failed" : "rejected");
+            remember(channel, change, e.fault() ? "failing, retried" : "rejected", e.getMessage());
             LOG.warnf("%s: attempt to send %s of %s failed: %s", channel.name(), change.transition().code(),
                     change.alertId(), e.getMessage());
             throw e;
         }
+    }
+
+    /** Each channel's last delivery on this replica, webhook, Slack, e-mail, PagerDuty. */
+    public List<ChannelState> states() {
+        return List.of(webhook, slack, email, pagerDuty).stream().map(c -> states.get(c.name())).toList();
+    }
+
+    private void remember(AlertChannel channel, AlertChanged change, String outcome, String problem) {
+        states.put(channel.name(), new ChannelState(channel.name(), true, change.alertId(), change.transition().code(),
+                outcome, clock.instant(), problem));
     }
 
     private void count(AlertChannel channel, String outcome) {

@@ -98,6 +98,13 @@ public class AlertLedger {
         return alerts.values().stream().filter(AlertChanged::open).toList();
     }
 
+    /** The {@code limit} alerts changed last, open or not, each at its latest revision, newest first. */
+    public List<AlertChanged> recent(int limit) {
+        awaitCaughtUp();
+        return alerts.values().stream().sorted(java.util.Comparator.comparing(AlertChanged::changedAt).reversed())
+                .limit(limit).toList();
+    }
+
     /** How many are open as far as read so far, without waiting (a metric must not block). */
     long openNow() {
         return alerts.values().stream().filter(AlertChanged::open).count();

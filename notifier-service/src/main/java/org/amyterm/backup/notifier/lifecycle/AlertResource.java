@@ -20,7 +20,7 @@ import org.amyterm.backup.contracts.RequestLimits;
 
 /**
  * {@code GET /alerts}: the alerts open now, oldest first, with their counts: what a person checks
- * after a page. {@code POST /alerts/acknowledgements} and {@code POST /alerts/resolutions}
+ * after a page; {@code GET /alerts/recent}: the ones changed last, resolved ones too. {@code POST /alerts/acknowledgements} and {@code POST /alerts/resolutions}
  * ({@code {"alertId": …, "why": …}}): an operator acknowledges or resolves an open alert; who did it
  * is the API token's principal, and the change is on {@code backup.alerts}, so in the audit trail.
  */
@@ -28,9 +28,11 @@ import org.amyterm.backup.contracts.RequestLimits;
 @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
 public class AlertResource {
     private final AlertBook book;
+    private final AlertLedger ledger;
 
-    public AlertResource(AlertBook book) {
+    public AlertResource(AlertBook book, AlertLedger ledger) {
         this.book = book;
+        this.ledger = ledger;
     }
 
     /** The body of an acknowledgement or a resolution: both fields required. */
@@ -42,6 +44,19 @@ public class AlertResource {
     public List<AlertChanged> open() {
         return book.open().stream().sorted(Comparator.comparing(AlertChanged::openedAt)).toList();
     }
+
+    /**
+     * {@code GET /alerts/recent?limit=N}: the alerts changed last, open or resolved, each at its
+     * latest change (who acknowledged or resolved it and why), newest first; at most 500.
+     */
+    @GET
+    @Path("/recent")
+    @RolesAllowed({ApiRoles.VIEWER, ApiRoles.OPERATOR})
+    public List<AlertChanged> recent(@jakarta.ws.rs.QueryParam("limit") @jakarta.ws.rs.DefaultValue("100") int limit) {
+        return ledger.recent(Math.max(1, Math.min(limit, MAX_RECENT)));
+    }
+
+    static final int MAX_RECENT = 500;
 
     @POST
     @Path("/acknowledgements")

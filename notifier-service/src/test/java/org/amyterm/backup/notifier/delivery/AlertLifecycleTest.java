@@ -162,6 +162,27 @@ class AlertLifecycleTest {
                 && l.contains("\"by\":\"alice\"") && l.contains("restoring the credentials"));
         // and resolving it again finds nothing open
         assertThat(post("resolutions", ApiTokens.operator(), alertId, "again").statusCode()).isEqualTo(404);
+        // and a viewer still finds it among the recent alerts, resolved, saying by whom and why
+        JsonNode recent = get("recent?limit=500", ApiTokens.viewer());
+        JsonNode closed = java.util.stream.StreamSupport.stream(recent.spliterator(), false)
+                .filter(a -> a.path("alertId").asText().equals(alertId)).findFirst().orElseThrow();
+        assertThat(closed.path("transition").asText()).isEqualTo("resolved");
+        assertThat(closed.path("resolvedBy").path("by").asText()).isEqualTo("bob");
+        // and each channel's last delivery is told, none failing
+        JsonNode channels = get("deliveries", ApiTokens.viewer());
+        assertThat(channels).hasSize(4);
+        for (JsonNode channel : channels) {
+            assertThat(channel.path("configured").asBoolean()).as(channel.toString()).isTrue();
+            assertThat(channel.path("outcome").asText()).as(channel.toString()).isEqualTo("delivered");
+        }
+    }
+
+    private JsonNode get(String path, String token) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(alerts + "/" + path))
+                .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(30)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body());
     }
 
     private HttpResponse<String> post(String action, String token, String alertId, String why) throws Exception {
