@@ -31,7 +31,7 @@ import org.amyterm.backup.testsupport.TestServers;
  * A real bucket (S3Proxy) holding backups as the services leave them, each file signed by the keys
  * the console trusts: {@code healthy} (two verified backups), {@code failing} (verified, then a
  * backup whose restore test failed), {@code tampered} (verified, but its evidence edited after it
- * was signed). The services the console asks are away (a closed port): the pages must say so.
+ * was signed), {@code copied} (another backup's signed evidence copied into its folder). The services the console asks are away (a closed port): the pages must say so.
  */
 public class BucketWithBackups implements QuarkusTestResourceLifecycleManager {
     static final String BUCKET = "console-unit";
@@ -69,6 +69,13 @@ public class BucketWithBackups implements QuarkusTestResourceLifecycleManager {
             String key = LAYOUT.verificationKey("tampered", tampered);
             store.putText(key, store.getText(key).orElseThrow().replace("\"passed\" : true", "\"passed\" : false "));
             BACKUPS.put("tampered", List.of(tampered));
+            // genuine, signed evidence of another backup, copied into this one's folder with its signature
+            String copied = put(store, "copied", now.minus(Duration.ofHours(4)), true, 38_000);
+            String genuine = LAYOUT.verificationKey("healthy", BACKUPS.get("healthy").get(1));
+            String target = LAYOUT.verificationKey("copied", copied);
+            store.putText(target, store.getText(genuine).orElseThrow());
+            store.putText(ObjectLayout.signatureKey(target), store.getText(ObjectLayout.signatureKey(genuine)).orElseThrow());
+            BACKUPS.put("copied", List.of(copied));
         }
         return config;
     }

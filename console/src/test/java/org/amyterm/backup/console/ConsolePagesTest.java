@@ -64,7 +64,8 @@ class ConsolePagesTest {
         assertThat(row(page, "tampered")).contains("Files not trusted", "✖");
         assertThat(row(page, "failing")).contains("Newest backup failed", "⚠", BucketWithBackups.BACKUPS.get("failing").get(0));
         assertThat(row(page, "healthy")).contains("Recoverable", "✔", BucketWithBackups.BACKUPS.get("healthy").get(1));
-        assertThat(page).contains("2 of 3</strong> databases can be restored right now");
+        assertThat(page).contains("2 of 4</strong> databases can be restored right now");
+        assertThat(row(page, "copied")).contains("Files not trusted");
         // and the services it could not ask are named, not hidden
         assertThat(page).contains("The backup service could not be asked", "The notifier could not be asked");
         assertThat(page).contains("Signed in as <strong>victor.viewer@example.org</strong> (viewer)");
@@ -126,6 +127,17 @@ class ConsolePagesTest {
 
         assertThat(row(html, "verification.json")).contains("not trusted", "changed after it was signed");
         assertThat(html).contains("Some of its files are not trusted");
+    }
+
+    @Test
+    void evidenceCopiedFromAnotherBackupIsShownAsNotTrustedThereThoughItsSignatureIsGenuine() throws Exception {
+        String id = BucketWithBackups.BACKUPS.get("copied").get(0);
+
+        String html = new Browser(base).get("/backups/" + id + "?database=copied", ApiTokens.viewer()).body();
+
+        assertThat(row(html, "manifest.json")).contains("verified", BucketWithBackups.signingKey.fingerprint());
+        assertThat(row(html, "verification.json")).contains("not trusted").doesNotContain("✔");
+        assertThat(html).contains("No restore test has vouched for this backup yet");
     }
 
     @Test
