@@ -7,11 +7,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code amyterm-backup}: the operator's command line for Amy-Term Backup. */
-@Command(name = "amyterm-backup", mixinStandardHelpOptions = true, version = "amyterm-backup 0.1.0",
+@Command(name = "amyterm-backup", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
+        version = "amyterm-backup 0.1.0",
         description = "Back up, list, show and check the backups of Amy-Term's PostgreSQL databases.",
         subcommands = {BackupCommand.class, ListCommand.class, ShowCommand.class, StatusCommand.class,
                 RetentionCommand.class, VerifyCommand.class,
-                RestoreCommand.class, AlertsCommand.class, StoreKeptCommand.class, AuditCommand.class})
+                ContentsCommand.class, RestoreCommand.class, AlertsCommand.class, StoreKeptCommand.class, AuditCommand.class})
 public final class AmytermBackup {
 
     @Option(names = "--backup-url", description = "Backup service REST API (env AMYTERM_BACKUP_URL; default ${DEFAULT-VALUE}).",

@@ -29,6 +29,13 @@ final class ExitCode {
     /** A restore refused: the backup's federation trust configuration is not the given one. */
     static final int RESTORE_TRUST_MISMATCH = 15;
 
+    /** A selective restore refused: the schema to restore into already exists in the target database. */
+    static final int RESTORE_SCHEMA_EXISTS = 16;
+    /** A selective restore refused: the target role may not create a schema in the target database. */
+    static final int RESTORE_NO_CREATE_PRIVILEGE = 17;
+    /** A selective restore refused: the target lacks an extension, function or type the chosen tables need. */
+    static final int RESTORE_TARGET_LACKS_DEPENDENCY = 18;
+
     /** The exit code of a restore that ended with the failure reason {@code code}. */
     static int ofRestore(String code) {
         return switch (code) {
@@ -38,6 +45,10 @@ final class ExitCode {
             case "AT-RESTORE-004" -> RESTORE_SCHEMA_MISMATCH;
             case "AT-RESTORE-005" -> RESTORE_NODE_ROLE_MISMATCH;
             case "AT-RESTORE-006" -> RESTORE_TRUST_MISMATCH;
+            case "AT-RESTORE-008" -> NOT_FOUND;
+            case "AT-RESTORE-009" -> RESTORE_SCHEMA_EXISTS;
+            case "AT-RESTORE-010" -> RESTORE_NO_CREATE_PRIVILEGE;
+            case "AT-RESTORE-011" -> RESTORE_TARGET_LACKS_DEPENDENCY;
             case "AT-RESTORE-007", "AT-STORE-004", "AT-VERIFY-004", "AT-VERIFY-007" -> UNAVAILABLE;
             case "AT-VERIFY-005" -> USAGE;
             default -> FAILED;

@@ -86,6 +86,23 @@ final class Printer {
                 .collect(Collectors.joining("; "));
     }
 
+    /** An operator restore (a RestoreCompleted as JSON), in one line: a restore, not a backup. */
+    static String restore(String database, com.fasterxml.jackson.databind.JsonNode r) {
+        com.fasterxml.jackson.databind.JsonNode subset = r.path("subset");
+        String what;
+        if (!subset.isObject()) {
+            what = "the whole database into " + r.path("targetDatabase").asText();
+        } else {
+            java.util.List<String> restored = new java.util.ArrayList<>();
+            subset.path("restored").forEach(t -> restored.add(t.asText()));
+            what = String.join(", ", restored) + ("into-schema".equals(subset.path("mode").asText())
+                    ? " into schema " + subset.path("intoSchema").asText() + " of " : " into ")
+                    + r.path("targetDatabase").asText();
+        }
+        return database + ": last restored " + r.path("completedAt").asText() + " from backup "
+                + r.path("backupId").asText() + ": " + what + ", by " + r.path("requestedBy").asText();
+    }
+
     static String bytes(long n) {
         if (n < 1024) {
             return n + " B";

@@ -22,7 +22,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code restore DATABASE}: restore a backup (by default the last known good) into a target
- * database, after every safeguard passed; with {@code --dry-run} only the safeguards. The verifier
+ * database, after every safeguard passed; with {@code --dry-run} only the safeguards. With
+ * {@code --schema}, {@code --table} or {@code --exclude-table} only those objects (and what they need);
+ * with {@code --into-schema NAME} the chosen tables go into a new schema of a running database. The verifier
  * service runs it (it holds the decryption key); this command sends the request, with the target's
  * password from PGPASSWORD or PGPASSFILE, and prints each step as it happens.
  */
@@ -53,11 +55,30 @@ final class RestoreCommand implements Callable<Integer> {
             description = "The target server and the role to restore as (its password: PGPASSWORD or PGPASSFILE, never here).")
     URI targetUrl;
 
-    @Option(names = "--target-db", required = true, paramLabel = "NAME", description = "The database to restore into: new, or empty with nobody connected.")
+    @Option(names = "--target-db", required = true, paramLabel = "NAME", description = "The database to restore into: "
+            + "new, or empty with nobody connected (with --into-schema: the existing database to restore beside).")
     String targetDb;
 
-    @Option(names = "--node-role", required = true, paramLabel = "central|regional", description = "The federation role the target node has.")
+    @Option(names = "--node-role", paramLabel = "central|regional", description = "The federation role the target node "
+            + "has (required, except with --into-schema).")
     String nodeRole;
+
+    @Option(names = "--schema", paramLabel = "NAME", description = "Restore only this schema, with what its objects need "
+            + "(repeatable).")
+    List<String> schemas = new java.util.ArrayList<>();
+
+    @Option(names = "--table", paramLabel = "SCHEMA.TABLE", description = "Restore only this table, with its data, "
+            + "sequences, indexes, constraints, triggers and the functions they call (repeatable); a foreign key to a "
+            + "table not restored is left out and named.")
+    List<String> tables = new java.util.ArrayList<>();
+
+    @Option(names = "--exclude-table", paramLabel = "SCHEMA.TABLE", description = "Leave this table out (repeatable).")
+    List<String> excludeTables = new java.util.ArrayList<>();
+
+    @Option(names = "--into-schema", paramLabel = "NAME", description = "Restore the chosen tables into the new schema NAME "
+            + "of the existing target database, beside its running application, changing nothing else; then compare and "
+            + "copy rows back yourself.")
+    String intoSchema;
 
     @Option(names = "--trust-config", paramLabel = "FILE", description = "The federation trust configuration the node must have "
             + "(lines 'KEY_ID SHA256-OF-PEM'); the restore stops if the backup's differs.")
@@ -86,6 +107,13 @@ final class RestoreCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
+        if (nodeRole == null && intoSchema == null) {
+            throw new CliException(ExitCode.USAGE, "--node-role central|regional is required (except with --into-schema)");
+        }
+        if (intoSchema != null && schemas.isEmpty() && tables.isEmpty()) {
+            throw new CliException(ExitCode.USAGE, "--into-schema needs the tables to bring back: --table SCHEMA.TABLE or "
+                    + "--schema NAME");
+        }
         TargetUrl target = TargetUrl.parse(targetUrl);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("database", database);
@@ -106,6 +134,10 @@ final class RestoreCommand implements Callable<Integer> {
         body.put("trustConfig", trustConfig == null ? null : readTrustConfig());
         body.put("applyTrustConfig", applyTrustConfig);
         body.put("dryRun", dryRun);
+        body.put("schemas", schemas.isEmpty() ? null : schemas);
+        body.put("tables", tables.isEmpty() ? null : tables);
+        body.put("excludeTables", excludeTables.isEmpty() ? null : excludeTables);
+        body.put("intoSchema", intoSchema);
         PgPassword.of(target, targetDb, System.getenv()).ifPresent(p -> body.put("targetPassword", p));
         JsonNode started = root.client().startRestore(body);
         String id = started.path("restoreId").asText();
@@ -128,8 +160,11 @@ final class RestoreCommand implements Callable<Integer> {
             String state = progress.path("state").asText();
             switch (state) {
                 case "restored", "dry-run-passed":
-                    out.println(state.equals("restored") ? "restored " + targetDb + ": start the application on it"
-                            : "dry run passed: every check holds; nothing was changed");
+                    out.println(!state.equals("restored") ? "dry run passed: every check holds; nothing was changed"
+                            : intoSchema != null ? "restored into schema " + intoSchema + " of " + targetDb
+                                    + ": compare, copy back the rows you need, then DROP SCHEMA " + intoSchema + " CASCADE"
+                            : "restored " + targetDb + (schemas.isEmpty() && tables.isEmpty() && excludeTables.isEmpty()
+                                    ? ": start the application on it" : " (the chosen part of the backup)"));
                     return ExitCode.OK;
                 case "refused", "failed":
                     spec.commandLine().getErr().println("amyterm-backup: restore " + state + " ["

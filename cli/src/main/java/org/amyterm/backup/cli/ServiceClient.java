@@ -138,6 +138,12 @@ final class ServiceClient {
                 "the verifier service");
     }
 
+    /** What a backup holds ({@code last-known-good} or an id), read by the verifier from the archive's start; empty if there is no such backup. */
+    Optional<JsonNode> contents(String database, String backup) {
+        return send(get(verifierService.resolve("/contents/" + database + "/" + backup)), "the verifier service",
+                verifierService).map(json -> tree(json, "the verifier service"));
+    }
+
     /** The progress of an operator restore. */
     JsonNode restore(String restoreId) {
         return tree(send(get(verifierService.resolve("/restores/" + restoreId)), "the verifier service", verifierService)

@@ -44,6 +44,12 @@ final class StatusCommand implements Callable<Integer> {
                     db.path("lastKnownGoodAgeSeconds").isNumber() ? Printer.age(db.path("lastKnownGoodAgeSeconds").asLong()) : "-",
                     db.path("lastRestoreMillis").isNumber() ? db.path("lastRestoreMillis").asLong() + " ms" : "-");
         }
+        for (JsonNode db : status) {
+            JsonNode restore = db.path("lastOperatorRestore");
+            if (restore.isObject()) {
+                out.println(Printer.restore(db.path("database").asText(), restore));
+            }
+        }
         return ExitCode.OK;
     }
 }

@@ -28,6 +28,33 @@ class RestoreCommandTest {
     }
 
     @Test
+    void aNodeRoleIsRequiredExceptIntoASchemaWhichNeedsTablesToBringBack() {
+        StringWriter err = new StringWriter();
+        int exit = AmytermBackup.run(new String[] {"restore", "amyterm", "--target-url", "postgresql://owner@127.0.0.1:1",
+                "--target-db", "amyterm", "--verifier-url", "http://127.0.0.1:1"}, new PrintWriter(new StringWriter()),
+                new PrintWriter(err));
+        assertThat(exit).isEqualTo(ExitCode.USAGE);
+        assertThat(err.toString()).contains("--node-role central|regional is required (except with --into-schema)");
+
+        StringWriter noTables = new StringWriter();
+        assertThat(AmytermBackup.run(new String[] {"restore", "amyterm", "--target-url", "postgresql://owner@127.0.0.1:1",
+                "--target-db", "amyterm", "--into-schema", "recovered", "--verifier-url", "http://127.0.0.1:1"},
+                new PrintWriter(new StringWriter()), new PrintWriter(noTables))).isEqualTo(ExitCode.USAGE);
+        assertThat(noTables.toString()).contains("--into-schema needs the tables to bring back");
+    }
+
+    @Test
+    void theHelpShowsTheWaysToRestoreAPart() {
+        StringWriter out = new StringWriter();
+        AmytermBackup.run(new String[] {"restore", "--help"}, new PrintWriter(out), new PrintWriter(new StringWriter()));
+        assertThat(out.toString()).contains("--schema=NAME", "--table=SCHEMA.TABLE", "--exclude-table=SCHEMA.TABLE",
+                "--into-schema=NAME");
+        StringWriter contents = new StringWriter();
+        AmytermBackup.run(new String[] {"contents", "--help"}, new PrintWriter(contents), new PrintWriter(new StringWriter()));
+        assertThat(contents.toString()).contains("BACKUP_ID|last-known-good", "--database=DATABASE", "--json");
+    }
+
+    @Test
     void theTargetUrlGivesUserHostAndPortWithPostgresDefaultPort() {
         assertThat(TargetUrl.parse(URI.create("postgresql://owner@db.internal"))).isEqualTo(new TargetUrl("owner",
                 "db.internal", 5432));
@@ -58,6 +85,8 @@ class RestoreCommandTest {
         assertThat(java.util.stream.IntStream.rangeClosed(1, 6).map(i -> ExitCode.ofRestore("AT-RESTORE-00" + i)))
                 .containsExactly(10, 11, 12, 13, 14, 15);
         assertThat(ExitCode.ofRestore("AT-RESTORE-007")).isEqualTo(ExitCode.UNAVAILABLE);
+        assertThat(java.util.stream.IntStream.rangeClosed(8, 11).map(i -> ExitCode.ofRestore(String.format(
+                "AT-RESTORE-%03d", i)))).containsExactly(ExitCode.NOT_FOUND, 16, 17, 18);
         assertThat(ExitCode.ofRestore("AT-VERIFY-003")).isEqualTo(ExitCode.FAILED);
     }
 }

@@ -8,6 +8,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.amyterm.backup.contracts.RestoreSubset;
+import org.amyterm.backup.contracts.RestoreCompleted;
 import org.amyterm.backup.contracts.BackupId;
 import org.amyterm.backup.contracts.BackupReason;
 import org.amyterm.backup.contracts.CheckResult;
@@ -76,6 +78,23 @@ public class BucketWithBackups implements QuarkusTestResourceLifecycleManager {
             store.putText(target, store.getText(genuine).orElseThrow());
             store.putText(ObjectLayout.signatureKey(target), store.getText(ObjectLayout.signatureKey(genuine)).orElseThrow());
             BACKUPS.put("copied", List.of(copied));
+            // an operator brought one table of failing's older backup back into a schema, recorded and signed by the verifier
+            String older = BACKUPS.get("failing").get(0);
+            RestoreCompleted restored = new RestoreCompleted(older, "failing", "failing", NodeRole.CENTRAL,
+                    "alice.operator@example.org", 2_400, List.of(CheckResult.pass("row-counts", "1 table")),
+                    now.minus(Duration.ofHours(1)), new RestoreSubset(RestoreSubset.INTO_SCHEMA, List.of(),
+                            List.of("public.concept"), List.of(), "recovered", List.of("public.concept"),
+                            List.of("FK CONSTRAINT public.concept concept_code_system_id_fkey (needs TABLE "
+                                    + "public.code_system, which is not restored)")));
+            String record = LAYOUT.restoreRecordKey("failing", older, BackupId.of(restored.completedAt(), "restore-1"));
+            String recordText = EventJson.writeForPeople(restored);
+            store.putText(record, recordText);
+            store.putText(ObjectLayout.signatureKey(record), evidenceKey.sign(recordText));
+            // and a restore record nobody trusted signed: not listed
+            RestoreCompleted forged = new RestoreCompleted(older, "failing", "elsewhere", NodeRole.CENTRAL, "mallory",
+                    1, List.of(), now, null);
+            String forgedKey = LAYOUT.restoreRecordKey("failing", older, BackupId.of(now, "restore-2"));
+            store.putText(forgedKey, EventJson.writeForPeople(forged));
         }
         return config;
     }

@@ -91,6 +91,10 @@ class ConsolePagesTest {
             assertThat(html).contains("/backups/" + id + "?database=failing");
         }
         assertThat(html).contains("restore test failed", "amyterm-backup restore failing --backup=last-known-good");
+        // the operator's restore from a backup is listed as a restore, with what it restored where; a forged record is not
+        assertThat(html).contains("<h2>Restores</h2>", "public.concept into schema recovered of failing",
+                "alice.operator@example.org", "left out: FK CONSTRAINT public.concept concept_code_system_id_fkey")
+                .doesNotContain("mallory", "into elsewhere");
         // the storage service (retention's rules) is away: said, not hidden
         assertThat(html).contains("The storage service could not be asked what retention would delete");
         assertThat(new Browser(base).get("/databases/nosuch", ApiTokens.viewer()).statusCode()).isEqualTo(404);

@@ -19,13 +19,21 @@ public record BackupSummary(
         StageFailed failure,
         BackupExpired expired,
         java.util.List<String> untrusted,
-        Tables tables) {
+        Tables tables,
+        java.util.List<RestoreCompleted> restores) {
 
     public BackupSummary {
         BackupId.requireValid(backupId);
         Require.text(database, "database");
         Require.present(state, "state");
         untrusted = untrusted == null ? java.util.List.of() : java.util.List.copyOf(untrusted);
+        restores = restores == null ? java.util.List.of() : java.util.List.copyOf(restores);
+    }
+
+    /** A backup nobody restored from (or as read before restores were recorded). */
+    public BackupSummary(String backupId, String database, State state, Manifest manifest, Verification verification,
+            StageFailed failure, BackupExpired expired, java.util.List<String> untrusted, Tables tables) {
+        this(backupId, database, state, manifest, verification, failure, expired, untrusted, tables, null);
     }
 
     /** How many tables the dump holds and how many rows they had (from the manifest's row counts). */

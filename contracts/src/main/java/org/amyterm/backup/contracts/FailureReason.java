@@ -48,6 +48,13 @@ public enum FailureReason {
     RESTORE_TRUST_MISMATCH("AT-RESTORE-006", false,
             "the backup's federation trust configuration differs from the one given"),
     RESTORE_TARGET_UNREACHABLE("AT-RESTORE-007", true, "the restore target server did not accept a connection"),
+    RESTORE_SUBSET_UNKNOWN("AT-RESTORE-008", false,
+            "a schema or table chosen for a selective restore is not in the backup, or cannot be restored on its own"),
+    RESTORE_SCHEMA_EXISTS("AT-RESTORE-009", false, "the schema to restore into already exists in the target database"),
+    RESTORE_NO_CREATE_PRIVILEGE("AT-RESTORE-010", false,
+            "the target role may not create a schema in the target database"),
+    RESTORE_TARGET_LACKS_DEPENDENCY("AT-RESTORE-011", false,
+            "the target database lacks an extension, function or type the chosen tables need"),
     MALFORMED_EVENT("AT-EVENT-001", false, "an event could not be read"),
     UNEXPECTED("AT-INTERNAL-001", true, "an unexpected error; see the service log");
 

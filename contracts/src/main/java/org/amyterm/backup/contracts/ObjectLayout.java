@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
  * once checked {@code verification.json} (the newest verification) and one
  * {@code verification.<verificationId>.json} per verification, each signed by the verifier
  * ({@code .sig} beside it); once retention deleted it, only {@code expired.json};
- * {@code failure.json} records the last stage failure of a backup that did not get that far.
+ * {@code failure.json} records the last stage failure of a backup that did not get that far; one
+ * {@code restore.<recordId>.json} per operator restore from it (its RestoreCompleted), signed by the verifier.
  */
 public record ObjectLayout(String prefix) {
 
@@ -86,6 +87,22 @@ public record ObjectLayout(String prefix) {
     public String verificationRecordKey(String database, String backupId, String verificationId) {
         return backupFolder(database, backupId) + "verification." + BackupId.requireValid(verificationId) + ".json";
     }
+
+    /**
+     * The record of one operator restore from the backup (its RestoreCompleted):
+     * {@code restore.<recordId>.json}, {@code recordId} a backup-id-shaped time and random part.
+     */
+    public String restoreRecordKey(String database, String backupId, String recordId) {
+        return backupFolder(database, backupId) + RESTORE_RECORD_PREFIX + BackupId.requireValid(recordId) + ".json";
+    }
+
+    /** Whether a file of a backup's folder is the record of a restore ({@code restore.<recordId>.json}). */
+    public static boolean isRestoreRecord(String file) {
+        return file.startsWith(RESTORE_RECORD_PREFIX) && file.endsWith(".json")
+                && BackupId.isValid(file.substring(RESTORE_RECORD_PREFIX.length(), file.length() - ".json".length()));
+    }
+
+    private static final String RESTORE_RECORD_PREFIX = "restore.";
 
     /** The detached signature beside {@code key}. */
     public static String signatureKey(String key) {

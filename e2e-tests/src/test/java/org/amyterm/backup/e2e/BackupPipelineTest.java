@@ -30,6 +30,7 @@ import org.amyterm.backup.contracts.RestoreVerified;
 import org.amyterm.backup.contracts.Stage;
 import org.amyterm.backup.contracts.StageFailed;
 import org.amyterm.backup.contracts.Verification;
+import org.amyterm.backup.testsupport.Runbook;
 import org.amyterm.backup.testsupport.ServerProcess;
 import org.amyterm.backup.testsupport.TestDirs;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -438,6 +439,56 @@ class BackupPipelineTest {
         assertThat(restored.out() + restored.err() + again.out() + again.err()).doesNotContain("Rs-e2e-restorer");
     }
 
+    @Test
+    @Order(10)
+    void aTableDamagedWhileTheApplicationRunsComesBackByTheRunbooksCommandsTouchingNothingElse() throws Exception {
+        // Given the sample database, its application connected, and a table that lost rows since the last known good backup
+        Map<String, String> intact = tableHashes(Pipeline.DATABASE);
+        ProcessBuilder session = new ProcessBuilder(pipeline.postgres.binDir().resolve("psql").toString(), "-X", "-q",
+                "-h", pipeline.postgres.host(), "-p", Integer.toString(pipeline.postgres.port()), "-U", "postgres",
+                "-d", Pipeline.DATABASE).redirectErrorStream(true);
+        session.environment().put("PGPASSWORD", pipeline.postgres.password());
+        Process application = session.start();
+        try {
+            application.getOutputStream().write("SELECT 'connected';\n".getBytes());
+            application.getOutputStream().flush();
+            String lost = pipeline.postgres.psql(Pipeline.DATABASE, "WITH gone AS (DELETE FROM public.atc_code a "
+                    + "WHERE NOT EXISTS (SELECT 1 FROM public.atc_code c WHERE c.parent_code = a.code) RETURNING 1) "
+                    + "SELECT count(*) FROM gone");
+            assertThat(Long.parseLong(lost)).isPositive();
+            Map<String, String> environment = new java.util.HashMap<>(pipeline.cliEnvironment());
+            environment.putAll(Map.of("DATABASE", Pipeline.DATABASE, "TABLE", "public.atc_code", "KEY", "code",
+                    "TARGET_URL", "postgresql://postgres@" + pipeline.postgres.host() + ":" + pipeline.postgres.port(),
+                    "PGPASSWORD", pipeline.postgres.password()));
+
+            // When the operator follows the runbook's "a table was dropped or damaged", command for command
+            java.nio.file.Path dir = java.nio.file.Files.createDirectories(TestDirs.server("runbook-table-damaged"));
+            Runbook.Run run = Runbook.run(dir, TestDirs.repositoryRoot(), environment, "table-contents", "table-restore",
+                    "table-compare", "table-copy-back");
+
+            // Then each step did what the runbook says: listed the table, restored it beside the others, counted what the
+            // live table lacks, and copied it back; the schema is gone and every table is as it was before the damage
+            assertThat(run.exit()).as(run.output()).isZero();
+            assertThat(run.output()).contains("schemas: public", "atc_code", "would restore exactly:",
+                    "TABLE public.atc_code", "restored into schema recovered of " + Pipeline.DATABASE,
+                    "only_in_backup", lost, "INSERT 0 " + lost, "DROP SCHEMA");
+            assertThat(application.isAlive()).isTrue();
+            assertThat(tableHashes(Pipeline.DATABASE)).isEqualTo(intact);
+            assertThat(pipeline.postgres.psql(Pipeline.DATABASE, "SELECT count(*) FROM pg_namespace WHERE nspname = "
+                    + "'recovered'")).isEqualTo("0");
+            assertThat(run.output()).doesNotContain(pipeline.postgres.password());
+        } finally {
+            application.getOutputStream().close();
+            application.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+            application.destroy();
+        }
+        // and the restore is on its topic for the audit trail, as a restore of a subset into a schema, and status lists it
+        await().atMost(Duration.ofSeconds(60)).until(() -> !records(org.amyterm.backup.contracts.Topics.RESTORED,
+                "\"mode\":\"into-schema\"").isEmpty());
+        await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> assertThat(pipeline.cli("status").out()).contains(
+                Pipeline.DATABASE + ": last restored ", "public.atc_code into schema recovered of " + Pipeline.DATABASE));
+    }
+
     /** md5 of each user table's rows in a fixed order, by table. */
     private static Map<String, String> tableHashes(String database) {
         Map<String, String> hashes = new java.util.TreeMap<>();
@@ -452,7 +503,7 @@ class BackupPipelineTest {
 
     /** The last known good backup of the sample database, as {@code status --json} says. */
     @Test
-    @Order(12)
+    @Order(13)
     void aBucketWriterWithoutAKeyMakesTheServicesTrustStoreOrReadNothing() throws Exception {
         // Given the last known good of the database whose newest backup passed, which the services wrote and verified themselves (the twin of the copy)
         String genuine = lastKnownGood(Pipeline.LARGE_DATABASE);
@@ -611,7 +662,7 @@ class BackupPipelineTest {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void notifierRestartedNeitherSendsAnOpenAlertAgainNorForgetsIt() throws Exception {
         // Given an open alert: a dump of the database failed
         String alertId = "dump-failed/" + Pipeline.DATABASE;
@@ -641,7 +692,7 @@ class BackupPipelineTest {
     }
 
     @Test
-    @Order(11)
+    @Order(12)
     void brokerDownForNinetySecondsMidBackupDelaysItButItCompletesOnceAndNothingIsDeadLettered() throws Exception {
         // Given the dead-letter topics and the services' logs as they are, and an operator waiting for a backup of several parts
         long deadLettersBefore = deadLetterRecords();
@@ -716,7 +767,7 @@ class BackupPipelineTest {
     }
 
     @Test
-    @Order(13)
+    @Order(14)
     void bucketAwayForLongerThanAMinuteLeavesEveryServiceReadyAndRecordsTheFailuresOfMeanwhileAndAfter()
             throws Exception {
         String during = BackupId.of(Instant.now(), "bucket-away");

@@ -187,12 +187,8 @@ final class Pipeline {
         command.addAll(List.of(args));
         try {
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(false);
-            builder.environment().put("AMYTERM_BACKUP_URL", backupUrl());
-            builder.environment().put("AMYTERM_STORAGE_URL", storageUrl());
-            builder.environment().put("AMYTERM_VERIFIER_URL", "http://127.0.0.1:" + verifierPort);
-            builder.environment().put("AMYTERM_NOTIFIER_URL", "http://127.0.0.1:" + notifierPort);
             builder.environment().remove("PGPASSWORD");
-            builder.environment().put("AMYTERM_BACKUP_TOKEN_FILE", operatorTokenFile().toString());
+            builder.environment().putAll(cliEnvironment());
             builder.environment().putAll(environment);
             Process p = builder.start();
             p.getOutputStream().close();
@@ -213,6 +209,14 @@ final class Pipeline {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** What an operator's shell holds to run the CLI against this pipeline: the services' URLs and a token file. */
+    Map<String, String> cliEnvironment() throws IOException {
+        return Map.of("AMYTERM_BACKUP_URL", backupUrl(), "AMYTERM_STORAGE_URL", storageUrl(),
+                "AMYTERM_VERIFIER_URL", "http://127.0.0.1:" + verifierPort,
+                "AMYTERM_NOTIFIER_URL", "http://127.0.0.1:" + notifierPort,
+                "AMYTERM_BACKUP_TOKEN_FILE", operatorTokenFile().toString());
     }
 
     /** An operator's token in a file, as the CLI is given it; a fresh one for each run, so none expires. */

@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
+import org.amyterm.backup.contracts.RestoreCompleted;
 import org.amyterm.backup.contracts.BackupExpired;
 import org.amyterm.backup.contracts.BackupSummary;
 import org.amyterm.backup.contracts.Manifest;
@@ -297,7 +298,12 @@ public final class BackupCatalogue implements AutoCloseable {
                             trust.record(l, text, sig, StageFailed.class, StageFailed::backupId));
                     case ObjectLayout.EXPIRED_FILE -> files.expired = read(object, signature, (text, sig) ->
                             trust.record(l, text, sig, BackupExpired.class, BackupExpired::backupId));
-                    default -> { }
+                    default -> {
+                        if (ObjectLayout.isRestoreRecord(l.file())) {
+                            files.restores.put(l.file(), read(object, signature, (text, sig) ->
+                                    trust.restoreRecord(l, text, sig)));
+                        }
+                    }
                 }
             });
         }
@@ -319,6 +325,14 @@ public final class BackupCatalogue implements AutoCloseable {
                     verification = null;
                 }
             }
+            List<RestoreCompleted> restores = new ArrayList<>();
+            files.restores.forEach((name, record) -> {
+                RestoreCompleted restore = get(record, name, untrusted);
+                if (restore != null) {
+                    restores.add(restore);
+                }
+            });
+            restores.sort(Comparator.comparing(RestoreCompleted::completedAt));
             if (manifest == null && failure == null && expired == null && untrusted.isEmpty()) {
                 continue; // an upload in progress, not yet a backup
             }
@@ -328,7 +342,7 @@ public final class BackupCatalogue implements AutoCloseable {
             }
             result.add(new BackupSummary(files.location.backupId(), files.location.database(),
                     BackupSummary.stateOf(manifest, verification, expired), manifest, verification, failure, expired,
-                    untrusted, slim == null ? null : slim.tables()));
+                    untrusted, slim == null ? null : slim.tables(), restores));
         }
         result.sort(Comparator.comparing(BackupSummary::backupId).reversed());
         return List.copyOf(result);
@@ -386,6 +400,7 @@ public final class BackupCatalogue implements AutoCloseable {
         CompletableFuture<Read<Verification>> verification;
         CompletableFuture<Read<StageFailed>> failure;
         CompletableFuture<Read<BackupExpired>> expired;
+        final Map<String, CompletableFuture<Read<RestoreCompleted>>> restores = new java.util.TreeMap<>();
 
         Files(ObjectLayout.Location location) {
             this.location = location;

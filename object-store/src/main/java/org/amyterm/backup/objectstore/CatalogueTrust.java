@@ -2,6 +2,7 @@ package org.amyterm.backup.objectstore;
 
 import java.util.Optional;
 import java.util.function.Function;
+import org.amyterm.backup.contracts.RestoreCompleted;
 import org.amyterm.backup.contracts.BackupEvent;
 import org.amyterm.backup.contracts.EventJson;
 import org.amyterm.backup.contracts.MalformedEventException;
@@ -58,6 +59,20 @@ public final class CatalogueTrust {
     }
 
     /**
+     * The record of an operator restore at {@code location} ({@code restore.<id>.json}): signed by a
+     * trusted verifier key (the verifier restores, as it tests) and naming the backup of its folder.
+     */
+    public RestoreCompleted restoreRecord(ObjectLayout.Location location, String text, Optional<String> signature) {
+        check(evidence, text, signature, location.file());
+        RestoreCompleted record = parse(text, RestoreCompleted.class, location.file());
+        if (!location.database().equals(record.database()) || !location.backupId().equals(record.backupId())) {
+            throw new Untrusted(location.file() + " names backup " + record.backupId() + " of " + record.database()
+                    + ", not the backup of its folder (" + location.backupId() + " of " + location.database() + ")");
+        }
+        return record;
+    }
+
+    /**
      * The evidence at {@code location} (signature checked; its binding to the manifest is checked by
      * {@link #bound}); {@link Untrusted} saying why not.
      */
@@ -75,11 +90,12 @@ public final class CatalogueTrust {
     }
 
     /**
-     * Whose trusted key signed the file at {@code location}: the evidence keys for a verification,
-     * the storage keys for anything else; {@link Untrusted} saying why no trusted key did.
+     * Whose trusted key signed the file at {@code location}: the evidence keys for a verification
+     * or a restore record, the storage keys for anything else; {@link Untrusted} saying why no trusted key did.
      */
     public String signer(ObjectLayout.Location location, String text, Optional<String> signature) {
-        SignatureCheck check = location.file().startsWith("verification") ? evidence : manifests;
+        SignatureCheck check = location.file().startsWith("verification") || ObjectLayout.isRestoreRecord(location.file())
+                ? evidence : manifests;
         try {
             return check.signer(text, signature, location.file());
         } catch (SignatureCheck.Untrusted e) {

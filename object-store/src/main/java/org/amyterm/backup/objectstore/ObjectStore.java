@@ -63,6 +63,12 @@ public interface ObjectStore {
     /** Opens an object for streaming reads. */
     InputStream open(String key);
 
+    /**
+     * Opens {@code length} bytes of an object from {@code offset} (an HTTP range): a reader that needs
+     * the start of a large object does not download the rest.
+     */
+    InputStream open(String key, long offset, long length);
+
     boolean exists(String key);
 
     /** When the object was last written, or empty if there is none. */

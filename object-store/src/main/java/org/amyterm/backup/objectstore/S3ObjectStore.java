@@ -170,6 +170,15 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
     }
 
     @Override
+    public InputStream open(String key, long offset, long length) {
+        if (offset < 0 || length < 1) {
+            throw new IllegalArgumentException("a range of " + key + " starts at 0 or later and holds a byte or more");
+        }
+        return call("read " + key, () -> s3.getObject(b -> b.bucket(settings.bucket()).key(key)
+                .range("bytes=" + offset + "-" + (offset + length - 1))));
+    }
+
+    @Override
     public boolean exists(String key) {
         return call("look up " + key, () -> {
             try {

@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.amyterm.backup.contracts.RestoreCompleted;
 import org.amyterm.backup.contracts.BackupExpired;
 import org.amyterm.backup.contracts.BackupId;
 import org.amyterm.backup.contracts.BackupReason;
@@ -299,6 +300,37 @@ class BackupCatalogueTest {
             assertThat(b.state()).isEqualTo(BackupSummary.State.EXPIRED);
             assertThat(b.untrusted()).isEmpty();
         });
+    }
+
+    @Test
+    void aRestoreRecordSignedByTheVerifierIsListedWithItsBackupAndAPlantedOneIsNot() {
+        // Given a verified backup restored twice by operators, each restore recorded and signed by the verifier
+        String good = backup("2026-11-05T01:30:00Z", true);
+        Instant first = Instant.parse("2026-11-20T10:00:00Z");
+        SignedFiles.KEYS.evidence(store, layout.restoreRecordKey("amyterm", good, BackupId.of(first.plusSeconds(60), "b")),
+                restored(good, "amyterm_copy", first.plusSeconds(60)));
+        SignedFiles.KEYS.evidence(store, layout.restoreRecordKey("amyterm", good, BackupId.of(first, "a")),
+                restored(good, "amyterm", first));
+        // and two that prove nothing: one signed by the storage key, one naming another backup
+        SignedFiles.KEYS.manifest(store, layout.restoreRecordKey("amyterm", good, BackupId.of(first, "c")),
+                restored(good, "planted", first));
+        String other = BackupId.of(Instant.parse("2026-11-04T01:30:00Z"), "other");
+        SignedFiles.KEYS.evidence(store, layout.restoreRecordKey("amyterm", good, BackupId.of(first, "d")),
+                restored(other, "copied", first));
+
+        // When the catalogue lists the backup
+        BackupSummary backup = catalogue.find("amyterm", good).orElseThrow();
+
+        // Then the signed restores are its restores, oldest first, and the others are named untrusted
+        assertThat(backup.restores()).extracting(RestoreCompleted::targetDatabase).containsExactly("amyterm", "amyterm_copy");
+        assertThat(backup.state()).isEqualTo(BackupSummary.State.VERIFIED);
+        assertThat(backup.untrusted()).hasSize(2).anySatisfy(u -> assertThat(u).contains("names backup " + other))
+                .anySatisfy(u -> assertThat(u).contains("restore."));
+    }
+
+    private static RestoreCompleted restored(String backupId, String target, Instant at) {
+        return new RestoreCompleted(backupId, "amyterm", target, org.amyterm.backup.contracts.NodeRole.CENTRAL, "alice",
+                1000, List.of(), at);
     }
 
     @Test

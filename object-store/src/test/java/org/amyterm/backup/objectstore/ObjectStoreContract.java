@@ -59,6 +59,24 @@ abstract class ObjectStoreContract {
     }
 
     @Test
+    void aRangeReadsOnlyThoseBytes() throws Exception {
+        // Given an object of two parts and more
+        byte[] data = new byte[partSize() * 2 + 100];
+        new Random(11).nextBytes(data);
+        try (ObjectStore.Upload upload = store().startUpload(prefix + "ranged", 0)) {
+            upload.stream().write(data);
+            upload.complete();
+        }
+        // When a range inside it and one at its end are read
+        try (InputStream middle = store().open(prefix + "ranged", partSize() - 10, 20);
+                InputStream end = store().open(prefix + "ranged", data.length - 50, 50)) {
+            // Then each holds exactly those bytes, and no more
+            assertThat(middle.readAllBytes()).isEqualTo(java.util.Arrays.copyOfRange(data, partSize() - 10, partSize() + 10));
+            assertThat(end.readAllBytes()).isEqualTo(java.util.Arrays.copyOfRange(data, data.length - 50, data.length));
+        }
+    }
+
+    @Test
     void abortedUploadLeavesNoObjectAndNoUploadInProgress() throws Exception {
         // Given an upload that sent several whole parts, listed as in progress while it runs
         try (ObjectStore.Upload upload = store().startUpload(prefix + "aborted", 0)) {

@@ -78,7 +78,7 @@ public class BackupFolder {
 
     /**
      * Reads one file, size-capped, and proves it as the catalogue would: signed by the right key,
-     * bound to its folder (a manifest to its backup, a failure or expiry record to its backup, evidence
+     * bound to its folder (a manifest to its backup, a failure, expiry or restore record to its backup, evidence
      * to the object {@code manifest} records). Anything else is shown as not trusted, with the reason.
      */
     private Proven read(StoredObjectInfo object, Optional<Manifest> manifest) {
@@ -111,6 +111,8 @@ public class BackupFolder {
                 trust.record(location, text.get(), signature, StageFailed.class, StageFailed::backupId);
             } else if (name.equals(ObjectLayout.EXPIRED_FILE)) {
                 trust.record(location, text.get(), signature, BackupExpired.class, BackupExpired::backupId);
+            } else if (ObjectLayout.isRestoreRecord(name)) {
+                trust.restoreRecord(location, text.get(), signature);
             } else {
                 return untrusted(location, object, name + " is not a record this product writes");
             }

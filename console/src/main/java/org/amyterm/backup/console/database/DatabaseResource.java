@@ -49,11 +49,32 @@ public class DatabaseResource {
     public record Forecast(String backupId, boolean delete, String rule, String why) {
     }
 
+    /** One operator restore from a backup of the database: when, from which backup, what into where, by whom. */
+    public record Restore(java.time.Instant completedAt, String backupId, String what, String requestedBy,
+            boolean checksPassed, long restoreMillis) {
+        static Restore of(org.amyterm.backup.contracts.RestoreCompleted r) {
+            org.amyterm.backup.contracts.RestoreSubset subset = r.subset();
+            String what = subset == null ? "the whole database into " + r.targetDatabase()
+                    : String.join(", ", subset.restored()) + (org.amyterm.backup.contracts.RestoreSubset.INTO_SCHEMA
+                            .equals(subset.mode()) ? " into schema " + subset.intoSchema() + " of " + r.targetDatabase()
+                                    : " into " + r.targetDatabase())
+                            + (subset.leftOut().isEmpty() ? "" : "; left out: " + String.join("; ", subset.leftOut()));
+            return new Restore(r.completedAt(), r.backupId(), what, r.requestedBy(),
+                    r.checks().stream().allMatch(org.amyterm.backup.contracts.CheckResult::passed), r.restoreMillis());
+        }
+    }
+
     /** Everything the page shows beside the database's state. */
     public record Page(DatabaseState state, String chart, List<Forecast> forecast, Optional<String> nextScheduled,
             String restoreCommand, List<String> problems) {
         public List<Forecast> deletions() {
             return forecast.stream().filter(Forecast::delete).toList();
+        }
+
+        /** The restores made from its backups, newest first: restores, not backups. */
+        public List<Restore> restores() {
+            return state.backups().stream().flatMap(b -> b.restores().stream()).map(Restore::of)
+                    .sorted(java.util.Comparator.comparing(Restore::completedAt).reversed()).toList();
         }
     }
 

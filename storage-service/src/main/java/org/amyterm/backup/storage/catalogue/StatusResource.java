@@ -1,5 +1,6 @@
 package org.amyterm.backup.storage.catalogue;
 
+import org.amyterm.backup.contracts.RestoreCompleted;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -23,9 +24,13 @@ public class StatusResource {
         this.catalogue = catalogue;
     }
 
-    /** One database's state; ages in seconds, null when there is no such backup. */
+    /**
+     * One database's state; ages in seconds, null when there is no such backup. {@code lastRestoreMillis}
+     * is the last known good backup's restore test; {@code lastOperatorRestore} (added) the newest
+     * restore an operator made from any of its backups (a restore, not a backup), null if none.
+     */
     public record DatabaseStatus(String database, BackupSummary latest, BackupSummary lastKnownGood,
-            Long lastKnownGoodAgeSeconds, Long lastRestoreMillis, int backups) {
+            Long lastKnownGoodAgeSeconds, Long lastRestoreMillis, int backups, RestoreCompleted lastOperatorRestore) {
     }
 
     @GET
@@ -38,7 +43,9 @@ public class StatusResource {
                     .orElse(null);
             Long age = good == null ? null : Instant.now().getEpochSecond() - good.verification().finishedAt().getEpochSecond();
             Long rto = good == null ? null : good.verification().restoreMillis();
-            result.add(new DatabaseStatus(database, latest, good, age, rto, backups.size()));
+            RestoreCompleted restored = backups.stream().flatMap(b -> b.restores().stream())
+                    .max(java.util.Comparator.comparing(RestoreCompleted::completedAt)).orElse(null);
+            result.add(new DatabaseStatus(database, latest, good, age, rto, backups.size(), restored));
         }
         return result;
     }

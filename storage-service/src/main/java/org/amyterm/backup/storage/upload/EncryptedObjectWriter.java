@@ -79,7 +79,11 @@ public class EncryptedObjectWriter {
         }
     }
 
-    /** Chunks of 4 MiB, doubled for objects of over 32 GiB so a manifest lists at most about 8,192 of them; at most 32 MiB (what a restore holds in memory). */
+    /**
+     * Chunks of 1 MiB (small, so a reader of the archive's start, its table of contents, downloads
+     * little of a large object), doubled for objects of over 8 GiB so a manifest lists at most about
+     * 8,192 of them; at most 32 MiB (what a restore holds in memory).
+     */
     static int chunkBytes(long expectedBytes) {
         long chunk = MIN_CHUNK_BYTES;
         while (chunk < MAX_CHUNK_BYTES && expectedBytes / chunk > 8192) {
@@ -88,7 +92,7 @@ public class EncryptedObjectWriter {
         return (int) chunk;
     }
 
-    static final int MIN_CHUNK_BYTES = 4 * 1024 * 1024;
+    static final int MIN_CHUNK_BYTES = 1024 * 1024;
     static final int MAX_CHUNK_BYTES = org.amyterm.backup.contracts.Manifest.StoredObject.MAX_CHUNK_BYTES;
 
     static StageException failure(String backupId, String database, Exception e) {

@@ -1,5 +1,6 @@
 package org.amyterm.backup.storage.upload;
 
+import org.amyterm.backup.testsupport.Runbook;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quarkus.test.common.QuarkusTestResource;

@@ -36,6 +36,16 @@ final class InventoryChecks {
     }
 
     List<CheckResult> run(Connection restored, DumpDetails details) {
+        return run(restored, details, null);
+    }
+
+    /**
+     * {@code onlySchema} set: the restored objects are that schema of a database that holds others (a
+     * restore beside a running database), so only it is read, and what belongs to the whole database
+     * (extensions, roles, large objects) is not compared.
+     */
+    List<CheckResult> run(Connection restored, DumpDetails details, String onlySchema) {
+        boolean wholeDatabase = onlySchema == null;
         if (details == null || details.inventory() == null) {
             return List.of(CheckResult.pass("inventory", "not recorded by this backup (taken before inventories); "
                     + "objects, sequences and sampled rows not compared").took(0));
@@ -44,11 +54,17 @@ final class InventoryChecks {
         List<CheckResult> results = new ArrayList<>();
         try {
             long started = System.nanoTime();
-            InventoryReader reader = new InventoryReader(restored, InventoryReader.Exclusions.NONE);
+            // a PostgreSQL regular expression leaving out every schema but that one (a name of [a-z0-9_] only)
+            InventoryReader reader = new InventoryReader(restored, wholeDatabase ? InventoryReader.Exclusions.NONE
+                    : new InventoryReader.Exclusions("^(?!" + onlySchema + "$)", "^$"));
             Inventory now = reader.read(reader.sequences(), List.of());
             // the catalogue read is the objects check's cost
             results.add(objects(recorded, now).took((System.nanoTime() - started) / 1_000_000));
             results.add(Timed.check(() -> sequences(recorded.sequences(), now.sequences())));
+            if (!wholeDatabase) {
+                results.add(Timed.check(() -> samples(restored, recorded.samples())));
+                return results;
+            }
             results.add(extensions(restored, details.extensions()));
             results.add(roles(restored, details.roles()));
             results.add(Timed.check(() -> recorded.largeObjects() == now.largeObjects()

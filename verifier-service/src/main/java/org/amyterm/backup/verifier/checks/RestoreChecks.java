@@ -93,6 +93,26 @@ public class RestoreChecks {
         return run(restored, database, manifest, pgRestoreWarnings, false);
     }
 
+    /**
+     * The checks of a selective restore, on a manifest already limited to what it restores: pg_restore's
+     * outcome, the chosen tables' row counts, and the inventory of the chosen objects with their sampled
+     * rows. The application's smoke checks and the database's own SQL checks need the whole database and
+     * are not run. {@code onlySchema} set: the objects were restored into that schema beside a running
+     * database's own, so only it is read, and the database's extensions, roles and large objects are not compared.
+     */
+    public List<CheckResult> runOnSubset(Connection restored, Manifest limited, List<String> pgRestoreWarnings,
+            String onlySchema) {
+        List<CheckResult> results = new ArrayList<>();
+        results.add(CheckResult.pass("check-profile", "subset: " + limited.tableRowCounts().size() + " chosen table(s) "
+                + "checked; the application's and the database's own checks need the whole database and were not run"));
+        results.add(pgRestoreWarnings.isEmpty() ? CheckResult.pass("pg-restore", "no errors, no warnings")
+                : CheckResult.pass("pg-restore", "no errors; " + pgRestoreWarnings.size() + " warning(s): "
+                        + String.join(" | ", pgRestoreWarnings)));
+        results.add(Timed.check(() -> rowCounts(restored, limited.tableRowCounts())));
+        results.addAll(inventory.run(restored, limited.dumpDetails(), onlySchema));
+        return results;
+    }
+
     private Outcome run(Connection restored, PgTarget database, Manifest manifest, List<String> pgRestoreWarnings,
             boolean onStaging) throws SQLException {
         String profile = manifest.dumpDetails() != null && manifest.dumpDetails().checkProfile() != null

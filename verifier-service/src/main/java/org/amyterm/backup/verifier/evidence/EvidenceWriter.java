@@ -3,6 +3,7 @@ package org.amyterm.backup.verifier.evidence;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;
 import java.util.Optional;
+import org.amyterm.backup.contracts.RestoreCompleted;
 import org.amyterm.backup.contracts.EventJson;
 import org.amyterm.backup.contracts.MalformedEventException;
 import org.amyterm.backup.contracts.Manifest;
@@ -86,6 +87,24 @@ public class EvidenceWriter {
             return record;
         } catch (ObjectStoreException e) {
             throw e.failure(backupId, database, Stage.VERIFY, "the restore test ran, but its evidence could not be written");
+        }
+    }
+
+    /**
+     * Writes the signed record of an operator restore ({@code restore.<recordId>.json}) into the
+     * folder of the backup it restored, where the catalogue lists it with that backup; returns its key.
+     */
+    public String writeRestore(RestoreCompleted restored, String restoreId) {
+        String text = EventJson.writeForPeople(restored);
+        String key = layout.restoreRecordKey(restored.database(), restored.backupId(),
+                org.amyterm.backup.contracts.BackupId.of(restored.completedAt(), restoreId));
+        try {
+            store.putText(key, text);
+            store.putText(ObjectLayout.signatureKey(key), signer.sign(text));
+            return key;
+        } catch (ObjectStoreException e) {
+            throw e.failure(restored.backupId(), restored.database(), Stage.RESTORE,
+                    "the restore is done, but its record could not be written to the bucket");
         }
     }
 

@@ -8,24 +8,22 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
-import org.amyterm.backup.contracts.BackupSummary;
 import org.amyterm.backup.contracts.CheckResult;
 import org.amyterm.backup.contracts.FailureReason;
 import org.amyterm.backup.contracts.Manifest;
 import org.amyterm.backup.contracts.NodeRole;
-import org.amyterm.backup.contracts.ObjectLayout;
 import org.amyterm.backup.contracts.RestoreCompleted;
+import org.amyterm.backup.contracts.RestoreSubset;
+import org.amyterm.backup.pgtools.archive.SubsetSelection;
+import org.amyterm.backup.verifier.trust.TrustedBackups;
 import org.amyterm.backup.contracts.Stage;
 import org.amyterm.backup.contracts.StageException;
-import org.amyterm.backup.objectstore.BackupCatalogue;
 import org.amyterm.backup.objectstore.ObjectStore;
-import org.amyterm.backup.objectstore.ObjectStoreException;
 import org.amyterm.backup.verifier.checks.RestoreChecks;
 import org.amyterm.backup.verifier.config.VerifierConfig;
 import org.amyterm.backup.verifier.restore.PgTarget;
 import org.amyterm.backup.verifier.restore.StagingServer;
 import org.amyterm.backup.verifier.restore.StreamingRestore;
-import org.amyterm.backup.verifier.trust.ManifestTrust;
 
 /**
  * "Restore to last known good" (procedure sections 5 and 7): picks the backup, trusts its manifest
@@ -39,33 +37,70 @@ import org.amyterm.backup.verifier.trust.ManifestTrust;
  */
 @ApplicationScoped
 public class OperatorRestore {
-    private final BackupCatalogue catalogue;
+    private final TrustedBackups backups;
     private final ObjectStore store;
-    private final ObjectLayout layout;
-    private final ManifestTrust trust;
     private final StagingServer staging;
     private final StreamingRestore restore;
     private final RestoreChecks checks;
+    private final IntoSchemaCopy intoSchema;
 
     private final String bucket;
     private final java.time.Duration socketTimeout;
+    private final java.nio.file.Path workDir;
 
-    public OperatorRestore(BackupCatalogue catalogue, ObjectStore store, ObjectLayout layout, ManifestTrust trust,
-            StagingServer staging, StreamingRestore restore, RestoreChecks checks,
-            org.amyterm.backup.objectstore.ObjectStoreConfig storeConfig, VerifierConfig config) {
+    public OperatorRestore(TrustedBackups backups, ObjectStore store, StagingServer staging, StreamingRestore restore,
+            RestoreChecks checks, org.amyterm.backup.objectstore.ObjectStoreConfig storeConfig, VerifierConfig config) {
         this.bucket = storeConfig.bucket();
         this.socketTimeout = config.restore().socketTimeout();
-        this.catalogue = catalogue;
+        this.workDir = config.restore().workDir();
+        this.backups = backups;
         this.store = store;
-        this.layout = layout;
-        this.trust = trust;
         this.staging = staging;
         this.restore = restore;
         this.checks = checks;
+        this.intoSchema = new IntoSchemaCopy(config.restore().pgBinDir(), config.restore().timeout());
+    }
+
+    /**
+     * What a selective restore restores: the chosen entries, the {@code pg_restore --use-list} file
+     * naming them, and the manifest limited to them (what the checks expect).
+     */
+    private record Selection(SubsetSelection.Subset subset, java.nio.file.Path useList, Manifest limited) {
+        PgTarget restoring(PgTarget target) {
+            List<String> options = new java.util.ArrayList<>(target.options());
+            options.add("--use-list=" + useList);
+            return new PgTarget(target.host(), target.port(), target.user(), target.password(), target.database(), options);
+        }
     }
 
     /** Runs the restore, saying each step to {@code progress}; the event to publish, or empty after a dry run. */
     public Optional<RestoreCompleted> run(RestoreRequest request, Consumer<String> progress) {
+        Selection selection = null;
+        try {
+            if (request.selective()) {
+                Manifest manifest = backups.manifest(request.database(), request.backup(), Stage.RESTORE, progress);
+                selection = select(manifest, request, progress);
+                return request.intoSchema() != null ? runIntoSchema(manifest, selection, request, progress)
+                        : run(manifest, () -> store.open(manifest.object().key()), selection, request, progress);
+            }
+            if (request.unlisted()) {
+                return run(null, null, null, request, progress);
+            }
+            Manifest manifest = backups.manifest(request.database(), request.backup(), Stage.RESTORE, progress);
+            return run(manifest, () -> store.open(manifest.object().key()), null, request, progress);
+        } finally {
+            if (selection != null) {
+                try {
+                    java.nio.file.Files.deleteIfExists(selection.useList());
+                } catch (java.io.IOException e) {
+                    progress.accept("the list file " + selection.useList() + " could not be deleted: " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    private Optional<RestoreCompleted> run(Manifest listed, StreamingRestore.Source listedSource, Selection selection,
+            RestoreRequest request, Consumer<String> progress) {
         Manifest manifest;
         StreamingRestore.Source source;
         List<String> toRevoke = null;
@@ -75,13 +110,12 @@ public class OperatorRestore {
             Manifest bare = bareManifest(request);
             progress.accept("restoring " + bare.object().key() + " without a manifest: no signature, checksums or "
                     + "inventory to compare; its OpenPGP integrity code and a restore test on staging vouch for it");
-            StagingFacts facts = testOnStaging(bare, source, request, progress);
+            StagingFacts facts = testOnStaging(bare, source, request, null, progress, null);
             manifest = withFacts(bare, facts);
             toRevoke = facts.toRevoke();
         } else {
-            manifest = trustedManifest(request, progress);
-            String key = manifest.object().key();
-            source = () -> store.open(key);
+            manifest = listed;
+            source = listedSource;
         }
         PgTarget into = new PgTarget(request.targetHost(), request.targetPort(), request.targetUser(),
                 Optional.ofNullable(request.targetPassword()), request.targetDatabase(),
@@ -93,10 +127,10 @@ public class OperatorRestore {
         RestoreSafetyChecks.Plan plan = onTarget(manifest, request, () -> safeguards.target());
         String globals = plan.rolesToCreate().isEmpty() ? null : restore.globals(manifest, Stage.RESTORE);
         if (toRevoke == null) {
-            toRevoke = testOnStaging(manifest, source, request, progress).toRevoke();
+            toRevoke = testOnStaging(manifest, source, request, selection, progress, null).toRevoke();
         }
         if (request.dryRun()) {
-            progress.accept("dry run: every check passed; nothing on the target was changed");
+            dryRunDone(selection, progress);
             return Optional.empty();
         }
         Instant started = Instant.now();
@@ -114,7 +148,8 @@ public class OperatorRestore {
             return null;
         });
         progress.accept("restoring into " + into + " (pg_restore --no-owner --role=" + request.targetUser() + ")");
-        List<String> warnings = restore.restore(manifest, source, into, Stage.RESTORE);
+        List<String> warnings = restore.restore(manifest, source, selection == null ? into : selection.restoring(into),
+                Stage.RESTORE);
         long restoreMillis = Duration.between(started, Instant.now()).toMillis();
         List<String> revoke = toRevoke;
         if (!revoke.isEmpty()) {
@@ -129,7 +164,8 @@ public class OperatorRestore {
         progress.accept("restored in " + restoreMillis + " ms; checking the target");
         List<CheckResult> results = onTarget(manifest, request, () -> {
             try (Connection restored = target.connect(request.targetDatabase())) {
-                return checks.runOnTarget(restored, into, manifest, warnings).results();
+                return selection == null ? checks.runOnTarget(restored, into, manifest, warnings).results()
+                        : checks.runOnSubset(restored, selection.limited(), warnings, null);
             }
         });
         results.forEach(r -> progress.accept((r.passed() ? "ok   " : "FAIL ") + r.name() + ": " + r.detail()));
@@ -141,40 +177,113 @@ public class OperatorRestore {
         }
         return Optional.of(new RestoreCompleted(manifest.backupId(), manifest.database(), request.targetDatabase(),
                 request.allowRoleChange() ? NodeRole.fromCode(request.nodeRole()) : manifest.nodeRole(),
-                request.requestedBy(), restoreMillis, results, Instant.now()));
+                request.requestedBy(), restoreMillis, results, Instant.now(),
+                selection == null ? null : subsetOf(request, selection, RestoreSubset.SUBSET)));
     }
 
-    private Manifest trustedManifest(RestoreRequest request, Consumer<String> progress) {
-        BackupSummary backup = chosen(request);
-        String manifestKey = layout.manifestKey(backup.database(), backup.backupId());
-        String text = read(backup, manifestKey).orElseThrow(() -> new StageException(backup.backupId(), backup.database(),
-                Stage.RESTORE, FailureReason.BACKUP_NOT_FOUND, "manifest " + manifestKey + " is missing"));
-        Manifest manifest = trust.trusted(backup.backupId(), backup.database(), Stage.RESTORE, text,
-                read(backup, layout.manifestSignatureKey(backup.database(), backup.backupId())));
-        if (!manifest.object().sha256().equalsIgnoreCase(backup.manifest().object().sha256())) {
-            // the backup was chosen (as last known good, say) by a manifest that has changed since
-            throw new StageException(backup.backupId(), backup.database(), Stage.RESTORE, FailureReason.MANIFEST_UNTRUSTED,
-                    "the manifest of " + backup.backupId() + " changed while it was being restored from: "
-                            + "nothing was restored; find out who wrote it");
+    /**
+     * Chosen tables brought back into a new schema of a running database: checked on staging, moved
+     * into the schema there, copied to the target in one transaction, checked on the target.
+     */
+    private Optional<RestoreCompleted> runIntoSchema(Manifest manifest, Selection selection, RestoreRequest request,
+            Consumer<String> progress) {
+        PgTarget into = new PgTarget(request.targetHost(), request.targetPort(), request.targetUser(),
+                Optional.ofNullable(request.targetPassword()), request.targetDatabase(), List.of());
+        TargetServer target = new TargetServer(into, socketTimeout);
+        onTarget(manifest, request, () -> {
+            intoSchema.refuseUnlessPossible(target, request, manifest, selection.subset(), progress);
+            return null;
+        });
+        long[] copyMillis = new long[1];
+        testOnStaging(manifest, () -> store.open(manifest.object().key()), request, selection, progress,
+                request.dryRun() ? null : (database, restored) -> {
+                    intoSchema.moveInStaging(restored, selection.subset(), request.intoSchema());
+                    progress.accept("staging: moved " + selection.subset().relations().size() + " table(s) into schema "
+                            + request.intoSchema() + "; copying it to " + request.targetDatabase() + " in one transaction "
+                            + "(pg_dump --schema | pg_restore --single-transaction --no-owner --no-privileges)");
+                    long started = System.nanoTime();
+                    intoSchema.copy(staging.target(database), into, request.intoSchema(), manifest);
+                    copyMillis[0] = (System.nanoTime() - started) / 1_000_000;
+                });
+        if (request.dryRun()) {
+            dryRunDone(selection, progress);
+            return Optional.empty();
         }
-        progress.accept("backup " + backup.backupId() + " of " + backup.database() + " (" + backup.state().name()
-                .toLowerCase(java.util.Locale.ROOT) + "), its manifest signed by a trusted key and bound to its folder");
-        return manifest;
+        progress.accept("copied into " + request.targetDatabase() + "." + request.intoSchema() + " in " + copyMillis[0]
+                + " ms; checking it there");
+        Manifest moved = SubsetManifest.movedInto(manifest, selection.subset(), request.intoSchema());
+        List<CheckResult> results = onTarget(manifest, request, () -> {
+            try (Connection restored = target.connect(request.targetDatabase())) {
+                return checks.runOnSubset(restored, moved, List.of(), request.intoSchema());
+            }
+        });
+        results.forEach(r -> progress.accept((r.passed() ? "ok   " : "FAIL ") + r.name() + ": " + r.detail()));
+        List<String> failed = results.stream().filter(r -> !r.passed()).map(CheckResult::name).toList();
+        if (!failed.isEmpty()) {
+            throw new StageException(manifest.backupId(), manifest.database(), Stage.RESTORE, FailureReason.CHECK_FAILED,
+                    "schema " + request.intoSchema() + " of " + request.targetDatabase() + " failed check(s) " + failed
+                            + ": do not copy rows from it; drop it (DROP SCHEMA " + request.intoSchema() + " CASCADE) "
+                            + "and investigate");
+        }
+        progress.accept("compare " + request.intoSchema() + ".* with the live tables, then copy back the rows you need; "
+                + "DROP SCHEMA " + request.intoSchema() + " CASCADE when done");
+        return Optional.of(new RestoreCompleted(manifest.backupId(), manifest.database(), request.targetDatabase(),
+                manifest.nodeRole(), request.requestedBy(), copyMillis[0], results, Instant.now(),
+                subsetOf(request, selection, RestoreSubset.INTO_SCHEMA)));
     }
 
-    private BackupSummary chosen(RestoreRequest request) {
-        Optional<BackupSummary> backup = RestoreRequest.LAST_KNOWN_GOOD.equals(request.backup())
-                ? catalogue.lastKnownGood(request.database()) : catalogue.find(request.database(), request.backup());
-        BackupSummary found = backup.orElseThrow(() -> new StageException(null, request.database(), Stage.RESTORE,
-                FailureReason.BACKUP_NOT_FOUND, RestoreRequest.LAST_KNOWN_GOOD.equals(request.backup())
-                        ? "database " + request.database() + " has no backup that passed its restore test"
-                        : "no backup " + request.backup() + " of " + request.database() + " in the bucket"));
-        if (found.manifest() == null || found.expired() != null) {
-            throw new StageException(found.backupId(), found.database(), Stage.RESTORE, FailureReason.BACKUP_NOT_FOUND,
-                    "backup " + found.backupId() + " has no stored dump (" + found.state().name().toLowerCase(java.util.Locale.ROOT)
-                            + ")");
+    /** Reads the archive's table of contents and chooses the subset; refuses a choice the backup cannot serve. */
+    private Selection select(Manifest manifest, RestoreRequest request, Consumer<String> progress) {
+        StreamingRestore.TableOfContents read = restore.tableOfContents(manifest, Stage.RESTORE);
+        progress.accept("table of contents: " + read.toc().entries().size() + " entries, read from the first "
+                + read.objectBytesRead() + " of " + manifest.object().bytes() + " bytes of the object");
+        SubsetSelection.Subset subset;
+        try {
+            subset = SubsetSelection.select(read.toc(), request.schemas(), request.tables(), request.excludeTables());
+        } catch (IllegalArgumentException e) {
+            throw new RestoreRefused(manifest.backupId(), manifest.database(), FailureReason.RESTORE_SUBSET_UNKNOWN,
+                    e.getMessage());
         }
-        return found;
+        if (subset.relations().isEmpty()) {
+            throw new RestoreRefused(manifest.backupId(), manifest.database(), FailureReason.RESTORE_SUBSET_UNKNOWN,
+                    "the choice holds no table to restore");
+        }
+        progress.accept("subset: " + subset.relations().size() + " table(s) and view(s) "
+                + subset.relations().stream().map(e -> e.namespace() + "." + e.tag()).toList() + ", "
+                + subset.useList().size() + " objects in all");
+        subset.leftOut().forEach(l -> progress.accept("left out: " + l));
+        return new Selection(subset, useListFile(manifest, subset), SubsetManifest.limitedTo(manifest, subset));
+    }
+
+    /** The list file pg_restore is given (object names only, never rows), private to the verifier. */
+    private java.nio.file.Path useListFile(Manifest manifest, SubsetSelection.Subset subset) {
+        try {
+            java.nio.file.Files.createDirectories(workDir);
+            java.nio.file.Path file = java.nio.file.Files.createTempFile(workDir, "use-list-", ".txt",
+                    java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                            java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            java.nio.file.Files.write(file, subset.useList());
+            return file;
+        } catch (java.io.IOException e) {
+            throw new StageException(manifest.backupId(), manifest.database(), Stage.RESTORE,
+                    FailureReason.STAGING_UNAVAILABLE, "cannot write the restore's list file in "
+                            + workDir + " (amyterm.verifier.restore.work-dir): " + e.getMessage(), e);
+        }
+    }
+
+    private static void dryRunDone(Selection selection, Consumer<String> progress) {
+        if (selection != null) {
+            progress.accept("would restore exactly:");
+            selection.subset().entries().stream().filter(org.amyterm.backup.pgtools.archive.TocEntry::listed)
+                    .forEach(e -> progress.accept("  " + e.describe()));
+        }
+        progress.accept("dry run: every check passed; nothing on the target was changed");
+    }
+
+    private static RestoreSubset subsetOf(RestoreRequest request, Selection selection, String mode) {
+        return new RestoreSubset(mode, request.schemas(), request.tables(), request.excludeTables(), request.intoSchema(),
+                selection.subset().relations().stream().map(e -> e.namespace() + "." + e.tag()).toList(),
+                selection.subset().leftOut().stream().map(Object::toString).toList());
     }
 
     /**
@@ -190,16 +299,19 @@ public class OperatorRestore {
      * configuration.
      */
     private StagingFacts testOnStaging(Manifest manifest, StreamingRestore.Source source, RestoreRequest request,
-            Consumer<String> progress) {
+            Selection selection, Consumer<String> progress, StagingThen then) {
         String database = staging.databaseFor(manifest.backupId());
         staging.prepareRoles(manifest, Stage.RESTORE);
         try {
             staging.create(database);
             progress.accept("restoring into staging first (" + database + ") to check the backup before the target");
-            List<String> warnings = restore.restore(manifest, source, staging.target(database), Stage.RESTORE);
+            List<String> warnings = restore.restore(manifest, source, selection == null ? staging.target(database)
+                    : selection.restoring(staging.target(database)), Stage.RESTORE);
             try (Connection restored = staging.connect(database)) {
                 Manifest checkedAs = request.unlisted() ? profiled(manifest, restored, progress) : manifest;
-                List<CheckResult> results = checks.run(restored, staging.target(database), checkedAs, warnings).results();
+                List<CheckResult> results = selection != null
+                        ? checks.runOnSubset(restored, selection.limited(), warnings, null)
+                        : checks.run(restored, staging.target(database), checkedAs, warnings).results();
                 List<String> failed = results.stream().filter(r -> !r.passed()).map(r -> r.name() + ": " + r.detail()).toList();
                 if (!failed.isEmpty()) {
                     throw new StageException(manifest.backupId(), manifest.database(), Stage.RESTORE,
@@ -207,6 +319,9 @@ public class OperatorRestore {
                                     + "touched: " + String.join("; ", failed));
                 }
                 progress.accept("staging: " + results.size() + " checks passed");
+                if (then != null) {
+                    then.run(database, restored);
+                }
                 return new StagingFacts(compareTrust(manifest, request, TrustConfig.of(restored), progress),
                         NodeFacts.role(restored), NodeFacts.schemaVersion(restored).orElse(null), checkedAs.dumpDetails());
             }
@@ -330,12 +445,10 @@ public class OperatorRestore {
         }
     }
 
-    private Optional<String> read(BackupSummary backup, String key) {
-        try {
-            return store.getText(key);
-        } catch (ObjectStoreException e) {
-            throw e.failure(backup.backupId(), backup.database(), Stage.RESTORE, "");
-        }
+    /** A step on the checked staging copy, before it is dropped. */
+    @FunctionalInterface
+    private interface StagingThen {
+        void run(String database, Connection restored) throws SQLException;
     }
 
     @FunctionalInterface

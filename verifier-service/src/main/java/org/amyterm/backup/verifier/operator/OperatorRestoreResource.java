@@ -19,6 +19,7 @@ import org.amyterm.backup.contracts.NodeRole;
 import org.amyterm.backup.contracts.ObjectLayout;
 import org.amyterm.backup.contracts.Problem;
 import org.amyterm.backup.contracts.RequestLimits;
+import org.amyterm.backup.pgtools.archive.QualifiedName;
 
 /**
  * {@code POST /restores}: an operator restore (202 with its id; it runs here, where the decryption
@@ -50,7 +51,7 @@ public class OperatorRestoreResource {
                 body.targetDatabase(), body.nodeRole(), body.expectSchemaVersion(), body.allowRoleChange(),
                 body.createRoles(), body.trustConfig(), body.applyTrustConfig(), body.dryRun(),
                 ApiRoles.requester(caller.getUserPrincipal()),
-                body.fromObject(), body.fromFile());
+                body.fromObject(), body.fromFile(), body.schemas(), body.tables(), body.excludeTables(), body.intoSchema());
         return Response.accepted(restores.start(request)).build();
     }
 
@@ -95,9 +96,10 @@ public class OperatorRestoreResource {
         if (!ObjectLayout.isDatabaseName(body.targetDatabase())) {
             problems.add("targetDatabase: a database name (letters, digits, _ . -; at most 63 characters)");
         }
-        if (NodeRole.fromCode(body.nodeRole()) == NodeRole.UNKNOWN) {
+        if (NodeRole.fromCode(body.nodeRole()) == NodeRole.UNKNOWN && (body.intoSchema() == null || body.nodeRole() != null)) {
             problems.add("nodeRole: central or regional");
         }
+        problems.addAll(selectionProblems(body));
         if (body.trustConfig() != null && body.trustConfig().size() > 10_000) {
             problems.add("trustConfig: at most 10000 lines");
         }
@@ -105,6 +107,56 @@ public class OperatorRestoreResource {
             problems.add("applyTrustConfig: needs a trustConfig to apply");
         }
         return problems;
+    }
+
+    /** What is wrong with the choice of a selective restore, if anything. */
+    private static List<String> selectionProblems(RestoreRequest body) {
+        List<String> problems = new ArrayList<>();
+        if (!body.selective()) {
+            return problems;
+        }
+        if (body.unlisted()) {
+            problems.add("a selective restore needs a backup of the catalogue (its signed manifest), not fromObject or "
+                    + "fromFile");
+        }
+        if (body.schemas().size() + body.tables().size() + body.excludeTables().size() > 1000) {
+            problems.add("schemas, tables, excludeTables: at most 1000 names in all");
+            return problems;
+        }
+        for (String schema : body.schemas()) {
+            if (schema == null || schema.isBlank() || schema.length() > 63) {
+                problems.add("schemas: a schema name of 1 to 63 characters, got '" + schema + "'");
+            }
+        }
+        for (String table : concat(body.tables(), body.excludeTables())) {
+            try {
+                QualifiedName.parse(table);
+            } catch (IllegalArgumentException e) {
+                problems.add("tables: " + e.getMessage());
+            }
+        }
+        if (body.intoSchema() != null) {
+            if (!body.intoSchema().matches("[a-z_][a-z0-9_]{0,62}")) {
+                problems.add("intoSchema: a new schema's name in lower case letters, digits and _ (at most 63), got '"
+                        + body.intoSchema() + "'");
+            }
+            if (body.schemas().isEmpty() && body.tables().isEmpty()) {
+                problems.add("intoSchema: choose the tables to bring back with tables or schemas");
+            }
+            if (body.createRoles() || body.applyTrustConfig() || body.allowRoleChange()) {
+                problems.add("intoSchema: changes no role and no trust configuration (createRoles, applyTrustConfig and "
+                        + "allowRoleChange do not apply)");
+            }
+        } else if (body.schemas().isEmpty() && body.tables().isEmpty() && body.excludeTables().isEmpty()) {
+            problems.add("a selective restore names schemas or tables");
+        }
+        return problems;
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
     }
 
     private static Response problem(Response.Status status, String message) {

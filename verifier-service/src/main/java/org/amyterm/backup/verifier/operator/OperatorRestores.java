@@ -1,5 +1,6 @@
 package org.amyterm.backup.verifier.operator;
 
+import org.amyterm.backup.verifier.evidence.EvidenceWriter;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
@@ -42,9 +43,12 @@ public class OperatorRestores {
         }
     });
 
-    public OperatorRestores(OperatorRestore restore, EventPublisher events) {
+    private final EvidenceWriter evidence;
+
+    public OperatorRestores(OperatorRestore restore, EventPublisher events, EvidenceWriter evidence) {
         this.restore = restore;
         this.events = events;
+        this.evidence = evidence;
     }
 
     /**
@@ -79,6 +83,9 @@ public class OperatorRestores {
         try {
             Optional<RestoreCompleted> done = restore.run(request, steps::add);
             done.ifPresent(events::publish);
+            if (done.isPresent() && !request.unlisted()) {
+                record(id, done.get(), steps);
+            }
             LOG.infof("operator restore %s %s", id, done.isPresent() ? "restored " + request.targetDatabase() : "dry run passed");
             return new Progress(id, done.isPresent() ? "restored" : "dry-run-passed", steps, null, null, done.orElse(null),
                     startedAt, Instant.now());
@@ -92,6 +99,20 @@ public class OperatorRestores {
             LOG.errorf(e, "operator restore %s failed unexpectedly", id);
             return new Progress(id, "failed", steps, FailureReason.UNEXPECTED.code(), "the restore failed unexpectedly: " + e,
                     null, startedAt, Instant.now());
+        }
+    }
+
+    /**
+     * Keeps the restore's record beside the backup it restored (the catalogue, the console and
+     * {@code status} list it); a restore of a dump outside the catalogue has no folder to keep it in.
+     * The restore is done either way: a record that cannot be written is said, and its event stands.
+     */
+    private void record(String id, RestoreCompleted done, List<String> steps) {
+        try {
+            steps.add("recorded as " + evidence.writeRestore(done, id));
+        } catch (StageException e) {
+            LOG.warnf("operator restore %s: %s", id, e.getMessage());
+            steps.add(e.getMessage() + " [" + e.reason().code() + "]; RestoreCompleted was published all the same");
         }
     }
 

@@ -17,6 +17,11 @@ final class ObjectDownload extends FilterInputStream {
         super(object);
     }
 
+    /** The bytes downloaded so far. */
+    long bytes() {
+        return bytes;
+    }
+
     @Override
     public int read() throws IOException {
         int b = guarded(() -> super.read());

@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  * {@code index "y"}…), and every other quoted text, literal, key value and byte sequence becomes "…",
  * whatever message PostgreSQL wrapped it in.
  */
-final class PgRestoreErrors {
+public final class PgRestoreErrors {
     private static final Pattern KEY_VALUE = Pattern.compile("\\(([^()]*)\\)=\\([^()]*\\)");
     private static final Pattern LITERAL = Pattern.compile("'[^']*'");
     private static final Pattern QUOTED = Pattern.compile("(\\b(?:table|relation|column|constraint|index|schema|function|"
@@ -39,7 +39,7 @@ final class PgRestoreErrors {
         return LOST_CONNECTION.matcher(stderr).find();
     }
 
-    static String reduce(String stderr) {
+    public static String reduce(String stderr) {
         List<String> kept = lines(stderr);
         if (kept.size() > MAX_LINES) {
             int more = kept.size() - MAX_LINES;

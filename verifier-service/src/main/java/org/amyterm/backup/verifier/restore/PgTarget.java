@@ -15,6 +15,14 @@ public record PgTarget(String host, int port, String user, Optional<String> pass
         options = List.copyOf(options);
     }
 
+    /**
+     * Whether pg_restore restores only the entries of a list ({@code --use-list}): it may stop
+     * reading the archive once it has them all, which is no failure.
+     */
+    public boolean chosenEntriesOnly() {
+        return options.stream().anyMatch(o -> o.startsWith("--use-list="));
+    }
+
     @Override
     public String toString() {
         return "PgTarget[" + user + "@" + host + ":" + port + "/" + database + ", password ***]";

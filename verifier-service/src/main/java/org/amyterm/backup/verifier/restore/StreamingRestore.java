@@ -21,6 +21,7 @@ import org.amyterm.backup.contracts.integrity.HashingInputStream;
 import org.amyterm.backup.objectstore.ObjectStore;
 import org.amyterm.backup.objectstore.ObjectStoreException;
 import org.amyterm.backup.pgtools.PgClientProcess;
+import org.amyterm.backup.pgtools.archive.ArchiveToc;
 import org.amyterm.backup.verifier.config.VerifierConfig;
 import org.amyterm.backup.verifier.decrypt.DecryptionKey;
 import org.amyterm.backup.verifier.decrypt.KmsDataKeys;
@@ -132,6 +133,55 @@ public class StreamingRestore {
                 java.util.Arrays.fill(passphrase, '\0');
             }
         }
+    }
+
+    /** An archive's table of contents, and how many bytes of the object were downloaded to read it. */
+    public record TableOfContents(ArchiveToc toc, long objectBytesRead) {
+    }
+
+    /**
+     * Reads the table of contents at the start of the archive, downloading only the chunks that
+     * hold it, each proven against the signed manifest before it is decrypted. An object recorded
+     * without chunks has nothing to prove a part by: it is read whole, and its sha256 compared.
+     */
+    public TableOfContents tableOfContents(Manifest manifest, Stage stage) {
+        char[] passphrase = Manifest.Encryption.KMS_ENVELOPE.equals(manifest.encryption().mode())
+                ? kms.passphrase(manifest, stage) : null;
+        Manifest.StoredObject stored = manifest.object();
+        try {
+            if (stored.hasChunks()) {
+                ChunkRanges ranges = new ChunkRanges(store, stored.key(), stored.bytes(), stored.chunkBytes());
+                try (InputStream download = new ObjectDownload(ranges)) {
+                    ArchiveToc toc = ArchiveToc.read(archive(proven(stored, download), passphrase));
+                    return new TableOfContents(toc, ranges.fetched());
+                }
+            }
+            try (ObjectDownload download = new ObjectDownload(store.open(stored.key()))) {
+                HashingInputStream ciphertext = new HashingInputStream(download);
+                ArchiveToc toc = ArchiveToc.read(archive(ciphertext, passphrase));
+                ciphertext.transferTo(OutputStream.nullOutputStream());
+                if (stored.sha256() != null && !ciphertext.sha256().equals(stored.sha256())) {
+                    throw new StageException(manifest.backupId(), manifest.database(), stage,
+                            FailureReason.INTEGRITY_MISMATCH, "the stored object's sha256 is " + ciphertext.sha256()
+                                    + ", the manifest says " + stored.sha256() + ": the object was altered or replaced");
+                }
+                return new TableOfContents(toc, download.bytes());
+            }
+        } catch (ArchiveToc.NotAnArchiveException e) {
+            throw new StageException(manifest.backupId(), manifest.database(), stage, FailureReason.RESTORE_FAILED,
+                    "the decrypted archive is not one pg_restore reads: " + e.getMessage(), e);
+        } catch (IOException | PGPException | RuntimeException e) {
+            throw failure(manifest, stage, e, passphrase != null);
+        } finally {
+            if (passphrase != null) {
+                java.util.Arrays.fill(passphrase, '\0');
+            }
+        }
+    }
+
+    private InputStream archive(InputStream ciphertext, char[] passphrase) throws IOException, PGPException {
+        return new java.io.BufferedInputStream(new ZstdInputStream(decryption.decryptingStream(ciphertext, passphrase)),
+                1 << 16);
     }
 
     /**
@@ -325,7 +375,7 @@ public class StreamingRestore {
                             + PgRestoreErrors.reduce(pgRestore.stderrTail()) + "); a fault of the server or the "
                             + "network, not a verdict on the backup: it is tried again");
         }
-        if (exit != 0 || !restoredAll) {
+        if (exit != 0 || !restoredAll && !target.chosenEntriesOnly()) {
             throw new StageException(manifest.backupId(), manifest.database(), stage, FailureReason.RESTORE_FAILED,
                     exit < 0 ? "pg_restore ran longer than amyterm.verifier.restore.timeout and was stopped"
                             : "pg_restore exited with " + exit + ": " + PgRestoreErrors.reduce(pgRestore.stderrTail()));

@@ -51,6 +51,8 @@ class OperatorRestoreTest {
     private static final String OPERATOR = "restore_operator";
     private static final String NO_CREATEDB = "restore_without_createdb";
     private static final String PASSWORD = "Op-" + java.util.UUID.randomUUID();
+    /** A database whose backup is an object of several parts. */
+    private static final String LARGE = "restore_large";
 
     @Inject
     @Any
@@ -61,6 +63,9 @@ class OperatorRestoreTest {
 
     @Inject
     ObjectLayout layout;
+
+    @Inject
+    org.amyterm.backup.objectstore.BackupCatalogue catalogue;
 
     @TestHTTPResource("/restores")
     URI restores;
@@ -269,6 +274,242 @@ class OperatorRestoreTest {
         assertThat(hostile.body()).contains("targetHost: a host name, an IPv4 address or an IPv6 address");
     }
 
+    @Test
+    void contentsListWhatPgRestoreListsReadingOnlyTheStartOfALargeObject() throws Exception {
+        // Given a stored backup whose object is more than two parts of 8 MiB (random images: it barely compresses)
+        postgres.createDatabaseOnce(LARGE, "CREATE TABLE public.scan (id int PRIMARY KEY, image bytea NOT NULL); "
+                + "INSERT INTO public.scan SELECT r, (SELECT decode(string_agg(md5(r || ':' || g), ''), 'hex') "
+                + "FROM generate_series(1, 437500) g) FROM generate_series(1, 3) r");
+        StandardToolBackups.Made made = StandardToolBackups.storedWithRoles(LARGE, List.of("public.scan"), List.of(), store,
+                layout, connector);
+
+        // When a viewer asks for its contents
+        HttpResponse<String> response = get("/contents/" + LARGE + "/" + made.backupId(), ApiTokens.viewer());
+
+        // Then they are what pg_restore -l lists for the same archive, read from less than a tenth of the object
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        JsonNode contents = new ObjectMapper().readTree(response.body());
+        List<String> entries = new java.util.ArrayList<>();
+        contents.path("entries").forEach(e -> entries.add(e.asText()));
+        assertThat(entries).isEqualTo(pgRestoreList(made.encryptedFile().resolveSibling("dump.pgcustom")));
+        long objectBytes = contents.path("objectBytes").asLong();
+        assertThat(objectBytes).isGreaterThan(2L * 8 * 1024 * 1024);
+        assertThat(contents.path("objectBytesRead").asLong()).isPositive().isLessThan(objectBytes / 10);
+        assertThat(contents.path("tables").toString()).contains("\"schema\":\"public\",\"name\":\"scan\",\"rows\":3");
+    }
+
+    @Test
+    void contentsOfTheLastKnownGoodNameItsSchemasTablesAndRowCounts() throws Exception {
+        verifiedBackup(StagingResource.GENERIC);
+
+        HttpResponse<String> response = get("/contents/" + StagingResource.GENERIC + "/last-known-good", ApiTokens.viewer());
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        JsonNode contents = new ObjectMapper().readTree(response.body());
+        assertThat(contents.path("schemas").toString()).contains("inventory", "ledger");
+        assertThat(contents.path("tables").toString()).contains("\"name\":\"entry\",\"rows\":300", "\"kind\":\"view\"");
+        assertThat(contents.path("functions").toString()).contains("ledger.touch()");
+        assertThat(contents.path("largeObjects").asLong()).isEqualTo(2);
+        assertThat(get("/contents/" + StagingResource.GENERIC + "/20990101T000000Z-00000000", ApiTokens.viewer())
+                .statusCode()).isEqualTo(404);
+        assertThat(get("/contents/" + StagingResource.GENERIC + "/last-known-good", null).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void aTableComesBackWithItsSequenceIndexesAndTriggerAndTheForeignKeyItLeavesIsNamed() throws Exception {
+        // Given a verified backup in which ledger.entry references inventory.item
+        verifiedBackup(StagingResource.GENERIC);
+        String target = "one_table_" + System.nanoTime();
+        Map<String, Object> request = request(StagingResource.GENERIC, target, OPERATOR, "central");
+        request.put("tables", List.of("ledger.entry"));
+
+        // When only ledger.entry is restored into a new database
+        JsonNode done = restore(request);
+
+        // Then the target holds that table with the source's rows, its sequence, index and trigger, and no other table
+        assertThat(done.path("state").asText()).as(done.toString()).isEqualTo("restored");
+        assertThat(contents(target)).containsOnlyKeys("ledger.entry", "large objects")
+                .containsEntry("ledger.entry", contents(StagingResource.GENERIC).get("ledger.entry"));
+        assertThat(Long.parseLong(postgres.psql(target, "SELECT last_value FROM ledger.entry_id_seq")))
+                .isGreaterThanOrEqualTo(Long.parseLong(postgres.psql(StagingResource.GENERIC,
+                        "SELECT last_value FROM ledger.entry_id_seq")));
+        assertThat(postgres.psql(target, "SELECT string_agg(conname, ',' ORDER BY conname) FROM pg_constraint "
+                + "WHERE conrelid = 'ledger.entry'::regclass")).isEqualTo("entry_amount_check,entry_pkey");
+        assertThat(postgres.psql(target, "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")).isEqualTo("entry_touch");
+        // and the foreign key to the table not restored is named, in the steps and in the event
+        assertThat(done.path("steps").toString()).contains("left out: FK CONSTRAINT ledger.entry entry_item_fkey "
+                + "(needs TABLE inventory.item, which is not restored)");
+        RestoreCompleted completed = events.await(RestoreCompleted.class, RestoreCompleted.TYPE);
+        assertThat(completed.subset().mode()).isEqualTo("subset");
+        assertThat(completed.subset().restored()).containsExactly("ledger.entry");
+        assertThat(completed.subset().leftOut()).singleElement().asString().contains("entry_item_fkey");
+        assertThat(completed.checks()).extracting(c -> c.name()).contains("row-counts", "inventory", "sampled-rows");
+        assertThat(completed.checks()).allMatch(c -> c.passed());
+        // and the restore is recorded beside its backup, signed, where the catalogue lists it as a restore
+        assertThat(done.path("steps").toString()).contains("recorded as ");
+        assertThat(catalogue.listNow(StagingResource.GENERIC).stream().filter(b -> b.backupId().equals(
+                completed.backupId())).findFirst().orElseThrow().restores())
+                .anySatisfy(r -> assertThat(r.targetDatabase()).isEqualTo(target));
+    }
+
+    @Test
+    void aSchemaComesBackWholeAndNothingElse() throws Exception {
+        verifiedBackup(StagingResource.GENERIC);
+        String target = "one_schema_" + System.nanoTime();
+        Map<String, Object> request = request(StagingResource.GENERIC, target, OPERATOR, "central");
+        request.put("schemas", List.of("inventory"));
+
+        JsonNode done = restore(request);
+
+        assertThat(done.path("state").asText()).as(done.toString()).isEqualTo("restored");
+        Map<String, String> source = contents(StagingResource.GENERIC);
+        assertThat(contents(target)).containsOnlyKeys("inventory.item", "inventory.movement", "large objects")
+                .containsEntry("inventory.item", source.get("inventory.item"))
+                .containsEntry("inventory.movement", source.get("inventory.movement"));
+        assertThat(postgres.psql(target, "SELECT string_agg(nspname, ',' ORDER BY nspname) FROM pg_namespace "
+                + "WHERE nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema'")).isEqualTo("inventory,public");
+    }
+
+    @Test
+    void oneTableComesBackIntoANewSchemaBesideARunningDatabaseTouchingNothingElse() throws Exception {
+        // Given a verified backup, and a live database whose ledger lost rows, with the application writing meanwhile
+        verifiedBackup(StagingResource.GENERIC);
+        String live = liveDatabase("live");
+        postgres.psql(live, "DELETE FROM ledger.entry WHERE id > 100");
+        List<String> before = inventory(live);
+        java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread application = new Thread(() -> {
+            try (Connection c = connect(live, PostgresServer.SUPERUSER, postgres.password());
+                    Statement st = c.createStatement()) {
+                while (writing.get()) {
+                    st.execute("INSERT INTO inventory.movement VALUES (1, now(), 1)");
+                    written.incrementAndGet();
+                    Thread.sleep(20);
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        application.start();
+        try {
+            // When ledger.entry is restored into the new schema recovered of that database
+            Map<String, Object> request = request(StagingResource.GENERIC, live, OPERATOR, null);
+            request.put("tables", List.of("ledger.entry"));
+            request.put("intoSchema", "recovered");
+            JsonNode done = restore(request);
+
+            // Then recovered.entry holds the backup's rows, and every other object of the database is as it was
+            assertThat(done.path("state").asText()).as(done.toString()).isEqualTo("restored");
+            assertThat(postgres.psql(live, "SELECT md5(string_agg(t::text, E'\\n' ORDER BY t::text)) FROM recovered.entry t"))
+                    .isEqualTo(postgres.psql(StagingResource.GENERIC,
+                            "SELECT md5(string_agg(t::text, E'\\n' ORDER BY t::text)) FROM ledger.entry t"));
+            assertThat(postgres.psql(live, "SELECT count(*) FROM ledger.entry")).isEqualTo("100");
+            assertThat(inventory(live, "recovered.")).isEqualTo(before);
+            assertThat(done.path("steps").toString()).contains("left out: FK CONSTRAINT ledger.entry entry_item_fkey");
+            RestoreCompleted completed = events.await(RestoreCompleted.class, RestoreCompleted.TYPE);
+            assertThat(completed.subset().mode()).isEqualTo("into-schema");
+            assertThat(completed.subset().intoSchema()).isEqualTo("recovered");
+            assertThat(completed.checks()).allMatch(c -> c.passed());
+        } finally {
+            writing.set(false);
+            application.join();
+        }
+        // and the application's session wrote all along
+        assertThat(written.get()).isPositive();
+    }
+
+    @Test
+    void intoSchemaRefusesEachWithItsOwnReasonAndLeavesTheTargetAsItWas() throws Exception {
+        verifiedBackup(StagingResource.GENERIC);
+        String live = liveDatabase("live_refusals");
+
+        // a schema of that name exists
+        postgres.psql(live, "CREATE SCHEMA recovered");
+        assertIntoSchemaRefused(live, OPERATOR, "recovered", List.of("ledger.entry"), "AT-RESTORE-009", "already exists");
+
+        // the role may not create a schema there
+        assertIntoSchemaRefused(live, NO_CREATEDB, "recovered_2", List.of("ledger.entry"), "AT-RESTORE-010",
+                "may not create a schema");
+
+        // a chosen table's type comes from an extension the target lacks
+        postgres.psql(live, "DROP TABLE inventory.movement, ledger.entry CASCADE; DROP TABLE inventory.item; "
+                + "DROP EXTENSION citext");
+        assertIntoSchemaRefused(live, OPERATOR, "recovered_3", List.of("inventory.item"), "AT-RESTORE-011",
+                "extension citext");
+
+        // and a dry run that would pass changes nothing either
+        String other = liveDatabase("live_dry_run");
+        List<String> before = inventory(other);
+        Map<String, Object> dryRun = request(StagingResource.GENERIC, other, OPERATOR, null);
+        dryRun.put("tables", List.of("ledger.entry"));
+        dryRun.put("intoSchema", "recovered");
+        dryRun.put("dryRun", true);
+        JsonNode done = restore(dryRun);
+        assertThat(done.path("state").asText()).as(done.toString()).isEqualTo("dry-run-passed");
+        assertThat(done.path("steps").toString()).contains("would restore exactly:", "TABLE ledger.entry",
+                "TRIGGER ledger.entry entry_touch");
+        assertThat(inventory(other)).isEqualTo(before);
+    }
+
+    @Test
+    void aChoiceTheBackupCannotServeIsRefusedOrABadRequest() throws Exception {
+        verifiedBackup(StagingResource.GENERIC);
+        String target = "no_such_table_" + System.nanoTime();
+        Map<String, Object> missing = request(StagingResource.GENERIC, target, OPERATOR, "central");
+        missing.put("tables", List.of("ledger.Entry"));
+        JsonNode done = restore(missing);
+        assertThat(done.path("reason").asText()).as(done.toString()).isEqualTo("AT-RESTORE-008");
+        assertThat(done.path("message").asText()).contains("no table ledger.Entry");
+        assertThat(exists(target)).isFalse();
+
+        Map<String, Object> bad = request(StagingResource.GENERIC, target, OPERATOR, null);
+        bad.put("tables", List.of("entry"));
+        bad.put("intoSchema", "Recovered");
+        HttpResponse<String> response = post(bad);
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.body()).contains("SCHEMA.TABLE", "intoSchema: a new schema's name in lower case");
+    }
+
+    private void assertIntoSchemaRefused(String live, String role, String schema, List<String> tables, String reason,
+            String why) throws Exception {
+        List<String> before = inventory(live);
+        Map<String, Object> request = request(StagingResource.GENERIC, live, role, null);
+        request.put("tables", tables);
+        request.put("intoSchema", schema);
+        JsonNode done = restore(request);
+        assertThat(done.path("state").asText()).as(done.toString()).isEqualTo("refused");
+        assertThat(done.path("reason").asText()).as(done.toString()).isEqualTo(reason);
+        assertThat(done.path("message").asText()).contains(why, "nothing on the target was changed");
+        assertThat(inventory(live)).isEqualTo(before);
+    }
+
+    /** A running copy of the generic application's database, in which the operator role may create schemas. */
+    private String liveDatabase(String prefix) {
+        String name = prefix + "_" + System.nanoTime();
+        postgres.psql("postgres", "CREATE DATABASE " + name);
+        postgres.psql(name, StagingResource.GENERIC_SCHEMA + "GRANT USAGE ON SCHEMA inventory, ledger TO " + OPERATOR + ";");
+        postgres.psql("postgres", "GRANT CREATE ON DATABASE " + name + " TO " + OPERATOR);
+        return name;
+    }
+
+    private HttpResponse<String> get(String path, String token) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(restores.resolve(path)).GET();
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static List<String> pgRestoreList(java.nio.file.Path archive) throws Exception {
+        Process list = new ProcessBuilder(TestServers.postgres().binDir().resolve("pg_restore").toString(), "--list",
+                archive.toString()).redirectErrorStream(true).start();
+        List<String> lines = new String(list.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                .lines().filter(line -> !line.isBlank() && !line.startsWith(";")).toList();
+        assertThat(list.waitFor()).isZero();
+        return lines;
+    }
+
     private void assertRefused(Map<String, Object> request, String target, String reason, String why) throws Exception {
         Map<String, String> before = contents(target);
         List<String> inventoryBefore = inventory(target);
@@ -352,10 +593,30 @@ class OperatorRestoreTest {
 
     /** The database's inventory with every row sampled, as text to compare. */
     private List<String> inventory(String database) throws Exception {
+        return inventory(database, null);
+    }
+
+    /** The same, leaving out whatever is named with {@code prefix} (a schema restored beside the rest). */
+    private List<String> inventory(String database, String prefix) throws Exception {
         try (Connection c = connect(database, PostgresServer.SUPERUSER, postgres.password())) {
             InventoryReader reader = new InventoryReader(c, InventoryReader.Exclusions.NONE);
-            return List.of(reader.read(reader.sequences(), new RowSampler(c).take(reader.primaryKeys(), 1,
-                    Duration.ofMinutes(1))).toString());
+            org.amyterm.backup.contracts.Inventory all = reader.read(reader.sequences(), new RowSampler(c)
+                    .take(reader.primaryKeys(), 1, Duration.ofMinutes(1)));
+            if (prefix == null) {
+                return List.of(all.toString());
+            }
+            java.util.function.Predicate<String> kept = name -> !name.startsWith(prefix);
+            Map<String, String> sequences = new TreeMap<>();
+            all.sequences().forEach((name, value) -> {
+                if (kept.test(name)) {
+                    sequences.put(name, value);
+                }
+            });
+            return List.of(new org.amyterm.backup.contracts.Inventory(all.tables().stream().filter(kept).toList(),
+                    all.views().stream().filter(kept).toList(), all.indexes().stream().filter(kept).toList(),
+                    all.constraints().stream().filter(kept).toList(), sequences,
+                    all.functions().stream().filter(kept).toList(), all.triggers().stream().filter(kept).toList(),
+                    all.largeObjects(), all.samples().stream().filter(x -> kept.test(x.table())).toList()).toString());
         }
     }
 

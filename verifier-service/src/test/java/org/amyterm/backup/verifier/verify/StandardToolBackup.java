@@ -221,7 +221,7 @@ final class StandardToolBackup {
     }
 
     /**
-     * The object as the storage service records it: with the sha256 of each 4 MiB chunk, so the
+     * The object as the storage service records it: with the sha256 of each 1 MiB chunk, so the
      * verifier proves each chunk before decrypting it (set {@link #withoutChunks} for a manifest
      * written before chunks were recorded).
      */
@@ -244,7 +244,7 @@ final class StandardToolBackup {
     /** The chunk hashes recorded before the object was tampered with (null: those of the file as uploaded). */
     private List<String> recordedChunks;
 
-    static final int CHUNK_BYTES = 4 * 1024 * 1024;
+    static final int CHUNK_BYTES = 1024 * 1024;
 
     /** The source's extensions, as the backup service records them. */
     private List<String> extensions() {

@@ -1,4 +1,4 @@
-package org.amyterm.backup.storage.upload;
+package org.amyterm.backup.testsupport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,19 +10,18 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.amyterm.backup.testsupport.TestDirs;
 
 /**
  * The shell blocks of {@code docs/runbook.md}, read from the file (each after a
  * {@code <!-- runbook: NAME -->} marker) and run as written by bash, as an operator would paste them.
  */
-final class Runbook {
+public final class Runbook {
     private static final Pattern BLOCK = Pattern.compile("<!-- runbook: ([a-z-]+) -->\\s*```sh\\n(.*?)```", Pattern.DOTALL);
 
     private Runbook() {
     }
 
-    static String block(String name) {
+    public static String block(String name) {
         try {
             Matcher m = BLOCK.matcher(Files.readString(TestDirs.repositoryRoot().resolve("docs/runbook.md")));
             while (m.find()) {
@@ -37,11 +36,19 @@ final class Runbook {
     }
 
     /** The outcome of running blocks: bash's exit code and everything it printed. */
-    record Run(int exit, String output) {
+    public record Run(int exit, String output) {
     }
 
     /** Runs the named blocks, in order, in {@code dir}, with {@code environment} set (bash -euo pipefail). */
-    static Run run(Path dir, Map<String, String> environment, String... blocks) {
+    public static Run run(Path dir, Map<String, String> environment, String... blocks) {
+        return run(dir, dir, environment, blocks);
+    }
+
+    /**
+     * The same, the script kept in {@code dir} but run from {@code workingDirectory} (the repository's
+     * root, for blocks that call {@code bin/amyterm-backup} as an operator in a checkout would).
+     */
+    public static Run run(Path dir, Path workingDirectory, Map<String, String> environment, String... blocks) {
         StringBuilder script = new StringBuilder("set -euo pipefail\n");
         for (String block : blocks) {
             script.append(block(block)).append('\n');
@@ -49,7 +56,7 @@ final class Runbook {
         try {
             Path file = Files.writeString(dir.resolve("runbook.sh"), script);
             ProcessBuilder builder = new ProcessBuilder(new ArrayList<>(List.of("bash", file.toString())))
-                    .directory(dir.toFile()).redirectErrorStream(true);
+                    .directory(workingDirectory.toFile()).redirectErrorStream(true);
             builder.environment().putAll(environment);
             Process process = builder.start();
             process.getOutputStream().close();
