@@ -63,18 +63,18 @@ final class ContentsCommand implements Callable<Integer> {
                 .append(Printer.bytes(c.path("objectBytes").asLong())).append(" to list it\n");
         text.append("schemas: ").append(String.join(", ", texts(c.path("schemas")))).append('\n');
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"KIND", "SCHEMA", "NAME", "ROWS (at dump time)"});
+        rows.add(new String[] {"KIND", "SCHEMA", "NAME", "ROWS", "SIZE (at dump time)"});
         c.path("tables").forEach(t -> rows.add(new String[] {t.path("kind").asText(), t.path("schema").asText(),
                 t.path("name").asText(), t.path("rows").isNumber() ? String.format(Locale.ROOT, "%,d", t.path("rows").asLong())
-                        : "-"}));
-        int[] widths = new int[4];
+                        : "-", t.path("bytes").isNumber() ? Printer.bytes(t.path("bytes").asLong()) : "-"}));
+        int[] widths = new int[5];
         rows.forEach(r -> {
-            for (int i = 0; i < 4; i++) {
+            for (int i = 0; i < 5; i++) {
                 widths[i] = Math.max(widths[i], r[i].length());
             }
         });
         rows.forEach(r -> text.append(String.format(Locale.ROOT, "  %-" + widths[0] + "s  %-" + widths[1] + "s  %-"
-                + widths[2] + "s  %s%n", r[0], r[1], r[2], r[3])));
+                + widths[2] + "s  %" + widths[3] + "s  %s%n", r[0], r[1], r[2], r[3], r[4])));
         text.append("sequences: ").append(orNone(texts(c.path("sequences")))).append('\n');
         text.append("functions: ").append(orNone(texts(c.path("functions")))).append('\n');
         text.append("large objects: ").append(c.path("largeObjects").asLong()).append('\n');

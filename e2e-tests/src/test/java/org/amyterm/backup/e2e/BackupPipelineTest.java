@@ -469,6 +469,7 @@ class BackupPipelineTest {
             // Then each step did what the runbook says: listed the table, restored it beside the others, counted what the
             // live table lacks, and copied it back; the schema is gone and every table is as it was before the damage
             assertThat(run.exit()).as(run.output()).isZero();
+            assertThat(run.output()).containsPattern("table\\s+public\\s+atc_code\\s+\\d[\\d,]*\\s+\\d+\\.\\d (KiB|MiB)");
             assertThat(run.output()).contains("schemas: public", "atc_code", "would restore exactly:",
                     "TABLE public.atc_code", "restored into schema recovered of " + Pipeline.DATABASE,
                     "only_in_backup", lost, "INSERT 0 " + lost, "DROP SCHEMA");

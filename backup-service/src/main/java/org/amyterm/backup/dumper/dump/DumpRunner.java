@@ -191,6 +191,7 @@ public class DumpRunner {
                 List<String> extensions = snapshot.extensions();
                 List<String> roles = snapshot.referencedRoles();
                 Map<String, Long> counts = snapshot.rowCounts(configured.excludeSchemas(), configured.excludeTables());
+                Map<String, Long> sizes = snapshot.tableBytes(counts.keySet());
                 Inventory inventory = snapshot.inventory(configured.excludeSchemas(), configured.excludeTables(), sequences,
                         config.dump().sample().buckets(), config.dump().sample().budget());
                 int exit = process.await(config.dump().timeout());
@@ -208,7 +209,7 @@ public class DumpRunner {
                         serverVersion, pgDump.version(), schemaVersion, counts, startedAt, Instant.now(),
                         new DumpDetails(server.name(), options, extensions, roles, configured.checkProfile(),
                                 configured.retentionClass(), configured.rpo().toString(), configured.rto().toString(),
-                                inventory, request.requestedAt(), snapshotAt), globals);
+                                inventory, request.requestedAt(), snapshotAt, sizes), globals);
             }
         } catch (StageException e) {
             discard(spool, globalsSpool);

@@ -187,6 +187,21 @@ final class SourceSnapshot implements AutoCloseable {
         return counts;
     }
 
+    /** Each of {@code tables}' size with its indexes and TOAST ({@code pg_total_relation_size}), by the same names. */
+    Map<String, Long> tableBytes(java.util.Collection<String> tables) throws SQLException {
+        Map<String, Long> sizes = new LinkedHashMap<>();
+        try (PreparedStatement st = connection.prepareStatement("SELECT pg_total_relation_size(?::regclass)")) {
+            for (String table : tables) {
+                st.setString(1, table);
+                try (ResultSet rs = st.executeQuery()) {
+                    rs.next();
+                    sizes.put(table, rs.getLong(1));
+                }
+            }
+        }
+        return sizes;
+    }
+
     /** Sequence values as they are before pg_dump starts (see {@link InventoryReader#sequences()}). */
     Map<String, String> sequences(List<String> excludeSchemas, List<String> excludeTables) throws SQLException {
         return inventoryReader(excludeSchemas, excludeTables).sequences();

@@ -95,6 +95,10 @@ class DumpRunnerTest {
         // and the recorded facts are the database's
         String concepts = TestServers.postgres().psql(SourceDatabaseResource.DATABASE, "SELECT count(*) FROM concept");
         assertThat(completed.tableRowCounts()).containsEntry("public.concept", Long.parseLong(concepts));
+        // and each table's size on the source, by the same names, for a person choosing what to restore
+        assertThat(completed.dumpDetails().tableBytes()).containsOnlyKeys(completed.tableRowCounts().keySet())
+                .containsEntry("public.concept", Long.parseLong(TestServers.postgres().psql(SourceDatabaseResource.DATABASE,
+                        "SELECT pg_total_relation_size('public.concept')")));
         assertThat(completed.nodeRole()).isEqualTo(NodeRole.CENTRAL);
         assertThat(completed.schemaVersion()).isEqualTo("2.3.1");
         assertThat(completed.pgDumpVersion()).startsWith("pg_dump (PostgreSQL)");

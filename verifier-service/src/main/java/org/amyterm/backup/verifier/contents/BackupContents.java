@@ -11,7 +11,7 @@ import org.amyterm.backup.pgtools.archive.TocEntry;
 
 /**
  * What a backup holds, from its archive's table of contents: schemas, tables and views (with the
- * row count the dump recorded; null where it recorded none), sequences, functions, the number of
+ * row count and size the dump recorded; null where it recorded none), sequences, functions, the number of
  * large objects, and every entry as {@code pg_restore -l} lists it. How much of the object was
  * downloaded to read it is part of the answer. Names only, never row data.
  */
@@ -30,19 +30,27 @@ public record BackupContents(
         long largeObjects,
         List<String> entries) {
 
-    /** A table, view or materialized view: its kind, schema, name, and the rows the dump counted. */
-    public record Relation(String kind, String schema, String name, Long rows) {
+    /** A table, view or materialized view: its kind, schema, name, and the rows and bytes the dump recorded. */
+    public record Relation(String kind, String schema, String name, Long rows, Long bytes) {
+    }
+
+    /** Values recorded by quote_ident names ({@code public."Odd.Name"}), by the raw names the archive's entries carry. */
+    private static Map<String, Long> byName(Map<String, Long> recorded) {
+        Map<String, Long> byName = new HashMap<>();
+        recorded.forEach((table, value) -> {
+            try {
+                byName.put(QualifiedName.parse(table).toString(), value);
+            } catch (IllegalArgumentException notAName) {
+                // recorded under a name that is not SCHEMA.TABLE: it cannot be matched, and is shown as unknown
+            }
+        });
+        return byName;
     }
 
     static BackupContents of(Manifest manifest, ArchiveToc toc, long objectBytesRead) {
-        Map<String, Long> rows = new HashMap<>();
-        manifest.tableRowCounts().forEach((table, count) -> {
-            try {
-                rows.put(QualifiedName.parse(table).toString(), count);
-            } catch (IllegalArgumentException notAName) {
-                // a count recorded under a name that is not SCHEMA.TABLE cannot be matched: shown as unknown
-            }
-        });
+        Map<String, Long> rows = byName(manifest.tableRowCounts());
+        Map<String, Long> bytes = byName(manifest.dumpDetails() == null || manifest.dumpDetails().tableBytes() == null
+                ? Map.of() : manifest.dumpDetails().tableBytes());
         List<String> schemas = new ArrayList<>();
         List<Relation> tables = new ArrayList<>();
         List<String> sequences = new ArrayList<>();
@@ -53,7 +61,7 @@ public record BackupContents(
                 case "SCHEMA" -> schemas.add(e.tag());
                 case "TABLE", "VIEW", "MATERIALIZED VIEW", "FOREIGN TABLE" -> tables.add(new Relation(
                         e.desc().toLowerCase(java.util.Locale.ROOT), e.namespace(), e.tag(),
-                        e.desc().equals("TABLE") ? rows.get(e.namespace() + "." + e.tag()) : null));
+                        rows.get(e.namespace() + "." + e.tag()), bytes.get(e.namespace() + "." + e.tag())));
                 case "SEQUENCE" -> sequences.add(e.namespace() + "." + e.tag());
                 case "FUNCTION", "PROCEDURE", "AGGREGATE" -> functions.add(e.namespace() + "." + e.tag());
                 case "BLOB" -> blobs++;

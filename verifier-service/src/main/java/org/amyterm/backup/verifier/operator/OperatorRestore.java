@@ -33,7 +33,11 @@ import org.amyterm.backup.verifier.restore.StreamingRestore;
  * {@code pg_restore --no-owner --role=<target role>} and runs the database's checks on it. A dry
  * run stops before the first change. Restoring never applies federation bundles: it writes what
  * the backup holds and nothing else. An unlisted dump (no manifest) is restored into staging first
- * to learn what it is (node role, schema version), then checked like the others.
+ * to learn what it is (node role, schema version), then checked like the others. A selective
+ * restore reads the archive's table of contents first, chooses the entries of the schemas and tables
+ * asked for ({@link SubsetSelection}), and restores and checks only those, on staging and then on a
+ * new or empty target, or (with {@code intoSchema}) copies them into a new schema of a running
+ * database ({@link IntoSchemaCopy}).
  */
 @ApplicationScoped
 public class OperatorRestore {

@@ -78,7 +78,7 @@ final class SubsetManifest {
             limited = new DumpDetails(details.server(), details.pgDumpOptions(), into == null
                     ? details.extensions().stream().filter(e -> extensions.contains(e.split(" ", 2)[0])).toList() : List.of(),
                     into == null ? details.roles() : List.of(), "generic", details.retentionClass(), details.rpo(),
-                    details.rto(), inventory, details.requestedAt(), details.snapshotAt());
+                    details.rto(), inventory, details.requestedAt(), details.snapshotAt(), details.tableBytes());
         }
         return new Manifest(manifest.formatVersion(), manifest.backupId(), manifest.database(), manifest.reason(),
                 manifest.nodeRole(), manifest.pgServerVersion(), manifest.pgDumpVersion(), manifest.schemaVersion(), counts,
