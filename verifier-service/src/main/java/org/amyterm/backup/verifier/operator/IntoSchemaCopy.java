@@ -62,7 +62,7 @@ final class IntoSchemaCopy {
                 throw refused(manifest, FailureReason.RESTORE_SCHEMA_EXISTS, "schema " + schema + " already exists in "
                         + database + ": choose a new name (an existing schema is never written into)");
             }
-            if (!exists(c, "SELECT 1 WHERE has_database_privilege(current_database(), 'CREATE') AND ? IS NOT NULL", "")) {
+            if (!mayCreateSchema(c)) {
                 throw refused(manifest, FailureReason.RESTORE_NO_CREATE_PRIVILEGE, "role " + request.targetUser()
                         + " may not create a schema in " + database + " (GRANT CREATE ON DATABASE " + database + " TO "
                         + request.targetUser() + ")");
@@ -160,6 +160,13 @@ final class IntoSchemaCopy {
             try (ResultSet rs = st.executeQuery()) {
                 return rs.next();
             }
+        }
+    }
+
+    private static boolean mayCreateSchema(Connection c) throws SQLException {
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT has_database_privilege(current_database(), 'CREATE')")) {
+            return rs.next() && rs.getBoolean(1);
         }
     }
 
