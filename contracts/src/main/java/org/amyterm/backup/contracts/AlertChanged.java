@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -22,7 +23,10 @@ import java.util.Map;
  * acknowledged the open alert, why and when: it stays on every later change until the alert
  * resolves; the change that records it is an {@code updated} one that channels are told
  * ({@link #delivered()}). {@code resolvedBy} (added) is set on a {@code resolved} change an operator
- * made. Never holds a secret.
+ * made. {@code history} (added; empty on older records) is the alert's earlier changes, oldest first:
+ * the opening, then at most {@value #HISTORY_KEPT} of the latest, so the compacted topic's one record
+ * per alert still tells how it went (opened, escalated, acknowledged, resolved, by whom or what).
+ * Never holds a secret.
  */
 public record AlertChanged(
         String alertId,
@@ -42,9 +46,13 @@ public record AlertChanged(
         String dedupKey,
         Map<String, String> details,
         OperatorAction acknowledged,
-        OperatorAction resolvedBy) implements BackupEvent {
+        OperatorAction resolvedBy,
+        List<Step> history) implements BackupEvent {
 
     public static final String TYPE = "org.amyterm.backup.alert.v1";
+    /** How many of an alert's latest earlier changes its record keeps, beside the opening. */
+    public static final int HISTORY_KEPT = 20;
+    private static final int STEP_SUMMARY_CHARS = 300;
 
     public AlertChanged {
         Require.text(alertId, "alertId");
@@ -55,6 +63,40 @@ public record AlertChanged(
         Require.present(changedAt, "changedAt");
         Require.text(dedupKey, "dedupKey");
         details = details == null ? Map.of() : Map.copyOf(details);
+        history = history == null ? List.of() : List.copyOf(history);
+    }
+
+    /** A change as written before changes carried the alert's history. */
+    public AlertChanged(String alertId, String database, String condition, Transition transition, Severity severity,
+            String summary, int count, long revision, Instant openedAt, Instant changedAt, String eventType,
+            String backupId, JsonNode event, String evidence, String dedupKey, Map<String, String> details,
+            OperatorAction acknowledged, OperatorAction resolvedBy) {
+        this(alertId, database, condition, transition, severity, summary, count, revision, openedAt, changedAt,
+                eventType, backupId, event, evidence, dedupKey, details, acknowledged, resolvedBy, null);
+    }
+
+    /** One earlier change of an alert: what happened, how severe, when, what it said, and who did it (an operator) or null. */
+    public record Step(Transition transition, Severity severity, Instant at, String summary, String by) {
+        public Step {
+            Require.present(transition, "transition");
+            Require.present(at, "at");
+        }
+    }
+
+    /**
+     * The history a next change of this alert carries: this one's, and this change as its latest
+     * step; the opening and the {@value #HISTORY_KEPT} latest are kept.
+     */
+    public List<Step> historyThen() {
+        List<Step> steps = new java.util.ArrayList<>(history);
+        String by = resolvedBy != null ? resolvedBy.by() : isAcknowledgement() ? acknowledged.by() : null;
+        // a step's summary is kept short: the record of a long-lived alert stays small on the compacted topic
+        steps.add(new Step(transition, severity, changedAt, summary.length() <= STEP_SUMMARY_CHARS ? summary
+                : summary.substring(0, STEP_SUMMARY_CHARS - 1) + "…", by));
+        if (steps.size() > HISTORY_KEPT + 1) {
+            steps.subList(1, steps.size() - HISTORY_KEPT).clear();
+        }
+        return steps;
     }
 
     /** A change as written before operators could acknowledge or resolve alerts. */

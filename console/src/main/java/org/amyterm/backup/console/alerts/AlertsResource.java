@@ -38,19 +38,27 @@ public class AlertsResource {
         this.notifier = notifier;
     }
 
-    /** One alert, as the page shows it. */
+    /** One alert, as the page shows it, with its earlier changes (oldest first). */
     public record Alert(String alertId, String database, String severity, String summary, int count, String transition,
-            Instant openedAt, Instant changedAt, String acknowledged, String resolvedBy) {
+            Instant openedAt, Instant changedAt, String acknowledged, String resolvedBy, List<Step> history) {
         static Alert of(JsonNode a) {
+            List<Step> history = new java.util.ArrayList<>();
+            a.path("history").forEach(step -> history.add(new Step(step.path("transition").asText(),
+                    step.path("severity").asText(), instant(step.path("at")), step.path("summary").asText(),
+                    step.path("by").asText(null))));
             return new Alert(a.path("alertId").asText(), a.path("database").asText("—"), a.path("severity").asText(),
                     a.path("summary").asText(), a.path("count").asInt(), a.path("transition").asText(),
                     instant(a.path("openedAt")), instant(a.path("changedAt")), action(a.path("acknowledged")),
-                    action(a.path("resolvedBy")));
+                    action(a.path("resolvedBy")), history);
         }
 
         private static String action(JsonNode by) {
             return by.isObject() ? "by " + by.path("by").asText() + ": " + by.path("why").asText() : null;
         }
+    }
+
+    /** An earlier change of an alert: what happened, how severe, when, what it said, and the operator who did it, if one did. */
+    public record Step(String transition, String severity, Instant at, String summary, String by) {
     }
 
     /** A channel's last delivery. */

@@ -44,8 +44,9 @@ public class AlertBook {
         AlertChanged next;
         if (current.isEmpty()) {
             long revision = ledger.current(occurrence.alertId()).map(AlertChanged::revision).orElse(0L) + 1;
+            // a new alert: the history of one closed before is its own
             next = change(occurrence, Transition.OPENED, occurrence.severity(), occurrence.summary(), 1, revision, now, now,
-                    null);
+                    null, List.of());
         } else {
             AlertChanged open = current.get();
             if (occurrence.identity() != null && occurrence.identity().equals(open.details().get(IDENTITY))) {
@@ -55,7 +56,7 @@ public class AlertBook {
             boolean worse = occurrence.severity().compareTo(open.severity()) > 0;
             next = change(occurrence, worse ? Transition.ESCALATED : Transition.UPDATED,
                     worse ? occurrence.severity() : open.severity(), occurrence.summary(), open.count() + 1,
-                    open.revision() + 1, open.openedAt(), now, open.acknowledged());
+                    open.revision() + 1, open.openedAt(), now, open.acknowledged(), open.historyThen());
         }
         publish(next);
         return next;
@@ -72,7 +73,7 @@ public class AlertBook {
         AlertChanged resolved = new AlertChanged(was.alertId(), was.database(), was.condition(), Transition.RESOLVED,
                 was.severity(), summary, was.count(), was.revision() + 1, was.openedAt(), clock.instant(),
                 success.eventType(), success.backupId(), success.event(), success.evidence() != null ? success.evidence()
-                        : was.evidence(), was.dedupKey(), was.details(), was.acknowledged(), null);
+                        : was.evidence(), was.dedupKey(), was.details(), was.acknowledged(), null, was.historyThen());
         publish(resolved);
         return Optional.of(resolved);
     }
@@ -88,7 +89,8 @@ public class AlertBook {
             AlertChanged acknowledged = new AlertChanged(was.alertId(), was.database(), was.condition(),
                     Transition.UPDATED, was.severity(), "ACKNOWLEDGED by " + by + ": " + why + " (" + was.summary() + ")",
                     was.count(), was.revision() + 1, was.openedAt(), now, was.eventType(), was.backupId(), was.event(),
-                    was.evidence(), was.dedupKey(), was.details(), new AlertChanged.OperatorAction(by, why, now), null);
+                    was.evidence(), was.dedupKey(), was.details(), new AlertChanged.OperatorAction(by, why, now), null,
+                    was.historyThen());
             publish(acknowledged);
             return acknowledged;
         });
@@ -104,7 +106,8 @@ public class AlertBook {
             AlertChanged resolved = new AlertChanged(was.alertId(), was.database(), was.condition(), Transition.RESOLVED,
                     was.severity(), "RESOLVED by " + by + ": " + why + " (" + history(was) + ")", was.count(),
                     was.revision() + 1, was.openedAt(), now, was.eventType(), was.backupId(), was.event(), was.evidence(),
-                    was.dedupKey(), was.details(), was.acknowledged(), new AlertChanged.OperatorAction(by, why, now));
+                    was.dedupKey(), was.details(), was.acknowledged(), new AlertChanged.OperatorAction(by, why, now),
+                    was.historyThen());
             publish(resolved);
             return resolved;
         });
@@ -129,7 +132,7 @@ public class AlertBook {
             return;
         }
         publish(change(news, Transition.NOTICE, news.severity(), news.summary(), 1, 1, clock.instant(), clock.instant(),
-                null));
+                null, List.of()));
     }
 
     /** The open alert of the condition in the scope, if there is one. */
@@ -153,14 +156,15 @@ public class AlertBook {
     private static final String IDENTITY = "eventIdentity";
 
     private static AlertChanged change(Occurrence o, Transition transition, AlertChanged.Severity severity, String summary,
-            int count, long revision, Instant openedAt, Instant now, AlertChanged.OperatorAction acknowledged) {
+            int count, long revision, Instant openedAt, Instant now, AlertChanged.OperatorAction acknowledged,
+            List<AlertChanged.Step> history) {
         Map<String, String> details = new HashMap<>(o.details() == null ? Map.of() : o.details());
         if (o.identity() != null) {
             details.put(IDENTITY, o.identity());
         }
         String id = transition == Transition.NOTICE ? noticeId(o) : o.alertId();
         return new AlertChanged(id, o.database(), o.condition(), transition, severity, summary, count, revision, openedAt,
-                now, o.eventType(), o.backupId(), o.event(), o.evidence(), dedupKey(id), details, acknowledged, null);
+                now, o.eventType(), o.backupId(), o.event(), o.evidence(), dedupKey(id), details, acknowledged, null, history);
     }
 
     private static String noticeId(Occurrence news) {

@@ -168,6 +168,11 @@ class AlertLifecycleTest {
                 .filter(a -> a.path("alertId").asText().equals(alertId)).findFirst().orElseThrow();
         assertThat(closed.path("transition").asText()).isEqualTo("resolved");
         assertThat(closed.path("resolvedBy").path("by").asText()).isEqualTo("bob");
+        // with how it went before: opened, acknowledged by alice, counted again
+        List<String> history = new java.util.ArrayList<>();
+        closed.path("history").forEach(step -> history.add(step.path("transition").asText() + " "
+                + step.path("by").asText("-")));
+        assertThat(history).containsExactly("opened -", "updated alice", "updated -");
         // and each channel's last delivery is told, none failing
         JsonNode channels = get("deliveries", ApiTokens.viewer());
         assertThat(channels).hasSize(4);
