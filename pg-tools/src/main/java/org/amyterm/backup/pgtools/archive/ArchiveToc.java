@@ -12,15 +12,21 @@ import java.util.List;
  * read from a stream without reading further: the archive's version, the database it was dumped
  * from, the server and pg_dump versions, and its entries. Archive versions 1.12 to 1.16 (pg_dump 11
  * to 17 and later while the layout holds); anything else is refused with its version, as is a stream
- * that is not such an archive. Strings are capped so a hostile archive cannot exhaust memory.
+ * that is not such an archive. What is kept is bounded so a hostile archive (read before its whole
+ * object's hash is checked, for objects recorded without chunk hashes) cannot exhaust memory: the
+ * names kept are capped each and in all; definitions, which are only skipped, are never held.
  */
 public record ArchiveToc(String version, String databaseName, String serverVersion, String pgDumpVersion,
         List<TocEntry> entries) {
 
-    /** At most this many entries; pg_dump writes one per object, so this is a database of millions of objects. */
-    static final int MAX_ENTRIES = 5_000_000;
-    /** A function's source can be long; a definition past this is not pg_dump's. */
-    static final int MAX_STRING_BYTES = 64 * 1024 * 1024;
+    /** At most this many entries; pg_dump writes one per object, so this is a database of a million objects. */
+    static final int MAX_ENTRIES = 1_000_000;
+    /** A function's source can be long; a definition past this is not pg_dump's. It is skipped, never held. */
+    static final int MAX_SKIPPED_BYTES = 64 * 1024 * 1024;
+    /** A name kept (tag, kind, schema, owner, a dependency): PostgreSQL's names are 63 bytes; a tag names a few. */
+    static final int MAX_NAME_BYTES = 8 * 1024;
+    /** All the names kept, together: a table of contents larger than this is not restored in parts here. */
+    static final long MAX_KEPT_BYTES = 32L * 1024 * 1024;
 
     private static final int K_VERS_1_12 = version(1, 12);
     private static final int K_VERS_1_14 = version(1, 14);
@@ -63,6 +69,7 @@ public record ArchiveToc(String version, String databaseName, String serverVersi
         private int intSize;
         private int offSize;
         private int version;
+        private long kept;
 
         Reader(InputStream in) {
             this.in = in;
@@ -99,9 +106,9 @@ public record ArchiveToc(String version, String databaseName, String serverVersi
             for (int i = 0; i < 7; i++) {
                 readInt(); // creation time: seconds, minutes, hours, day, month, year, DST
             }
-            String database = readString();
-            String server = readString();
-            String pgDump = readString();
+            String database = readName();
+            String server = readName();
+            String pgDump = readName();
             int count = readInt();
             if (count < 0 || count > MAX_ENTRIES) {
                 throw new NotAnArchiveException("the table of contents claims " + count + " entries");
@@ -116,32 +123,39 @@ public record ArchiveToc(String version, String databaseName, String serverVersi
         private TocEntry entry() throws IOException {
             int dumpId = readInt();
             boolean hadDumper = readInt() != 0;
-            long tableOid = oid(readString());
-            long oid = oid(readString());
-            String tag = readString();
-            String desc = readString();
+            long tableOid = oid(readName());
+            long oid = oid(readName());
+            String tag = readName();
+            String desc = readName();
             readInt(); // section
-            String definition = readString();
-            readString(); // drop statement
-            readString(); // COPY statement
-            String namespace = readString();
-            readString(); // tablespace
+            int definition = skipString();
+            skipString(); // drop statement
+            skipString(); // COPY statement
+            String namespace = readName();
+            skipString(); // tablespace
             if (version >= K_VERS_1_14) {
-                readString(); // table access method
+                skipString(); // table access method
             }
             if (version >= K_VERS_1_16) {
                 readInt(); // relkind
             }
-            String owner = readString();
-            readString(); // "false": tables WITH OIDS are gone
+            String owner = readName();
+            skipString(); // "false": tables WITH OIDS are gone
             List<Integer> dependencies = new ArrayList<>();
-            for (String dependency = readString(); dependency != null; dependency = readString()) {
-                dependencies.add(Integer.parseInt(dependency.trim()));
+            for (String dependency = readName(); dependency != null; dependency = readName()) {
+                try {
+                    dependencies.add(Integer.parseInt(dependency.trim()));
+                } catch (NumberFormatException e) {
+                    throw new NotAnArchiveException("a dependency of entry " + dumpId + " is not a dump id");
+                }
             }
             readByte(); // where the data is: its offset's state,
             in.skipNBytes(offSize); // and the offset (unset when pg_dump wrote to a pipe)
-            return new TocEntry(dumpId, tableOid, oid, desc, namespace, tag, owner, hadDumper,
-                    definition != null && !definition.isEmpty(), dependencies);
+            if (tag == null || desc == null) {
+                throw new NotAnArchiveException("entry " + dumpId + " has no name or no kind");
+            }
+            return new TocEntry(dumpId, tableOid, oid, desc, namespace, tag, owner, hadDumper, definition > 0,
+                    dependencies);
         }
 
         private static long oid(String text) {
@@ -172,19 +186,41 @@ public record ArchiveToc(String version, String databaseName, String serverVersi
             return negative ? -(int) value : (int) value;
         }
 
-        private String readString() throws IOException {
+        /** A string kept: capped each and, with the others, in all. */
+        private String readName() throws IOException {
             int length = readInt();
             if (length < 0) {
                 return null;
             }
-            if (length > MAX_STRING_BYTES) {
-                throw new NotAnArchiveException("a string of the table of contents claims " + length + " bytes");
+            if (length > MAX_NAME_BYTES) {
+                throw new NotAnArchiveException("a name of the table of contents claims " + length + " bytes");
+            }
+            kept += length;
+            if (kept > MAX_KEPT_BYTES) {
+                throw new NotAnArchiveException("the table of contents holds more than " + MAX_KEPT_BYTES
+                        + " bytes of names");
             }
             byte[] bytes = in.readNBytes(length);
             if (bytes.length < length) {
                 throw new EOFException("the archive ends inside its table of contents");
             }
             return new String(bytes, StandardCharsets.UTF_8);
+        }
+
+        /** A string only passed over (a definition, say): its length, or -1 for none; never held. */
+        private int skipString() throws IOException {
+            int length = readInt();
+            if (length > MAX_SKIPPED_BYTES) {
+                throw new NotAnArchiveException("a string of the table of contents claims " + length + " bytes");
+            }
+            if (length > 0) {
+                try {
+                    in.skipNBytes(length);
+                } catch (EOFException e) {
+                    throw new EOFException("the archive ends inside its table of contents");
+                }
+            }
+            return length;
         }
     }
 }

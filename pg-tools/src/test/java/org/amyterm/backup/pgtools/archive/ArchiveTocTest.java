@@ -91,6 +91,23 @@ class ArchiveTocTest {
     }
 
     @Test
+    void aHostileTableOfContentsIsRefusedBeforeItsClaimsAreHeld() {
+        // Given the start of an archive whose database name claims 100 kB (a name; read before the stream is proven)
+        java.io.ByteArrayOutputStream start = new java.io.ByteArrayOutputStream();
+        start.writeBytes("PGDMP".getBytes());
+        start.writeBytes(new byte[] {1, 14, 0, 4, 8, 1});
+        for (int i = 0; i < 8; i++) {
+            start.writeBytes(new byte[] {0, 0, 0, 0, 0}); // compression level, then the creation time
+        }
+        start.writeBytes(new byte[] {0, (byte) 0xa0, (byte) 0x86, 0x01, 0}); // 100,000
+        byte[] hostile = start.toByteArray();
+
+        // Then it is refused at the claim, not read
+        assertThatThrownBy(() -> ArchiveToc.read(new ByteArrayInputStream(hostile)))
+                .isInstanceOf(ArchiveToc.NotAnArchiveException.class).hasMessageContaining("a name of the table of contents claims 100000 bytes");
+    }
+
+    @Test
     void aTableComesWithWhatItNeedsAndItsForeignKeyOutsideIsNamed() throws Exception {
         ArchiveToc toc = read();
 

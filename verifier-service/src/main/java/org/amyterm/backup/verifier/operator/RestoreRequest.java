@@ -35,7 +35,7 @@ public record RestoreRequest(
         List<String> excludeTables,
         String intoSchema) {
 
-    public static final String LAST_KNOWN_GOOD = "last-known-good";
+    public static final String LAST_KNOWN_GOOD = org.amyterm.backup.verifier.trust.TrustedBackups.LAST_KNOWN_GOOD;
 
     public RestoreRequest {
         trustConfig = trustConfig == null ? null : List.copyOf(trustConfig);

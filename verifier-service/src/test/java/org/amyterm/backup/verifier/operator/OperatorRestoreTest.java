@@ -383,9 +383,9 @@ class OperatorRestoreTest {
             try (Connection c = connect(live, PostgresServer.SUPERUSER, postgres.password());
                     Statement st = c.createStatement()) {
                 while (writing.get()) {
-                    st.execute("INSERT INTO inventory.movement VALUES (1, now(), 1)");
+                    // at an application's pace: a write, then 20 ms of the session's own idle time
+                    st.execute("INSERT INTO inventory.movement VALUES (1, now(), 1); SELECT pg_sleep(0.02)");
                     written.incrementAndGet();
-                    Thread.sleep(20);
                 }
             } catch (Exception e) {
                 throw new IllegalStateException(e);
