@@ -562,7 +562,7 @@ class BackupPipelineTest {
                         .doesNotContainValue("hold:newest-failing");
                 // When a BackupCompleted is forged naming a file outside the spool
                 Path foreign = Files.writeString(TestDirs.server("e2e-foreign").resolve("foreign.sql"), "not a dump");
-                produceEvent(Topics.COMPLETED, new org.amyterm.backup.contracts.BackupCompleted(forged,
+                pipeline.produceEvent(Topics.COMPLETED, new org.amyterm.backup.contracts.BackupCompleted(forged,
                         Pipeline.LARGE_DATABASE, BackupReason.MANUAL, org.amyterm.backup.contracts.NodeRole.CENTRAL,
                         foreign.toString(), 10, "a".repeat(64), 10, "a".repeat(64), "zstd", "16", "pg_dump 16", null,
                         Map.of(), Instant.now(), Instant.now(), null, null));
@@ -767,51 +767,6 @@ class BackupPipelineTest {
         }
     }
 
-    @Test
-    @Order(14)
-    void bucketAwayForLongerThanAMinuteLeavesEveryServiceReadyAndRecordsTheFailuresOfMeanwhileAndAfter()
-            throws Exception {
-        String during = BackupId.of(Instant.now(), "bucket-away");
-        String after = BackupId.of(Instant.now().plusSeconds(1), "bucket-back");
-        try (S3Client s3 = pipeline.s3Client()) {
-            try {
-                // Given the bucket goes away for 70 s (longer than a record may wait unacknowledged by default),
-                // and a failure is reported meanwhile
-                pipeline.s3.stop();
-                try {
-                    produceEvent(Topics.FAILED, StageFailed.of(during, Pipeline.DATABASE, Stage.DUMP,
-                            FailureReason.DUMP_FAILED, "reported while the bucket was away", Instant.now()));
-                    await().pollDelay(Duration.ofSeconds(70)).atMost(Duration.ofSeconds(71)).until(() -> true);
-                } finally {
-                    pipeline.s3.startAgain();
-                }
-
-                // Then that failure is recorded once the bucket is back
-                await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(2))
-                        .until(() -> exists(s3, LAYOUT.failureKey(Pipeline.DATABASE, during)));
-                // and every service is ready again without a restart
-                for (int port : new int[] {pipeline.backupPort, pipeline.storagePort, pipeline.verifierPort,
-                        pipeline.notifierPort}) {
-                    await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(2)).until(() -> java.net.http.HttpClient
-                            .newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
-                                    + port + "/q/health/ready")).timeout(Duration.ofSeconds(10)).build(),
-                                    java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
-                }
-                // and a failure reported afterwards is recorded too: the channel that records them lives
-                produceEvent(Topics.FAILED, StageFailed.of(after, Pipeline.DATABASE, Stage.DUMP,
-                        FailureReason.DUMP_FAILED, "reported after the bucket came back", Instant.now()));
-                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
-                        .until(() -> exists(s3, LAYOUT.failureKey(Pipeline.DATABASE, after)));
-            } finally {
-                for (String id : List.of(during, after)) {
-                    s3.listObjectsV2Paginator(b -> b.bucket(Pipeline.BUCKET)
-                            .prefix(LAYOUT.backupFolder(Pipeline.DATABASE, id))).contents()
-                            .forEach(o -> s3.deleteObject(b -> b.bucket(Pipeline.BUCKET).key(o.key())));
-                }
-            }
-        }
-    }
-
     /** The manifest as stored (the catalogue's copy sums the row counts up). */
     private static Manifest storedManifest(String database, String backupId) {
         try (S3Client s3 = pipeline.s3Client()) {
@@ -889,21 +844,7 @@ class BackupPipelineTest {
         return pipeline.webhook.bodies().stream().filter(b -> b.contains("\"alertId\":\"" + alertId + "\"")).toList();
     }
 
-    /** {@code event} as the services write it: with its CloudEvents headers, as anyone with the topic's ACL could. */
-    private static void produceEvent(String topic, org.amyterm.backup.contracts.BackupEvent event) throws Exception {
-        Properties config = new Properties();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, pipeline.kafka.bootstrapServers());
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
-            ProducerRecord<String, String> record = new ProducerRecord<>(topic, event.database(), EventJson.write(event));
-            record.headers().add("ce_specversion", "1.0".getBytes(StandardCharsets.UTF_8));
-            record.headers().add("ce_id", java.util.UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
-            record.headers().add("ce_source", "urn:amyterm-backup:e2e-forger".getBytes(StandardCharsets.UTF_8));
-            record.headers().add("ce_type", event.cloudEventType().getBytes(StandardCharsets.UTF_8));
-            record.headers().add("ce_subject", event.subject().getBytes(StandardCharsets.UTF_8));
-            producer.send(record).get();
-        }
-    }
-
+    /** A raw record on {@code topic}, without CloudEvents headers. */
     private static void produce(String topic, String key, String value) throws Exception {
         Properties config = new Properties();
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, pipeline.kafka.bootstrapServers());

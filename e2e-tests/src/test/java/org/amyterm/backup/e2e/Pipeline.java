@@ -168,6 +168,24 @@ final class Pipeline {
                 .build();
     }
 
+    /** {@code event} as the services write it: with its CloudEvents headers, as anyone with the topic's ACL could. */
+    void produceEvent(String topic, org.amyterm.backup.contracts.BackupEvent event) throws Exception {
+        java.util.Properties config = new java.util.Properties();
+        config.put(org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(config,
+                new org.apache.kafka.common.serialization.StringSerializer(),
+                new org.apache.kafka.common.serialization.StringSerializer())) {
+            var record = new org.apache.kafka.clients.producer.ProducerRecord<>(topic, event.database(),
+                    org.amyterm.backup.contracts.EventJson.write(event));
+            record.headers().add("ce_specversion", "1.0".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            record.headers().add("ce_id", UUID.randomUUID().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            record.headers().add("ce_source", "urn:amyterm-backup:e2e-forger".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            record.headers().add("ce_type", event.cloudEventType().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            record.headers().add("ce_subject", event.subject().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            producer.send(record).get();
+        }
+    }
+
     String backupUrl() {
         return "http://127.0.0.1:" + backupPort;
     }

@@ -10,6 +10,17 @@ public interface ConsoleConfig {
 
     Catalogue catalogue();
 
+    IdentityProvider identityProvider();
+
+    interface IdentityProvider {
+        /**
+         * The provider's name on the sign-in page ("Sign in with …"); the button shows only where
+         * Quarkus OIDC is enabled ({@code quarkus.oidc.tenant-enabled}, docs/deployment.md#console).
+         */
+        @WithDefault("your identity provider")
+        String name();
+    }
+
     interface Catalogue {
         /**
          * How old the overview's picture of the bucket may be before the next page lists it again

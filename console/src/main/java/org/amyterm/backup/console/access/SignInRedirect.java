@@ -13,15 +13,15 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
  * who tries to act is told their role may only look.
  */
 public class SignInRedirect {
-    private final ConsoleConfig config;
+    private final SessionTokens tokens;
 
-    public SignInRedirect(ConsoleConfig config) {
-        this.config = config;
+    public SignInRedirect(SessionTokens tokens) {
+        this.tokens = tokens;
     }
 
     @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class})
     public Response signIn() {
-        return Response.seeOther(URI.create("/signin")).cookie(SignInResource.expired(config)).build();
+        return Response.seeOther(URI.create("/signin")).cookie(tokens.expired()).build();
     }
 
     @ServerExceptionMapper(ForbiddenException.class)

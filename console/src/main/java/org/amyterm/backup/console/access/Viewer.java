@@ -1,5 +1,7 @@
 package org.amyterm.backup.console.access;
 
+import io.quarkus.security.UnauthorizedException;
+import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import org.amyterm.backup.contracts.ApiRoles;
@@ -14,9 +16,17 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 public class Viewer {
     private final JsonWebToken token;
 
+    /**
+     * The token is the identity's principal, which SmallRye JWT made from the session cookie or the
+     * Bearer header (an injected {@code JsonWebToken} would be Quarkus OIDC's, which knows nothing of
+     * tokens it did not check itself).
+     */
     @Inject
-    public Viewer(JsonWebToken token) {
-        this.token = token;
+    public Viewer(SecurityIdentity identity) {
+        if (!(identity.getPrincipal() instanceof JsonWebToken jwt)) {
+            throw new UnauthorizedException("no token");
+        }
+        this.token = jwt;
     }
 
     public String name() {
