@@ -17,6 +17,11 @@ public final class Topics {
     /** The notifier's alerts (AlertChanged), compacted: the latest record of each alert is its state. */
     public static final String ALERTS = "backup.alerts";
     /**
+     * The notifier's own state, not an event: each alert channel's last delivery and how it went,
+     * compacted, key = the channel; every notifier replica reads it whole, so each tells the same.
+     */
+    public static final String ALERT_DELIVERIES = "backup.alert-deliveries";
+    /**
      * Nothing is written here: the notifier replica holding its partition 0 in the consumer group
      * {@code notifier-active} is the active one (watchdog, audit trail).
      */

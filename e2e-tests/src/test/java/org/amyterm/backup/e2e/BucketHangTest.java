@@ -29,8 +29,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * A bucket that hangs for six minutes: S3Proxy frozen (SIGSTOP), so connections are accepted and
- * never answered, which is worse than a bucket that refuses them. Its name sorts it second, so the
- * end-to-end module's second fork runs it while the first runs {@link BackupPipelineTest}.
+ * never answered, which is worse than a bucket that refuses them. Its name sorts it second, so one
+ * of the end-to-end module's forks waits through the hang while the others run the other classes.
  */
 class BucketHangTest {
     private static final Duration HANG = Duration.ofMinutes(6);

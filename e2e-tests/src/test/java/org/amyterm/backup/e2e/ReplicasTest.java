@@ -253,6 +253,25 @@ class ReplicasTest {
             assertThat(opened.keySet()).containsExactlyInAnyOrderElementsOf(alerts);
             assertThat(opened.values()).allMatch(ids -> ids.size() == 1);
         });
+        // and every replica alive tells the same last delivery of the webhook channel, whichever replica made it
+        await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            Set<String> told = new HashSet<>();
+            for (int port : notifiers.values()) {
+                var answer = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + port + "/alerts/deliveries"))
+                        .header("Authorization", "Bearer " + org.amyterm.backup.testsupport.ApiTokens.viewer())
+                        .timeout(Duration.ofSeconds(10)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+                for (var channel : new com.fasterxml.jackson.databind.ObjectMapper().readTree(answer.body())) {
+                    if (channel.path("channel").asText().equals("webhook")) {
+                        told.add(channel.path("outcome").asText() + " " + channel.path("alertId").asText() + " at "
+                                + channel.path("at").asText());
+                    }
+                }
+            }
+            assertThat(told).hasSize(1);
+            assertThat(told.iterator().next()).startsWith("delivered ");
+        });
         // and the audit trail holds each of the 50 events once, its chain unbroken across the takeover
         java.nio.file.Path trail = pipeline.logs.resolve("audit.jsonl");
         org.amyterm.backup.contracts.audit.AuditKey key = org.amyterm.backup.contracts.audit.AuditKey.fromFile(

@@ -7,8 +7,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.amyterm.backup.contracts.AlertChanged;
 import org.amyterm.backup.contracts.EventJson;
 import org.amyterm.backup.messaging.RetryWindow;
@@ -36,18 +34,18 @@ public class ChannelDeliveries {
     private final Duration maxAge;
     private final MeterRegistry registry;
     private final Clock clock = Clock.systemUTC();
-    private final Map<String, ChannelState> states = new ConcurrentHashMap<>();
+    private final DeliveryLedger ledger;
 
     /**
-     * What a channel did last on this replica (the active channel consumers may be on another): the
-     * alert and transition it last tried, how that ended, and when.
+     * What a channel did last, on whichever replica ({@link DeliveryLedger}): the alert and transition
+     * it last tried, how that ended, and when.
      */
     public record ChannelState(String channel, boolean configured, String alertId, String transition, String outcome,
             Instant at, String problem) {
     }
 
     ChannelDeliveries(WebhookChannel webhook, SlackChannel slack, EmailChannel email, PagerDutyChannel pagerDuty,
-            NotifierConfig config, MeterRegistry registry) {
+            NotifierConfig config, MeterRegistry registry, DeliveryLedger ledger) {
         this.webhook = webhook;
         this.slack = slack;
         this.email = email;
@@ -55,9 +53,8 @@ public class ChannelDeliveries {
         this.window = config.delivery().retryWindow();
         this.maxAge = config.delivery().window();
         this.registry = registry;
+        this.ledger = ledger;
         for (AlertChannel channel : List.of(webhook, slack, email, pagerDuty)) {
-            states.put(channel.name(), new ChannelState(channel.name(), channel.configured(), null, null,
-                    channel.configured() ? "nothing sent yet" : "not configured", null, null));
             LOG.infof("alert channel %s: %s", channel.name(), channel.configured()
                     ? "on, from severity " + channel.route().minSeverity().code() : "not configured");
         }
@@ -130,14 +127,17 @@ public class ChannelDeliveries {
         }
     }
 
-    /** Each channel's last delivery on this replica, webhook, Slack, e-mail, PagerDuty. */
+    /** Each channel's last delivery by any replica: webhook, Slack, e-mail, PagerDuty. */
     public List<ChannelState> states() {
-        return List.of(webhook, slack, email, pagerDuty).stream().map(c -> states.get(c.name())).toList();
+        return List.of(webhook, slack, email, pagerDuty).stream().map(c -> !c.configured()
+                ? new ChannelState(c.name(), false, null, null, "not configured", null, null)
+                : ledger.latest(c.name()).orElse(new ChannelState(c.name(), true, null, null, "nothing sent yet", null, null)))
+                .toList();
     }
 
     private void remember(AlertChannel channel, AlertChanged change, String outcome, String problem) {
-        states.put(channel.name(), new ChannelState(channel.name(), true, change.alertId(), change.transition().code(),
-                outcome, clock.instant(), problem));
+        ledger.record(new ChannelState(channel.name(), true, change.alertId(), change.transition().code(), outcome,
+                clock.instant(), problem));
     }
 
     private void count(AlertChannel channel, String outcome) {

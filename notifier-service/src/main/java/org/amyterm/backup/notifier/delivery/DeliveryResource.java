@@ -10,7 +10,7 @@ import org.amyterm.backup.contracts.ApiRoles;
 
 /**
  * {@code GET /alerts/deliveries}: each channel (webhook, Slack, e-mail, PagerDuty), whether it is
- * configured, and what it last sent from this replica and how that went (delivered, failing and
+ * configured, and what it last sent (from any replica) and how that went (delivered, failing and
  * retried, rejected, dead-lettered): where a person looks when a page did not arrive.
  */
 @Path("/alerts/deliveries")

@@ -180,6 +180,30 @@ class AlertLifecycleTest {
             assertThat(channel.path("configured").asBoolean()).as(channel.toString()).isTrue();
             assertThat(channel.path("outcome").asText()).as(channel.toString()).isEqualTo("delivered");
         }
+        // and each is on the compacted topic the other replicas read, keyed by its channel
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(deliveryRecords())
+                .containsKeys("webhook", "slack", "email", "pagerduty")
+                .allSatisfy((channel, record) -> assertThat(record).contains("\"outcome\":\"delivered\"")));
+    }
+
+    /** The latest record of each key on backup.alert-deliveries, read from its beginning. */
+    private static java.util.Map<String, String> deliveryRecords() {
+        java.util.Properties config = new java.util.Properties();
+        config.put("bootstrap.servers", NotifierResource.broker.bootstrapServers());
+        java.util.Map<String, String> latest = new java.util.HashMap<>();
+        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<String, String>(config,
+                new org.apache.kafka.common.serialization.StringDeserializer(),
+                new org.apache.kafka.common.serialization.StringDeserializer())) {
+            var partitions = consumer.partitionsFor(org.amyterm.backup.contracts.Topics.ALERT_DELIVERIES, Duration.ofSeconds(10))
+                    .stream().map(p -> new org.apache.kafka.common.TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            var end = consumer.endOffsets(partitions);
+            for (int polls = 0; polls < 60 && partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)); polls++) {
+                consumer.poll(Duration.ofMillis(500)).forEach(r -> latest.put(r.key(), r.value()));
+            }
+        }
+        return latest;
     }
 
     private JsonNode get(String path, String token) throws Exception {
