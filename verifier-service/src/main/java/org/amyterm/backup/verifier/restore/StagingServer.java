@@ -34,6 +34,8 @@ import org.amyterm.backup.verifier.config.VerifierConfig;
  */
 @ApplicationScoped
 public class StagingServer {
+    /** How often a drop is tried when an autovacuum worker is in the way (each plain DROP waits up to 5 s). */
+    private static final int DROP_ATTEMPTS = 5;
     private static final Logger LOG = Logger.getLogger(StagingServer.class);
     private static final Pattern MADE_AT = Pattern.compile("_(\\d{10})_[0-9a-f]{4}$");
     /** Beyond the restore timeout, for the checks that follow a restore. */
@@ -178,7 +180,26 @@ public class StagingServer {
     /** Drops the database and ends its claim. */
     public void drop(String database) throws SQLException {
         try (Connection c = connect("postgres"); Statement st = c.createStatement()) {
-            st.execute("DROP DATABASE IF EXISTS " + quote(database) + " WITH (FORCE)");
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    st.execute("DROP DATABASE IF EXISTS " + quote(database) + " WITH (FORCE)");
+                    return;
+                } catch (SQLException e) {
+                    // FORCE may not end an autovacuum worker (it runs as the bootstrap superuser, which this
+                    // role may not signal: 42501) that a large restore set off; a plain DROP has the server
+                    // end autovacuum itself, and waits up to 5 s for other sessions
+                    if (!"42501".equals(e.getSQLState()) || attempt == DROP_ATTEMPTS) {
+                        throw e;
+                    }
+                    try {
+                        st.execute("DROP DATABASE IF EXISTS " + quote(database));
+                        return;
+                    } catch (SQLException plain) {
+                        LOG.infof("staging database %s not dropped yet (%s); trying again (%d of %d)", database,
+                                plain.getMessage(), attempt, DROP_ATTEMPTS);
+                    }
+                }
+            }
         } finally {
             Connection claim = claims.remove(database);
             if (claim != null) {
