@@ -22,7 +22,9 @@ import org.amyterm.backup.contracts.ObjectLayout;
 import org.amyterm.backup.contracts.Stage;
 import org.amyterm.backup.contracts.StageFailed;
 import org.amyterm.backup.contracts.Topics;
+import org.amyterm.backup.testsupport.KafkaBroker;
 import org.amyterm.backup.testsupport.ServerProcess;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -36,11 +38,27 @@ class BucketHangTest {
     private static final Duration HANG = Duration.ofMinutes(6);
     private static final ObjectLayout LAYOUT = new ObjectLayout("amyterm");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static KafkaBroker broker;
     private static Pipeline pipeline;
 
+    /**
+     * A broker, bucket and services of its own: what the hang leaves (its alerts, a folder caught
+     * while it was being written) must not be what a later class of this fork finds.
+     */
     @BeforeAll
     static void startPipeline() {
-        pipeline = Pipeline.get();
+        broker = KafkaBroker.start("kafka-hang");
+        pipeline = Pipeline.started("e2e-hang", broker, Map.of());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (pipeline != null) {
+            pipeline.stop();
+        }
+        if (broker != null) {
+            broker.stop();
+        }
     }
 
     @Test
@@ -99,9 +117,9 @@ class BucketHangTest {
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
                     .until(() -> exists(s3Client, LAYOUT.failureKey(Pipeline.DATABASE, after)));
             for (String id : List.of(meanwhile, after)) {
-                s3Client.listObjectsV2Paginator(b -> b.bucket(Pipeline.BUCKET)
+                s3Client.listObjectsV2Paginator(b -> b.bucket(pipeline.bucket)
                         .prefix(LAYOUT.backupFolder(Pipeline.DATABASE, id))).contents()
-                        .forEach(o -> s3Client.deleteObject(b -> b.bucket(Pipeline.BUCKET).key(o.key())));
+                        .forEach(o -> s3Client.deleteObject(b -> b.bucket(pipeline.bucket).key(o.key())));
             }
         }
     }
@@ -135,6 +153,6 @@ class BucketHangTest {
     }
 
     private static boolean exists(S3Client s3, String key) {
-        return !s3.listObjectsV2(b -> b.bucket(Pipeline.BUCKET).prefix(key)).contents().isEmpty();
+        return !s3.listObjectsV2(b -> b.bucket(pipeline.bucket).prefix(key)).contents().isEmpty();
     }
 }
