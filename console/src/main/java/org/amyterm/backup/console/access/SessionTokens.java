@@ -51,16 +51,14 @@ public class SessionTokens {
             // the reason (expired, wrong issuer, bad signature) helps; the token itself is never echoed
             return new Refused("That token was not accepted: " + reason(e) + ".");
         }
-        boolean operator = parsed.getGroups().contains(ApiRoles.OPERATOR);
-        if (!operator && !parsed.getGroups().contains(ApiRoles.VIEWER)) {
+        if (!parsed.getGroups().contains(ApiRoles.OPERATOR) && !parsed.getGroups().contains(ApiRoles.VIEWER)) {
             return new Refused("That token has neither the viewer nor the operator role.");
         }
         long lifetime = Math.max(0, parsed.getExpirationTime() - Instant.now().getEpochSecond());
         NewCookie cookie = new NewCookie.Builder(COOKIE).value(candidate).path("/").httpOnly(true)
                 .secure(config.session().secureCookie()).sameSite(NewCookie.SameSite.STRICT)
                 .maxAge((int) Math.min(Integer.MAX_VALUE, lifetime)).build();
-        Person person = new Person(ApiRoles.requester(parsed), operator ? ApiRoles.OPERATOR : ApiRoles.VIEWER, operator);
-        return new Accepted(person, cookie);
+        return new Accepted(Person.of(parsed), cookie);
     }
 
     /** A cookie that removes the session cookie. */

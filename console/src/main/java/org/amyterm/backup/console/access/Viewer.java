@@ -4,7 +4,6 @@ import io.quarkus.security.UnauthorizedException;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import org.amyterm.backup.contracts.ApiRoles;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
@@ -29,21 +28,9 @@ public class Viewer {
         this.token = jwt;
     }
 
-    public String name() {
-        return ApiRoles.requester(token);
-    }
-
-    public boolean operator() {
-        return token.getGroups().contains(ApiRoles.OPERATOR);
-    }
-
-    public String role() {
-        return operator() ? ApiRoles.OPERATOR : ApiRoles.VIEWER;
-    }
-
     /** The person, for a page. */
     public Person person() {
-        return new Person(name(), role(), operator());
+        return Person.of(token);
     }
 
     /** {@code Authorization} header value for the services. */
