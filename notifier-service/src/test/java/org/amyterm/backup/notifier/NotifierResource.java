@@ -52,6 +52,8 @@ public class NotifierResource implements QuarkusTestResourceLifecycleManager {
     public static Instant staleStoredAt;
     /** Watched with an RPO of 1 h; the bucket holds an unsigned manifest of it, planted 10 min ago. */
     public static final String BUCKET_PLANTED = "bucket_planted";
+    /** Not configured here; the test of a folder caught between its two writes writes its manifest, then its signature. */
+    public static final String BUCKET_SIGNING = "bucket_signing";
     /** Not configured here at all; the bucket holds its backup stored 2 h ago, whose manifest records an RPO of 1 h. */
     public static final String BUCKET_ONLY = "bucket_only";
     /** Like BUCKET_ONLY; the test of declared schedules leaves it out of the backup service's declaration. */
@@ -115,6 +117,7 @@ public class NotifierResource implements QuarkusTestResourceLifecycleManager {
         config.put("amyterm.notifier.delivery.max-delay", "5s");
         config.put("amyterm.notifier.delivery.request-timeout", "5s");
         config.put("amyterm.notifier.watchdog.every", "2s");
+        config.put("amyterm.notifier.watchdog.untrusted-settle", "8s");
         config.put("amyterm.notifier.watchdog.databases." + WATCHED + ".rpo", "20s");
         config.put("amyterm.notifier.watchdog.databases." + WATCHED + ".verification-window", "1h");
         config.put("amyterm.notifier.watchdog.databases." + WATCHED + ".rto", "5s");
@@ -164,30 +167,65 @@ public class NotifierResource implements QuarkusTestResourceLifecycleManager {
 
     /** As above, the manifest recording {@code rpo} as the backup service's configuration does. */
     private static void storeBackup(String database, Instant storedAt, boolean signed, String rpo) {
-        S3ProxyServer s3 = TestServers.s3();
-        ObjectLayout layout = new ObjectLayout("amyterm");
         String id = BackupId.of(storedAt, database);
+        String text = writeManifest(database, id, storedAt, rpo);
+        if (signed) {
+            writeSignature(database, id, text);
+        }
+    }
+
+    /**
+     * A backup's manifest written now without its signature, as the storage service leaves a folder
+     * for a moment between its two writes; {@link #signManifest} writes the signature after it.
+     */
+    public static String writeUnsignedManifest(String database, Instant storedAt) {
+        String id = BackupId.of(storedAt, database);
+        writeManifest(database, id, storedAt, null);
+        return id;
+    }
+
+    /** The signature of the manifest {@link #writeUnsignedManifest} wrote, by the storage key. */
+    public static void signManifest(String database, String backupId) {
+        try (S3Client client = s3Client()) {
+            String text = client.getObjectAsBytes(b -> b.bucket(BUCKET).key(LAYOUT.manifestKey(database, backupId)))
+                    .asUtf8String();
+            writeSignature(database, backupId, text);
+        }
+    }
+
+    private static final ObjectLayout LAYOUT = new ObjectLayout("amyterm");
+
+    private static String writeManifest(String database, String id, Instant storedAt, String rpo) {
         Manifest manifest = new Manifest(1, id, database, BackupReason.SCHEDULED, NodeRole.CENTRAL, "15", "pg_dump 15",
                 null, Map.of(), new Manifest.Archive(Manifest.Archive.PG_DUMP_CUSTOM, "zstd", 10, "a"),
                 new Manifest.Encryption(Manifest.Encryption.OPENPGP_PUBLIC_KEY, "AES-256", "F", null),
-                new Manifest.StoredObject(layout.dumpKey(database, id), 10, "b"), storedAt, storedAt, storedAt,
+                new Manifest.StoredObject(LAYOUT.dumpKey(database, id), 10, "b"), storedAt, storedAt, storedAt,
                 rpo == null ? null : new org.amyterm.backup.contracts.DumpDetails("default", List.of(), List.of(),
                         List.of(), "generic", "daily", rpo, "PT4H", null));
-        try (S3Client client = S3Client.builder().endpointOverride(URI.create(s3.endpoint())).region(Region.US_EAST_1)
-                .forcePathStyle(true).credentialsProvider(StaticCredentialsProvider.create(
-                        AwsBasicCredentials.create(s3.accessKey(), s3.secretKey()))).build()) {
+        try (S3Client client = s3Client()) {
             try {
                 client.createBucket(b -> b.bucket(BUCKET));
             } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
                 // there already
             }
             String text = EventJson.writeForPeople(manifest);
-            client.putObject(b -> b.bucket(BUCKET).key(layout.manifestKey(database, id)), RequestBody.fromString(text));
-            if (signed) {
-                client.putObject(b -> b.bucket(BUCKET).key(layout.manifestSignatureKey(database, id)),
-                        RequestBody.fromString(signingKey.sign(text)));
-            }
+            client.putObject(b -> b.bucket(BUCKET).key(LAYOUT.manifestKey(database, id)), RequestBody.fromString(text));
+            return text;
         }
+    }
+
+    private static void writeSignature(String database, String id, String text) {
+        try (S3Client client = s3Client()) {
+            client.putObject(b -> b.bucket(BUCKET).key(LAYOUT.manifestSignatureKey(database, id)),
+                    RequestBody.fromString(signingKey.sign(text)));
+        }
+    }
+
+    private static S3Client s3Client() {
+        S3ProxyServer s3 = TestServers.s3();
+        return S3Client.builder().endpointOverride(URI.create(s3.endpoint())).region(Region.US_EAST_1)
+                .forcePathStyle(true).credentialsProvider(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create(s3.accessKey(), s3.secretKey()))).build();
     }
 
     @Override

@@ -125,6 +125,14 @@ public interface NotifierConfig {
         Duration every();
 
         /**
+         * How long a backup folder must stay untrusted before it is alerted: the services write a
+         * folder file by file (a manifest, then its signature), so a look between two writes sees a
+         * file not yet proved that the next write proves.
+         */
+        @WithDefault("2m")
+        Duration untrustedSettle();
+
+        /**
          * What is known of some databases beforehand: each is watched from start-up (a database
          * with no backup yet is alerted once its RPO has passed) and its settings override what its
          * manifests record. Every database with a backup in the bucket is watched as well.

@@ -58,6 +58,7 @@ public class Watchdog {
     /** Databases no longer backed up: their objective gauges read NaN, so Prometheus's rules judge them no more. */
     private final Set<String> retired = ConcurrentHashMap.newKeySet();
     private final DeclaredSchedules schedules;
+    private final UntrustedSightings sightings;
 
     public Watchdog(NotifierConfig config, Freshness freshness, BackupCatalogue catalogue, AlertBook book,
             MeterRegistry registry, ActiveReplica replica, DeclaredSchedules schedules) {
@@ -70,6 +71,7 @@ public class Watchdog {
         this.registry = registry;
         this.clock = Clock.systemUTC();
         this.watchingSince = clock.instant();
+        this.sightings = new UntrustedSightings(config.watchdog().untrustedSettle());
         config.watchdog().databases().keySet().forEach(ObjectLayout::requireDatabaseName);
     }
 
@@ -182,13 +184,17 @@ public class Watchdog {
                 .description("the longest allowed age of its newest passing restore test").register(registry);
         Gauge.builder("amyterm.backup.rto.target.seconds", database, db -> limits(db).rto().toSeconds())
                 .tag("database", database).description("the database's RTO target").register(registry);
+        Gauge.builder("amyterm.backup.bucket.untrusted.files", database, sightings::files).tag("database", database)
+                .description("files in the database's backup folders that did not prove themselves at the watchdog's"
+                        + " last read of the bucket, alerted or still settling").register(registry);
     }
 
     void check(String database) {
         gauges(database);
         Instant now = clock.instant();
-        if (freshness.bucketReadAt(database).map(at -> at.isBefore(now.minus(BUCKET_RECHECK))).orElse(true)) {
-            readBucket(database);
+        if (freshness.bucketReadAt(database).map(at -> at.isBefore(now.minus(BUCKET_RECHECK))).orElse(true)
+                || sightings.suspect(database)) {
+            readBucket(database); // a suspect folder at every check: to confirm it, or to see it proved
         }
         if (overdue(freshness.of(database).storedAt, limits(database).rpo(), now)
                 || overdue(freshness.of(database).passedAt, limits(database).rpo(), now)) {
@@ -235,9 +241,10 @@ public class Watchdog {
     private void readBucket(String database) {
         try {
             List<BackupSummary> backups = catalogue.list(database);
-            freshness.fromBucket(database, backups, clock.instant());
-            List<String> untrusted = backups.stream().filter(b -> !b.untrusted().isEmpty())
-                    .map(b -> b.backupId() + ": " + String.join("; ", b.untrusted())).toList();
+            Instant readAt = clock.instant();
+            freshness.fromBucket(database, backups, readAt);
+            List<String> untrusted = sightings.settled(database, backups, readAt).entrySet().stream()
+                    .map(folder -> folder.getKey() + ": " + String.join("; ", folder.getValue())).toList();
             judge(database, Conditions.BUCKET_UNTRUSTED, !untrusted.isEmpty(), Severity.CRITICAL,
                     untrusted.size() + " backup folder(s) of " + database + " hold files that did not prove themselves, "
                             + "so nothing uses them (someone other than the services wrote to the bucket: find out who, "

@@ -12,6 +12,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import org.amyterm.backup.notifier.Events;
 import org.amyterm.backup.notifier.NotifierResource;
 import org.amyterm.backup.notifier.Received;
@@ -110,6 +111,28 @@ class WatchdogTest {
                 .until(() -> Received.webhook("bucket-untrusted/" + NotifierResource.BUCKET_FRESH).isEmpty());
         assertThat(Received.webhook("rpo-exceeded/" + NotifierResource.BUCKET_FRESH))
                 .as("the signed manifest counts as a stored backup").isEmpty();
+    }
+
+    @Test
+    void aFolderCaughtBetweenItsManifestAndItsSignatureIsNotAlerted() throws Exception {
+        // Given a new database's manifest in the bucket, its signature not yet written, and the watchdog has seen it so
+        String database = NotifierResource.BUCKET_SIGNING;
+        String backupId = NotifierResource.writeUnsignedManifest(database, Instant.now().minus(Duration.ofMinutes(5)));
+        String unproved = "amyterm_backup_bucket_untrusted_files{database=\"" + database + "\"}";
+        await().atMost(Duration.ofSeconds(30)).until(() -> metricsText().contains(unproved + " 1.0"));
+
+        // When the signature follows within the settle period (8 s here)
+        NotifierResource.signManifest(database, backupId);
+
+        // Then the folder proves itself at the next look and is never alerted
+        await().atMost(Duration.ofSeconds(10)).until(() -> metricsText().contains(unproved + " 0.0"));
+        await().during(Duration.ofSeconds(12)).atMost(Duration.ofSeconds(20))
+                .until(() -> Received.webhook("bucket-untrusted/" + database).isEmpty());
+    }
+
+    private String metricsText() throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(metrics).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
     }
 
     @Test
