@@ -20,6 +20,7 @@ import org.amyterm.backup.testsupport.S3ProxyServer;
 import org.amyterm.backup.testsupport.SampleDatabase;
 import org.amyterm.backup.testsupport.ServerProcess;
 import org.amyterm.backup.testsupport.TestDirs;
+import org.amyterm.backup.testsupport.TestJvm;
 import org.amyterm.backup.testsupport.TestServers;
 import org.amyterm.backup.testsupport.WebhookReceiver;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -201,7 +202,7 @@ final class Pipeline {
 
     /** The same, with more of the operator's environment (PGPASSWORD, say). */
     CliRun cli(Map<String, String> environment, String... args) {
-        List<String> command = new ArrayList<>(List.of(java(), "-jar", module("cli").resolve("target/amyterm-backup.jar").toString()));
+        List<String> command = new ArrayList<>(TestJvm.command("-jar", module("cli").resolve("target/amyterm-backup.jar").toString()));
         command.addAll(List.of(args));
         try {
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(false);
@@ -325,8 +326,8 @@ final class Pipeline {
                 "AMYTERM_VERIFIER_SIGNING_PUBLIC_KEY_FILES", signingKey.publicKey().toString(),
                 "AMYTERM_VERIFIER_RESTORE_PG_BIN_DIR", pgBin));
         // the amyterm profile's smoke checks ask the sample application on each restored copy
-        verifier.put("AMYTERM_VERIFIER_APP_COMMAND", String.join(",", java(), "-jar",
-                module("sample-app").resolve("target/amyterm-sample-app.jar").toString()));
+        verifier.put("AMYTERM_VERIFIER_APP_COMMAND", String.join(",", TestJvm.command("-jar",
+                module("sample-app").resolve("target/amyterm-sample-app.jar").toString())));
         start("verifier-service", verifier, verifierPort);
 
         notifierPort = FreePort.next();
@@ -423,7 +424,7 @@ final class Pipeline {
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: the services are built before this module (mvn verify)");
         }
-        ServerProcess process = ServerProcess.start(service, List.of(java(), "-Xmx128m", "-XX:+UseSerialGC",
+        ServerProcess process = ServerProcess.start(service, TestJvm.command("-Xmx128m", "-XX:+UseSerialGC",
                 "-jar", jar.toString()), env, logs, logs.resolve(logName));
         services.add(process);
         return process;
@@ -453,7 +454,4 @@ final class Pipeline {
         return TestDirs.repositoryRoot().resolve(name);
     }
 
-    private static String java() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
 }

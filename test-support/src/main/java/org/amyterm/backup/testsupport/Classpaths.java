@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 
 /** The resolved jar paths of the servers that run in JVMs of their own (written by the build). */
 final class Classpaths {
@@ -21,9 +20,5 @@ final class Classpaths {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    static String javaBinary() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 }

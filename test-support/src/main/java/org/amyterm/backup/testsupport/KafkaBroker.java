@@ -131,15 +131,15 @@ public final class KafkaBroker {
         }
         String classpath = Classpaths.of("kafka");
         Map<String, String> env = Map.of("CLASSPATH", classpath);
-        String clusterId = ServerProcess.run(List.of(Classpaths.javaBinary(), "-Xmx128m",
+        String clusterId = ServerProcess.run(TestJvm.command("-Xmx128m",
                 "-Dorg.slf4j.simpleLogger.logFile=System.err", "kafka.tools.StorageTool", "random-uuid"),
                 env, dir, Duration.ofMinutes(1)).lines()
                 .filter(line -> line.matches("[A-Za-z0-9_-]{22}"))
                 .findFirst()
                 .orElseThrow(() -> new IllegalStateException("StorageTool printed no cluster id"));
-        ServerProcess.run(List.of(Classpaths.javaBinary(), "-Xmx128m", "kafka.tools.StorageTool", "format", "-t",
+        ServerProcess.run(TestJvm.command("-Xmx128m", "kafka.tools.StorageTool", "format", "-t",
                 clusterId, "-c", config.toString()), env, dir, Duration.ofMinutes(1));
-        List<String> command = List.of(Classpaths.javaBinary(), "-Xmx256m", "-XX:+UseSerialGC",
+        List<String> command = TestJvm.command("-Xmx256m", "-XX:+UseSerialGC",
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "kafka.Kafka", config.toString());
         return new KafkaBroker(name, command, env, dir, port, security);
     }

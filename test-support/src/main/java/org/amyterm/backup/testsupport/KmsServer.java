@@ -65,7 +65,7 @@ public final class KmsServer {
             throw new UncheckedIOException(e);
         }
         String classes = Path.of(KmsStandIn.class.getProtectionDomain().getCodeSource().getLocation().getPath()).toString();
-        ServerProcess process = ServerProcess.start(name, List.of(Classpaths.javaBinary(), "-Xmx64m", "-XX:+UseSerialGC",
+        ServerProcess process = ServerProcess.start(name, TestJvm.command("-Xmx64m", "-XX:+UseSerialGC",
                 "-cp", classes + ":" + Classpaths.of("kafka"), KmsStandIn.class.getName(), config.toString()), Map.of(),
                 dir, dir.resolve("kms.log"));
         FreePort.awaitListening(port, Duration.ofSeconds(60), process);

@@ -42,7 +42,7 @@ public final class OidcProviderServer {
         }
         String classes = Path.of(OidcProviderStandIn.class.getProtectionDomain().getCodeSource().getLocation().getPath())
                 .toString();
-        List<String> command = new ArrayList<>(List.of(Classpaths.javaBinary(), "-Xmx64m", "-XX:+UseSerialGC", "-cp",
+        List<String> command = new ArrayList<>(TestJvm.command("-Xmx64m", "-XX:+UseSerialGC", "-cp",
                 classes + ":" + Classpaths.of("kafka"), OidcProviderStandIn.class.getName(), config.toString()));
         ServerProcess process = ServerProcess.start(name, command, Map.of(), dir, dir.resolve("oidc.log"));
         FreePort.awaitListening(port, Duration.ofSeconds(60), process);

@@ -23,7 +23,7 @@ public final class S3MockServer {
         Path dir = TestDirs.server(name);
         int port = FreePort.next();
         int managementPort = FreePort.next();
-        ServerProcess process = ServerProcess.start(name, List.of(Classpaths.javaBinary(), "-Xmx256m", "-XX:+UseSerialGC",
+        ServerProcess process = ServerProcess.start(name, TestJvm.command("-Xmx256m", "-XX:+UseSerialGC",
                 "-jar", Classpaths.of("s3mock"), "--http.port=" + port, "--server.port=" + managementPort,
                 "--server.address=127.0.0.1", "--com.adobe.testing.s3mock.store.root=" + TestDirs.create(dir.resolve("data")),
                 "--logging.level.root=WARN"), Map.of(), dir, dir.resolve("s3mock.log"));

@@ -56,7 +56,7 @@ public final class S3ProxyServer {
     }
 
     private void startProcess() {
-        process = ServerProcess.start(name, List.of(Classpaths.javaBinary(), "-Xmx256m", "-XX:+UseSerialGC", "-cp",
+        process = ServerProcess.start(name, TestJvm.command("-Xmx256m", "-XX:+UseSerialGC", "-cp",
                 Classpaths.of("s3proxy"), "org.gaul.s3proxy.Main", "--properties", config.toString()), Map.of(), dir,
                 dir.resolve("s3proxy.log"));
         FreePort.awaitListening(port, Duration.ofSeconds(60), process);

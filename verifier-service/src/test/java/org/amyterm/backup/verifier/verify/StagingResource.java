@@ -111,8 +111,8 @@ public class StagingResource implements QuarkusTestResourceLifecycleManager {
         // the sample's backups here carry no profile in their manifests (as backups made before profiles)
         config.put("amyterm.verifier.checks.default-profile", "amyterm");
         // the amyterm profile's smoke checks ask the sample application, started on each restored database
-        config.put("amyterm.verifier.app.command", String.join(",", java.nio.file.Path.of(System.getProperty("java.home"),
-                "bin", "java").toString(), "-jar", SAMPLE_APP.toString()));
+        config.put("amyterm.verifier.app.command", String.join(",",
+                org.amyterm.backup.testsupport.TestJvm.command("-jar", SAMPLE_APP.toString())));
         // (it pauses while the role SLOW_CHECKS exists: a test then cuts the staging server mid-check)
         config.put("amyterm.verifier.checks.databases." + GENERIC + ".sql.items-present.query",
                 "WITH pause AS (SELECT pg_sleep(CASE WHEN EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '" + SLOW_CHECKS
