@@ -157,6 +157,19 @@ final class Pipeline {
         stopServices();
     }
 
+    /**
+     * Stops a pipeline's services, then the broker only it used: a class with a broker of its own
+     * ends with both gone. Either may be null (its start failed).
+     */
+    static void stop(Pipeline pipeline, KafkaBroker broker) {
+        if (pipeline != null) {
+            pipeline.stop();
+        }
+        if (broker != null) {
+            broker.stop();
+        }
+    }
+
     /** Sets the backup role's password on the server (psql reads the statement from stdin, not argv). */
     void setBackupPassword(String password) {
         postgres.psql("postgres", "ALTER ROLE " + BACKUP_ROLE + " PASSWORD '" + password + "'");

@@ -88,12 +88,7 @@ class ReplicasTest {
         if (bucket != null) {
             bucket.close();
         }
-        if (pipeline != null) {
-            pipeline.stop();
-        }
-        if (broker != null) {
-            broker.stop();
-        }
+        Pipeline.stop(pipeline, broker);
     }
 
     @Test

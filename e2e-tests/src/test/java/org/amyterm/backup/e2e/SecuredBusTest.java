@@ -53,12 +53,7 @@ class SecuredBusTest {
 
     @AfterAll
     static void stop() {
-        if (pipeline != null) {
-            pipeline.stop();
-        }
-        if (broker != null) {
-            broker.stop();
-        }
+        Pipeline.stop(pipeline, broker);
     }
 
     @Test
