@@ -18,7 +18,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.amyterm.backup.contracts.CheckResult;
 import org.amyterm.backup.contracts.Manifest;
 import org.amyterm.backup.verifier.config.VerifierConfig;
@@ -29,6 +36,8 @@ import org.amyterm.backup.verifier.restore.PgTarget;
  * command with the database in its environment, waits until it is healthy, asks its four
  * endpoints, compares what they say with what the dump recorded (how many code systems and value
  * sets, the schema version), and stops it. Details hold counts, statuses and content types only.
+ * It runs beside the database checks ({@link #start}): the application's start and first queries
+ * need the staging server, not the verifier's connection, so they need not wait for the sampled rows.
  */
 final class ApplicationSmokeChecks {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -37,10 +46,17 @@ final class ApplicationSmokeChecks {
 
     /** How long the application's login outlives its start timeout before it stops working by itself. */
     private static final Duration LOGIN_MARGIN = Duration.ofHours(1);
+    /** How long stopping the application may take (destroy, then destroy forcibly: 10 s each). */
+    private static final Duration STOP_MARGIN = Duration.ofSeconds(25);
 
     private final VerifierConfig.Application config;
     private final String loginPrefix;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final ExecutorService beside = Executors.newCachedThreadPool(task -> {
+        Thread thread = new Thread(task, "app-smoke-checks");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     ApplicationSmokeChecks(VerifierConfig.Application config, String loginPrefix) {
         this.config = config;
@@ -52,23 +68,96 @@ final class ApplicationSmokeChecks {
     }
 
     /**
-     * Starts the application on {@code database} and asks it. With {@code restored} (a staging
-     * database, connected as the staging role), the application logs in as a {@link ReadOnlyLogin}
-     * made for this run and dropped after it, never as the staging role; without (an operator's
-     * target), as the target's role. A login that cannot be made is the staging server's fault
-     * (SQLException), not the backup's.
+     * Starts the application on {@code database} and asks it, on a thread of its own: the caller
+     * goes on (checking the database) and collects the result with {@link Running#await()}. With
+     * {@code restored} (a staging database, connected as the staging role), the application logs in
+     * as a {@link ReadOnlyLogin} made here, on the caller's thread, and dropped by
+     * {@link Running#close()}, never as the staging role; without (an operator's target), as the
+     * target's role. Only the caller uses {@code restored}. A login that cannot be made is the
+     * staging server's fault (SQLException), not the backup's.
      */
-    Result run(PgTarget database, Optional<Connection> restored, Manifest manifest) throws SQLException {
+    Running start(PgTarget database, Optional<Connection> restored, Manifest manifest) throws SQLException {
         if (config.command().isEmpty() || config.command().get().isEmpty()) {
-            return new Result(List.of(CheckResult.pass("app", "no application command configured "
-                    + "(amyterm.verifier.app.command): the SQL smoke checks stand in for it")), Optional.empty());
+            return new Running(CompletableFuture.completedFuture(new Result(List.of(CheckResult.pass("app",
+                    "no application command configured (amyterm.verifier.app.command): the SQL smoke checks stand in "
+                            + "for it")), Optional.empty())), new CountDownLatch(0), Optional.empty(), restored);
         }
         Optional<ReadOnlyLogin> login = restored.isPresent()
                 ? Optional.of(ReadOnlyLogin.create(restored.get(), loginPrefix, config.startTimeout().plus(LOGIN_MARGIN)))
                 : Optional.empty();
+        PgTarget target = login.map(l -> l.target(database)).orElse(database);
+        CountDownLatch stopped = new CountDownLatch(1);
         try {
-            return run(login.map(l -> l.target(database)).orElse(database), manifest);
-        } finally {
+            // a FutureTask: cancelling it interrupts the thread asking the application, which then stops it
+            Future<Result> result = beside.submit(() -> {
+                try {
+                    return run(target, manifest);
+                } finally {
+                    stopped.countDown();
+                }
+            });
+            return new Running(result, stopped, login, restored);
+        } catch (RuntimeException e) {
+            login.ifPresent(l -> l.dropQuietly(restored.get()));
+            throw e;
+        }
+    }
+
+    /** Stops the threads that ask applications (the service is stopping). */
+    void shutdown() {
+        beside.shutdownNow();
+    }
+
+    /** The longest the application's checks can take: its start, four requests, and its stop. */
+    Duration limit() {
+        return config.startTimeout().plus(config.requestTimeout().multipliedBy(4)).plus(STOP_MARGIN);
+    }
+
+    /** The application's checks under way; {@link #close()} stops them if need be and drops its login. */
+    final class Running implements AutoCloseable {
+        private final Future<Result> result;
+        private final CountDownLatch stopped;
+        private final Optional<ReadOnlyLogin> login;
+        private final Optional<Connection> restored;
+
+        private Running(Future<Result> result, CountDownLatch stopped, Optional<ReadOnlyLogin> login,
+                Optional<Connection> restored) {
+            this.result = result;
+            this.stopped = stopped;
+            this.login = login;
+            this.restored = restored;
+        }
+
+        /** The checks' results, once the application has been asked and stopped (at most {@link #limit()}). */
+        Result await() {
+            Duration limit = limit();
+            try {
+                return result.get(limit.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                result.cancel(true);
+                return new Result(List.of(CheckResult.fail("app-start", "the application's checks did not finish within "
+                        + limit + " (amyterm.verifier.app.start-timeout, four times request-timeout, and its stop)")),
+                        Optional.empty());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                result.cancel(true);
+                return new Result(List.of(CheckResult.fail("app-start", "interrupted while the application was asked")),
+                        Optional.empty());
+            } catch (ExecutionException e) {
+                return new Result(List.of(CheckResult.fail("app-start", "asking the application failed: " + e.getCause())),
+                        Optional.empty());
+            }
+        }
+
+        @Override
+        public void close() {
+            result.cancel(true);
+            try {
+                // its login is dropped once the application is stopped, not while it is still connected
+                stopped.await(STOP_MARGIN.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             login.ifPresent(l -> l.dropQuietly(restored.get()));
         }
     }

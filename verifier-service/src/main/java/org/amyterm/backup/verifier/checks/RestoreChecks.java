@@ -1,5 +1,6 @@
 package org.amyterm.backup.verifier.checks;
 
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -126,27 +127,39 @@ public class RestoreChecks {
         results.add(pgRestoreWarnings.isEmpty() ? CheckResult.pass("pg-restore", "no errors, no warnings")
                 : CheckResult.pass("pg-restore", "no errors; " + pgRestoreWarnings.size() + " warning(s): "
                         + String.join(" | ", pgRestoreWarnings)));
-        results.add(Timed.check(() -> rowCounts(restored, manifest.tableRowCounts())));
-        results.addAll(inventory.run(restored, manifest.dumpDetails()));
-        Optional<Instant> firstSmokeCheck = Optional.empty();
-        if (profile.equals(AMYTERM)) {
-            if (manifest.schemaVersion() != null) {
-                results.add(Timed.check(() -> schemaVersion(restored, manifest.schemaVersion())));
+        boolean askApplication = profile.equals(AMYTERM) && applicationConfigured;
+        // the application starts first and is asked while the database is checked on this connection
+        try (ApplicationSmokeChecks.Running app = askApplication
+                ? application.start(database, onStaging ? Optional.of(restored) : Optional.empty(), manifest) : null) {
+            results.add(Timed.check(() -> rowCounts(restored, manifest.tableRowCounts())));
+            results.addAll(inventory.run(restored, manifest.dumpDetails()));
+            Optional<Instant> firstSmokeCheck = Optional.empty();
+            if (profile.equals(AMYTERM)) {
+                if (manifest.schemaVersion() != null) {
+                    results.add(Timed.check(() -> schemaVersion(restored, manifest.schemaVersion())));
+                }
+                if (!askApplication) {
+                    smokeChecks.forEach((name, sql) -> results.add(Timed.check(() -> smoke(restored, name, sql))));
+                }
             }
-            if (applicationConfigured) {
-                ApplicationSmokeChecks.Result app = application.run(database,
-                        onStaging ? Optional.of(restored) : Optional.empty(), manifest);
-                results.addAll(app.checks());
-                firstSmokeCheck = app.firstPassedAt();
-            } else {
-                smokeChecks.forEach((name, sql) -> results.add(Timed.check(() -> smoke(restored, name, sql))));
+            List<CheckResult> own = new ArrayList<>();
+            VerifierConfig.DatabaseChecks operators = operatorChecks.get(manifest.database());
+            if (operators != null) {
+                operators.sql().forEach((name, check) -> own.add(Timed.check(() -> operator(restored, name, check))));
             }
+            if (app != null) {
+                ApplicationSmokeChecks.Result asked = app.await();
+                results.addAll(asked.checks());
+                firstSmokeCheck = asked.firstPassedAt();
+            }
+            results.addAll(own);
+            return new Outcome(results, firstSmokeCheck);
         }
-        VerifierConfig.DatabaseChecks own = operatorChecks.get(manifest.database());
-        if (own != null) {
-            own.sql().forEach((name, check) -> results.add(Timed.check(() -> operator(restored, name, check))));
-        }
-        return new Outcome(results, firstSmokeCheck);
+    }
+
+    @PreDestroy
+    void stop() {
+        application.shutdown();
     }
 
     /** An operator's check: its query returns a row, whose first column equals the expected value if one is set. */

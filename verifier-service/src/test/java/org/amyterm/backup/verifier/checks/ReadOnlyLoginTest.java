@@ -4,12 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.Optional;
-import java.util.Properties;
 import org.amyterm.backup.testsupport.PostgresServer;
 import org.amyterm.backup.testsupport.TestServers;
 import org.amyterm.backup.verifier.restore.PgTarget;
@@ -27,13 +24,8 @@ class ReadOnlyLoginTest {
     @Test
     void theApplicationsLoginReadsEverythingAndChangesNothingAndIsGoneAfterwards() throws Exception {
         // Given a restored database owned by a staging role with CREATEDB and CREATEROLE (no superuser)
-        postgres.createDatabaseOnce(DATABASE, "SELECT 1");
-        postgres.psql("postgres", "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '" + STAGING_ROLE
-                + "') THEN CREATE ROLE " + STAGING_ROLE + " LOGIN CREATEDB CREATEROLE PASSWORD 'staging'; END IF; END $$");
-        postgres.psql("postgres", "ALTER DATABASE " + DATABASE + " OWNER TO " + STAGING_ROLE);
-        PgTarget staging = new PgTarget(postgres.host(), postgres.port(), STAGING_ROLE, Optional.of("staging"), DATABASE,
-                java.util.List.of());
-        try (Connection restored = connect(staging)) {
+        PgTarget staging = StagingDatabases.ownedBy(postgres, DATABASE, STAGING_ROLE);
+        try (Connection restored = StagingDatabases.connect(staging)) {
             try (Statement st = restored.createStatement()) {
                 st.execute("DROP SCHEMA IF EXISTS terminology CASCADE");
                 st.execute("CREATE SCHEMA terminology");
@@ -46,7 +38,7 @@ class ReadOnlyLoginTest {
             assertThat(login.toString()).doesNotContain(login.target(staging).password().orElseThrow());
 
             // Then it reads the tables, and changes no row, no schema and no role
-            try (Connection app = connect(login.target(staging)); Statement st = app.createStatement()) {
+            try (Connection app = StagingDatabases.connect(login.target(staging)); Statement st = app.createStatement()) {
                 var rs = st.executeQuery("SELECT code, current_user FROM terminology.concept");
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getString(1)).isEqualTo("A01");
@@ -65,13 +57,5 @@ class ReadOnlyLoginTest {
             assertThat(postgres.psql("postgres", "SELECT count(*) FROM pg_roles WHERE rolname = '" + login.role() + "'"))
                     .isEqualTo("0");
         }
-    }
-
-    private static Connection connect(PgTarget target) throws SQLException {
-        Properties properties = new Properties();
-        properties.setProperty("user", target.user());
-        properties.setProperty("password", target.password().orElseThrow());
-        return DriverManager.getConnection("jdbc:postgresql://" + target.host() + ":" + target.port() + "/"
-                + target.database(), properties);
     }
 }
