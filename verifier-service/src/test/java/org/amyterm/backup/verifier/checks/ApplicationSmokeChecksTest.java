@@ -12,6 +12,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.amyterm.backup.contracts.BackupReason;
 import org.amyterm.backup.contracts.CheckResult;
 import org.amyterm.backup.contracts.Manifest;
@@ -74,6 +76,44 @@ class ApplicationSmokeChecksTest {
         } finally {
             application.shutdown();
         }
+    }
+
+    @Test
+    void databaseChecksThatFailStopTheApplicationStillBeingAskedAndDropItsLogin() throws Exception {
+        // Given the application's checks under way, its first question waiting for the caller's lock
+        PgTarget staging = StagingDatabases.ownedBy(postgres, DATABASE, STAGING_ROLE);
+        ApplicationSmokeChecks application = new ApplicationSmokeChecks(sampleApplication(), "app_smoke_test_login_");
+        try (Connection restored = StagingDatabases.connect(staging); Connection checking = StagingDatabases.connect(staging)) {
+            sampleSchema(restored);
+            checking.setAutoCommit(false);
+            try (Statement st = checking.createStatement()) {
+                st.execute("LOCK TABLE code_system IN ACCESS EXCLUSIVE MODE");
+            }
+            ApplicationSmokeChecks.Running running = application.start(staging, Optional.of(restored), MANIFEST);
+            await().atMost(Duration.ofSeconds(60)).until(ApplicationSmokeChecksTest::applicationWaitsForTheLock);
+            assertThat(sampleApplicationRuns()).isTrue();
+
+            // When the caller's own checks fail and it closes the application's checks without their results
+            // (on a thread of its own: dropping the login waits for the caller's lock, as it would on staging)
+            CompletableFuture<Void> closed = CompletableFuture.runAsync(running::close);
+
+            // Then the application is stopped at once, its question unanswered
+            await().atMost(Duration.ofSeconds(30)).until(() -> !sampleApplicationRuns());
+            checking.commit();
+            closed.get(60, TimeUnit.SECONDS);
+
+            // And its login is gone
+            assertThat(postgres.psql("postgres", "SELECT count(*) FROM pg_roles WHERE rolname LIKE 'app\\_smoke\\_test\\_login\\_%'"))
+                    .isEqualTo("0");
+        } finally {
+            application.shutdown();
+        }
+    }
+
+    /** Whether a sample application this JVM started is still running. */
+    private static boolean sampleApplicationRuns() {
+        return ProcessHandle.current().descendants().anyMatch(p -> p.isAlive()
+                && p.info().commandLine().orElse("").contains(SAMPLE_APP.getFileName().toString()));
     }
 
     /** A lock request on code_system that is not granted, by the application's own login (seen as the superuser). */
