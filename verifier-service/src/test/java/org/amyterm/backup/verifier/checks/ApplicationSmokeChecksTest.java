@@ -50,17 +50,10 @@ class ApplicationSmokeChecksTest {
         PgTarget staging = StagingDatabases.ownedBy(postgres, DATABASE, STAGING_ROLE);
         ApplicationSmokeChecks application = new ApplicationSmokeChecks(sampleApplication(), "app_smoke_test_login_");
         try (Connection restored = StagingDatabases.connect(staging); Connection checking = StagingDatabases.connect(staging)) {
-            sampleSchema(restored);
-
-            // When the application's checks start, and the caller is still checking the database:
-            // it holds a lock on code_system, as a long check of its own would keep it busy
-            checking.setAutoCommit(false);
-            try (Statement st = checking.createStatement()) {
-                st.execute("LOCK TABLE code_system IN ACCESS EXCLUSIVE MODE");
-            }
-            try (ApplicationSmokeChecks.Running running = application.start(staging, Optional.of(restored), MANIFEST)) {
-                // Then the application is up and asks for the code systems meanwhile (it waits for the lock)
-                await().atMost(Duration.ofSeconds(60)).until(ApplicationSmokeChecksTest::applicationWaitsForTheLock);
+            // When the application's checks start, and the caller is still checking the database
+            // Then the application is up and asks for the code systems meanwhile (it waits for the caller's lock)
+            try (ApplicationSmokeChecks.Running running = startWhileTheCallerHoldsALock(application, staging, restored,
+                    checking)) {
                 checking.commit();
 
                 // And once the caller is done, the application's answers are there, all passed
@@ -84,13 +77,7 @@ class ApplicationSmokeChecksTest {
         PgTarget staging = StagingDatabases.ownedBy(postgres, DATABASE, STAGING_ROLE);
         ApplicationSmokeChecks application = new ApplicationSmokeChecks(sampleApplication(), "app_smoke_test_login_");
         try (Connection restored = StagingDatabases.connect(staging); Connection checking = StagingDatabases.connect(staging)) {
-            sampleSchema(restored);
-            checking.setAutoCommit(false);
-            try (Statement st = checking.createStatement()) {
-                st.execute("LOCK TABLE code_system IN ACCESS EXCLUSIVE MODE");
-            }
-            ApplicationSmokeChecks.Running running = application.start(staging, Optional.of(restored), MANIFEST);
-            await().atMost(Duration.ofSeconds(60)).until(ApplicationSmokeChecksTest::applicationWaitsForTheLock);
+            ApplicationSmokeChecks.Running running = startWhileTheCallerHoldsALock(application, staging, restored, checking);
             assertThat(sampleApplicationRuns()).isTrue();
 
             // When the caller's own checks fail and it closes the application's checks without their results
@@ -108,6 +95,22 @@ class ApplicationSmokeChecksTest {
         } finally {
             application.shutdown();
         }
+    }
+
+    /**
+     * The caller takes a lock on code_system (as a long check of its own would keep the database busy)
+     * and starts the application's checks; returns once the application's first question waits for that lock.
+     */
+    private static ApplicationSmokeChecks.Running startWhileTheCallerHoldsALock(ApplicationSmokeChecks application,
+            PgTarget staging, Connection restored, Connection checking) throws Exception {
+        sampleSchema(restored);
+        checking.setAutoCommit(false);
+        try (Statement st = checking.createStatement()) {
+            st.execute("LOCK TABLE code_system IN ACCESS EXCLUSIVE MODE");
+        }
+        ApplicationSmokeChecks.Running running = application.start(staging, Optional.of(restored), MANIFEST);
+        await().atMost(Duration.ofSeconds(60)).until(ApplicationSmokeChecksTest::applicationWaitsForTheLock);
+        return running;
     }
 
     /** Whether a sample application this JVM started is still running. */
