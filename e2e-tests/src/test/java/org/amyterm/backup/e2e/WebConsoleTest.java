@@ -141,8 +141,10 @@ class WebConsoleTest {
         browser.get(base + "/databases/" + Pipeline.DATABASE);
         browser.findElement(By.xpath("//button[text()='Back up now']")).click();
 
-        // Then the page follows the backup, reloading itself, until it was verified
-        assertThat(browser.getCurrentUrl()).contains("/progress/" + Pipeline.DATABASE + "/");
+        // Then the page follows the backup, reloading itself, until it was verified (the click returns
+        // before the console's answer to the POST, its redirect, has arrived: a full run saw it take seconds)
+        new WebDriverWait(browser, Duration.ofSeconds(60))
+                .until(ExpectedConditions.urlContains("/progress/" + Pipeline.DATABASE + "/"));
         checkPage("progress");
         // (the page may be reloading when it is looked at: a look that finds no document is looked again)
         new WebDriverWait(browser, Duration.ofMinutes(5), Duration.ofSeconds(2)).ignoring(WebDriverException.class)
