@@ -41,8 +41,15 @@ public interface ObjectStoreConfig {
                     case "compliance" -> Optional.of(software.amazon.awssdk.services.s3.model.ObjectLockMode.COMPLIANCE);
                     default -> throw new IllegalArgumentException("amyterm.store.object-lock.mode must be none, governance "
                             + "or compliance, was " + objectLock().mode());
-                });
+                }, checksums());
     }
+
+    /**
+     * {@code when-supported}: a CRC32 with each part, checked by the store (the SDK's default);
+     * {@code when-required}: only where the API requires one (stores that refuse the trailer).
+     */
+    @WithDefault("when-supported")
+    TransferChecksums checksums();
 
     ObjectLock objectLock();
 

@@ -55,6 +55,8 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
                         // an outage must not switch retries off for everyone: the caller bounds them in time
                         .circuitBreakerEnabled(false)
                         .build()))
+                .requestChecksumCalculation(settings.checksums().requests())
+                .responseChecksumValidation(settings.checksums().responses())
                 .region(Region.of(settings.region()))
                 .forcePathStyle(settings.pathStyle());
         settings.endpoint().ifPresent(builder::endpointOverride);

@@ -140,6 +140,6 @@ class S3MockObjectStoreTest {
     private static S3ObjectStore store(Optional<ObjectLockMode> mode) {
         return new S3ObjectStore(client, new S3Settings(Optional.of(URI.create(s3.endpoint())), "us-east-1", BUCKET, true,
                 new UploadSettings(S3Settings.MIN_PART_SIZE, 2, 3L * S3Settings.MIN_PART_SIZE, Duration.ofMinutes(1)),
-                RetrySettings.DEFAULT, mode));
+                RetrySettings.DEFAULT, mode, TransferChecksums.WHEN_SUPPORTED));
     }
 }

@@ -68,7 +68,8 @@ class S3ObjectStoreTest extends ObjectStoreContract {
             S3Settings settings = settings(endpoint);
             S3ObjectStore stalled = new S3ObjectStore(client(endpoint, "a", "b"), new S3Settings(settings.endpoint(),
                     settings.region(), settings.bucket(), true, settings.upload(),
-                    new RetrySettings(8, Duration.ofSeconds(1), Duration.ofSeconds(2)), Optional.empty()));
+                    new RetrySettings(8, Duration.ofSeconds(1), Duration.ofSeconds(2)), Optional.empty(),
+                    TransferChecksums.WHEN_SUPPORTED));
 
             // When a manifest is looked up, Then the call ends at its timeout as a retryable fault
             assertThatThrownBy(() -> stalled.exists("x")).isInstanceOfSatisfying(ObjectStoreException.class, e -> {
@@ -109,6 +110,55 @@ class S3ObjectStoreTest extends ObjectStoreContract {
                 .isInstanceOfSatisfying(ObjectStoreException.class, e -> assertThat(e.isRetryable()).isFalse())
                 .hasMessageContaining("amyterm.store.upload.buffer-memory");
         assertThat(small.inProgressUploads("huge")).isEmpty();
+    }
+
+    @Test
+    void partsCarryACrc32ForTheStoreToCheckUnlessChecksumsAreOnlyWhenRequired() throws Exception {
+        // Given the services' own client (S3ObjectStore.connect), once with each amyterm.store.checksums
+        S3ProxyServer s3 = TestServers.s3();
+        byte[] data = new byte[PART + 1000];
+        new java.util.Random(3).nextBytes(data);
+        S3Settings base = settings(s3.endpoint());
+        s3.storeConfig(base.bucket()); // the services' credentials, which connect reads as a service does
+        java.util.Map<TransferChecksums, List<RecordedS3Requests.Request>> parts = new java.util.EnumMap<>(TransferChecksums.class);
+        for (TransferChecksums checksums : TransferChecksums.values()) {
+            String key = "checksums-" + checksums + "-" + java.util.UUID.randomUUID();
+            try (S3ObjectStore connected = S3ObjectStore.connect(new S3Settings(base.endpoint(), base.region(), base.bucket(),
+                    true, base.upload(), RetrySettings.DEFAULT, Optional.empty(), checksums))) {
+                // When an object of two parts is uploaded
+                try (ObjectStore.Upload upload = connected.startUpload(key, data.length)) {
+                    upload.stream().write(data);
+                    upload.complete();
+                }
+                // Then the store took it whole, with either setting
+                try (java.io.InputStream in = connected.open(key)) {
+                    assertThat(in.readAllBytes()).isEqualTo(data);
+                }
+            }
+            parts.put(checksums, RecordedS3Requests.of("UploadPart", key));
+        }
+
+        // and by default each part carried a CRC32 after its body, which the store checks
+        assertThat(parts.get(TransferChecksums.WHEN_SUPPORTED)).hasSize(2).allSatisfy(part ->
+                assertThat(part.headers()).containsEntry("x-amz-trailer", "x-amz-checksum-crc32"));
+        // while with when-required no part carried a checksum of any kind
+        assertThat(parts.get(TransferChecksums.WHEN_REQUIRED)).hasSize(2).allSatisfy(part ->
+                assertThat(part.headers().keySet()).noneMatch(h -> h.equals("x-amz-trailer") || h.startsWith("x-amz-checksum")
+                        || h.equals("x-amz-sdk-checksum-algorithm")));
+        // and over plain HTTP the SDK signs every part's payload whichever is chosen (docs/configuration.md)
+        assertThat(parts.values()).allSatisfy(sent -> assertThat(sent).allSatisfy(part ->
+                assertThat(part.headers().get("x-amz-content-sha256")).startsWith("STREAMING-AWS4-HMAC-SHA256-PAYLOAD")));
+    }
+
+    @Test
+    void objectLockWithChecksumsOnlyWhenRequiredIsRefused() {
+        S3Settings base = settings("http://127.0.0.1:9");
+        assertThatThrownBy(() -> new S3Settings(base.endpoint(), base.region(), base.bucket(), true, base.upload(),
+                RetrySettings.DEFAULT, Optional.of(software.amazon.awssdk.services.s3.model.ObjectLockMode.COMPLIANCE),
+                TransferChecksums.WHEN_REQUIRED))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("amyterm.store.checksums=when-required")
+                .hasMessageContaining("amyterm.store.object-lock.mode=compliance");
     }
 
     static S3Settings settings(String endpoint) {
