@@ -683,7 +683,9 @@ class BackupPipelineTest {
         java.net.http.HttpRequest openAlerts = Pipeline.authorisedGet("http://127.0.0.1:" + pipeline.notifierPort + "/alerts");
         await().atMost(Duration.ofSeconds(120)).until(() -> http.send(openAlerts,
                 java.net.http.HttpResponse.BodyHandlers.ofString()).body().contains(alertId));
-        await().during(Duration.ofSeconds(10)).atMost(Duration.ofSeconds(30)).until(() -> alertBodies(alertId).size() == sent);
+        // (a failure lists what the webhook received for the alert, with the count before the restart)
+        await().during(Duration.ofSeconds(10)).atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(alertBodies(alertId)).as("webhook bodies of %s; %d before the restart", alertId, sent).hasSize(sent));
 
         // and the next backup resolves it: one more message
         Pipeline.CliRun run = pipeline.cli("backup", Pipeline.DATABASE, "--wait", "stored");
