@@ -148,9 +148,9 @@ class BackupPipelineTest {
         assertThat(afterRestart.exit()).as(afterRestart.err()).isZero();
         assertThat(EventJson.read(afterRestart.out(), BackupSummary.class).backupId()).isEqualTo(backup.backupId());
         assertThat(backup.manifest().reason()).isEqualTo(org.amyterm.backup.contracts.BackupReason.PRE_UPGRADE);
-        assertThat(backup.verification().checks()).extracting(c -> c.name()).contains("check-profile", "row-counts",
-                "inventory", "sampled-rows", "schema-version", "app-codesystems", "app-valuesets", "app-fhir-metadata",
-                "app-atc-browser");
+        assertThat(backup.verification().checks()).extracting(c -> c.name()).contains("check-profile",
+                "vacuum-analyze", "row-counts", "inventory", "sampled-rows", "schema-version", "app-codesystems",
+                "app-valuesets", "app-fhir-metadata", "app-atc-browser");
         assertThat(backup.verification().firstSmokeCheckMillis()).isPositive();
 
         // and a retention dry run keeps it (and everything else this young)

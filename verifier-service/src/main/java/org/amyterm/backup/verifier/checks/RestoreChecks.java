@@ -127,8 +127,12 @@ public class RestoreChecks {
         results.add(pgRestoreWarnings.isEmpty() ? CheckResult.pass("pg-restore", "no errors, no warnings")
                 : CheckResult.pass("pg-restore", "no errors; " + pgRestoreWarnings.size() + " warning(s): "
                         + String.join(" | ", pgRestoreWarnings)));
+        // what PostgreSQL advises after pg_restore, and what the database serves with: statistics for the
+        // planner and a visibility map; without them the application's first queries read every heap page
+        // (and autovacuum would do the same work while the checks run)
+        results.add(Timed.check(() -> vacuumAnalyze(restored)));
         boolean askApplication = profile.equals(AMYTERM) && applicationConfigured;
-        // the application starts first and is asked while the database is checked on this connection
+        // the application starts next and is asked while the database is checked on this connection
         try (ApplicationSmokeChecks.Running app = askApplication
                 ? application.start(database, onStaging ? Optional.of(restored) : Optional.empty(), manifest) : null) {
             results.add(Timed.check(() -> rowCounts(restored, manifest.tableRowCounts())));
@@ -160,6 +164,16 @@ public class RestoreChecks {
     @PreDestroy
     void stop() {
         application.shutdown();
+    }
+
+    /** {@code VACUUM (ANALYZE)} of the restored database's tables (those of the connection's role, which restored them). */
+    static CheckResult vacuumAnalyze(Connection restored) {
+        try (Statement st = restored.createStatement()) {
+            st.execute("VACUUM (ANALYZE)");
+            return CheckResult.pass("vacuum-analyze", "vacuumed and analyzed, as a restored database is before it serves");
+        } catch (SQLException e) {
+            return CheckResult.fail("vacuum-analyze", e.getMessage());
+        }
     }
 
     /** An operator's check: its query returns a row, whose first column equals the expected value if one is set. */

@@ -118,6 +118,10 @@ public class StagingResource implements QuarkusTestResourceLifecycleManager {
                 "WITH pause AS (SELECT pg_sleep(CASE WHEN EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '" + SLOW_CHECKS
                         + "') THEN 30 ELSE 0 END)) SELECT count(*) FROM inventory.item, pause");
         config.put("amyterm.verifier.checks.databases." + GENERIC + ".sql.items-present.expected", "3");
+        // the operator's checks see the restored database as it will serve: vacuumed and analyzed
+        config.put("amyterm.verifier.checks.databases." + GENERIC + ".sql.vacuumed-and-analyzed.query",
+                "SELECT count(*) FROM pg_stat_user_tables WHERE last_vacuum IS NULL OR last_analyze IS NULL");
+        config.put("amyterm.verifier.checks.databases." + GENERIC + ".sql.vacuumed-and-analyzed.expected", "0");
         return config;
     }
 
