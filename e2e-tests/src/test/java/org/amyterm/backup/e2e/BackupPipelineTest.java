@@ -670,9 +670,10 @@ class BackupPipelineTest {
         produce(Topics.FAILED, Pipeline.DATABASE, EventJson.write(StageFailed.of(BackupId.of(Instant.now(), "probe"),
                 Pipeline.DATABASE, Stage.DUMP, FailureReason.SOURCE_UNREACHABLE, "server down", Instant.now())));
         await().atMost(Duration.ofSeconds(60)).until(() -> lastAlert(alertId).contains("\"transition\":\"opened\""));
-        int sent = alertBodies(alertId).size();
-        // (and the webhook channel has recorded that it delivered it, as it does right after)
+        // (and the webhook channel has recorded that it delivered it, as it does right after: only then is
+        // what the webhook received all it will receive, a delivery retried after a slow answer included)
         await().atMost(Duration.ofSeconds(30)).until(() -> webhookChannelCaughtUp());
+        int sent = alertBodies(alertId).size();
 
         // When the notifier is killed and started again
         pipeline.kill("notifier-service");
