@@ -671,7 +671,7 @@ class BackupPipelineTest {
                 Pipeline.DATABASE, Stage.DUMP, FailureReason.SOURCE_UNREACHABLE, "server down", Instant.now())));
         await().atMost(Duration.ofSeconds(60)).until(() -> lastAlert(alertId).contains("\"transition\":\"opened\""));
         // (and the webhook channel has recorded that it delivered it, as it does right after: only then is
-        // what the webhook received all it will receive, a delivery retried after a slow answer included)
+        // what the webhook received all it will receive, a retried delivery included)
         await().atMost(Duration.ofSeconds(30)).until(() -> webhookChannelCaughtUp());
         int sent = alertBodies(alertId).size();
 
