@@ -166,8 +166,8 @@ public class RestoreChecks {
         application.shutdown();
     }
 
-    /** {@code VACUUM (ANALYZE)} of the restored database's tables (those of the connection's role, which restored them). */
-    static CheckResult vacuumAnalyze(Connection restored) {
+    /** {@code VACUUM (ANALYZE)} of every table the connection's role may vacuum: it restored the dump's tables. */
+    private static CheckResult vacuumAnalyze(Connection restored) {
         try (Statement st = restored.createStatement()) {
             st.execute("VACUUM (ANALYZE)");
             return CheckResult.pass("vacuum-analyze", "vacuumed and analyzed, as a restored database is before it serves");
