@@ -44,10 +44,7 @@ public interface ObjectStoreConfig {
                 }, checksums());
     }
 
-    /**
-     * {@code when-supported}: a CRC32 with each part, checked by the store (the SDK's default);
-     * {@code when-required}: only where the API requires one (stores that refuse the trailer).
-     */
+    /** {@code when-supported} or {@code when-required}: see {@link TransferChecksums}. */
     @WithDefault("when-supported")
     TransferChecksums checksums();
 
